@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The escaping policy.  Every string that comes from users or the kernel
+ * (UNIX names, process names, command lines) reaches output only through
+ * one of these functions.
+ *
+ * Text: printable ASCII and valid printable UTF-8 pass through; every byte
+ *   below 0x20, DEL, backslash, and every byte that is not part of valid
+ *   UTF-8 becomes a visible C-style escape: \n \t \r \\ and \xHH for the rest
+ *   (always two hex digits).  C1 controls (U+0080..U+009F) and the bidi
+ *   controls U+202A..U+202E, U+2066..U+2069 are written as \u{XXXX}.  A row
+ *   is therefore always one line.
+ * JSON: always valid UTF-8 JSON.  Valid UTF-8 comes out exact: control
+ *   characters become \u00XX and decode back to the same bytes.  Each byte of
+ *   an invalid sequence becomes U+FFFD; callers add a *_hex sibling field
+ *   (esc_hex) so scripts can recover the exact bytes.
+ */
+#ifndef LSOCK_ESCAPE_H
+#define LSOCK_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lsock/outbuf.h"
+
+/* True if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_valid(const void *s, size_t len);
+
+/* Appends s[0..len) to o with the text escapes above. */
+void esc_text(struct outbuf *o, const void *s, size_t len);
+
+/* Returns the display width (columns) esc_text() would produce for s. */
+size_t esc_text_width(const void *s, size_t len);
+
+/* Appends s[0..len) as a quoted JSON string (with the surrounding quotes). */
+void esc_json(struct outbuf *o, const void *s, size_t len);
+
+/* Appends s[0..len) as a quoted string of lowercase hex digits. */
+void esc_hex(struct outbuf *o, const void *s, size_t len);
+
+#endif

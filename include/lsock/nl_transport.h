@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one netlink transport.  This is the only module that calls mnl_socket_*
+ * and the only place with a receive loop.  Every sock_diag dump (inet, UNIX,
+ * any family) goes through nl_transport_dump().
+ *
+ * Errors are returned as -errno, never printed.
+ */
+#ifndef LSOCK_NL_TRANSPORT_H
+#define LSOCK_NL_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nlmsghdr;
+struct nl_transport;
+
+/* Receive buffer size.  libmnl 1.0.4 only has MNL_SOCKET_BUFFER_SIZE
+ * (<= 8 KiB); sock_diag dumps fill 32 KiB per recvmsg, so use at least that. */
+#define NL_TRANSPORT_BUFSIZE (32u * 1024u)
+
+/* How many times an interrupted dump (NLM_F_DUMP_INTR) is restarted. */
+#define NL_TRANSPORT_MAX_REDUMP 3
+
+/*
+ * Called for each data message of a dump, after the header has been bounds-
+ * checked (nlmsg_len >= sizeof(struct nlmsghdr) and within the buffer).
+ * Returns 0 to go on, or -errno to abort the dump with that error.
+ */
+typedef int (*nl_record_cb)(const struct nlmsghdr *nlh, void *data);
+
+/* Called before a dump is restarted, to discard what the partial dump added. */
+typedef void (*nl_reset_cb)(void *data);
+
+/*
+ * Opens a NETLINK_SOCK_DIAG socket.
+ * Returns 0 and *ret_nl, or -errno from socket()/bind() (EPROTONOSUPPORT,
+ * EAFNOSUPPORT, EPERM, EACCES under seccomp or in sandboxes), or -ENOMEM.
+ */
+int nl_transport_open(struct nl_transport **ret_nl);
+
+/* Closes the socket and frees the transport.  NULL is a no-op. */
+void nl_transport_close(struct nl_transport *nl);
+
+/*
+ * Sends the request in req (a complete netlink message; the transport sets
+ * nlmsg_seq and nlmsg_pid itself) and runs the dump to its end, calling cb for
+ * every data message.
+ *
+ * Returns:
+ *   0 on a complete dump (NLMSG_DONE with a zero payload error);
+ *   -E from an NLMSG_ERROR message or the error int in the NLMSG_DONE payload
+ *     (e.g. -ENOENT when the kernel has no handler for the protocol);
+ *   -EINTR if the dump was still interrupted (NLM_F_DUMP_INTR) after
+ *     NL_TRANSPORT_MAX_REDUMP restarts (reset is called before each restart);
+ *   -EBADMSG for a malformed or truncated message, -EMSGSIZE if a datagram
+ *     was truncated (MSG_TRUNC), -ENOBUFS if the kernel dropped messages;
+ *   whatever cb returned, if it returned < 0.
+ */
+int nl_transport_dump(struct nl_transport *nl, const void *req, size_t req_len,
+		      nl_record_cb cb, nl_reset_cb reset, void *data);
+
+/*
+ * The pure part of the loop: walks one received datagram.  Every nlmsg_len is
+ * checked (unsigned, aligned, within len) before anything is read, so this is
+ * safe on arbitrary bytes (libmnl 1.0.4's mnl_nlmsg_ok() is not).
+ * seq/portid: messages whose nlmsg_seq/nlmsg_pid differ are ignored.
+ *
+ * Returns 1 if more datagrams are expected, 0 when NLMSG_DONE was seen,
+ * -errno as nl_transport_dump(), or -EINTR when a message carries
+ * NLM_F_DUMP_INTR.
+ */
+int nl_transport_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		       nl_record_cb cb, void *data);
+
+#endif

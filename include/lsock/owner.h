@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Owner resolution: which processes hold which socket inodes.
+ *
+ * owner_map_build() walks <proc_root>/[pid]/fd through directory fds
+ * (openat), so that a pid reused mid-walk answers ESRCH instead of leaking an
+ * impostor's name.  Every (pid, fd) holder of a socket is kept: a socket
+ * shared by a parent and its child has two owners.
+ *
+ * The map never prints.  It counts what it could not see, and the caller
+ * decides what to say.
+ */
+#ifndef LSOCK_OWNER_H
+#define LSOCK_OWNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* TASK_COMM_LEN is 16 today; keep room in case it grows. */
+#define OWNER_COMM_MAX 64
+
+struct owner_proc {
+	int32_t pid;
+	uint8_t comm_len;
+	uint8_t comm[OWNER_COMM_MAX]; /* raw bytes of /proc/PID/comm, final '\n' removed */
+};
+
+/* One (socket inode, process, fd) holder. */
+struct owner {
+	uint32_t inode;
+	int32_t fd;
+	uint32_t proc; /* index into owner_map.procs */
+};
+
+struct owner_map {
+	struct owner *owners; /* sorted by (inode, pid, fd) once built */
+	size_t len;
+	size_t cap;
+	struct owner_proc *procs;
+	size_t nprocs;
+	size_t procs_cap;
+	unsigned n_denied;  /* pids whose fd table was unreadable (EACCES/EPERM) */
+	bool hidepid;       /* proc_root is mounted with hidepid=1/2/invisible or subset=pid */
+};
+
+/*
+ * Builds the map from proc_root (normally "/proc"; tests pass a fake tree).
+ * If want is non-NULL, only holders of inodes for which want(inode, data)
+ * returns true are recorded (saves memory when few sockets are shown).
+ * Processes and fds that vanish during the walk are skipped quietly.
+ * Returns 0, -ENOMEM, or -errno if proc_root itself cannot be opened.
+ */
+int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
+		    void *data, struct owner_map *ret);
+
+/* Frees the map; NULL or an all-zero map is fine. */
+void owner_map_free(struct owner_map *m);
+
+/*
+ * Finds the holders of inode.  Returns their number (0 if none, or if inode
+ * is 0, which the kernel uses for sockets that no fd can hold) and points
+ * *ret_first at the first; they are contiguous and sorted by (pid, fd).
+ * O(log n).
+ */
+size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct owner **ret_first);
+
+/*
+ * Whether the caller can see every process's fds: false when some fd table
+ * was unreadable, when /proc hides other users' pids (hidepid), or when
+ * the caller is not root (hidepid=2 hides pids without any EACCES to count).
+ */
+bool owner_map_complete(const struct owner_map *m);
+
+/* Parses the hidepid/subset options out of one /proc/self/mountinfo text,
+ * for the mount at proc_mountpoint.  Pure, for tests. */
+bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint);
+
+#endif

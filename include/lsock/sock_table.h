@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The normalized socket table: one entry type for every family and source.
+ *
+ * It keeps what the kernel says (addresses as network-order bytes, ports in
+ * host order, UNIX names as raw sun_path bytes) and nothing formatted.
+ * Entries are fixed-size and live in one growable array; UNIX names live in
+ * one byte arena owned by the table, so the hot path never mallocs per socket.
+ */
+#ifndef LSOCK_SOCK_TABLE_H
+#define LSOCK_SOCK_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sock_proto {
+	SOCK_PROTO_TCP,
+	SOCK_PROTO_UDP,
+	SOCK_PROTO_UDPLITE,
+	SOCK_PROTO_RAW,
+	SOCK_PROTO_UNIX,
+	_SOCK_PROTO_MAX,
+};
+#define SOCK_PROTO_BIT(p) (1u << (p))
+#define SOCK_PROTOS_ALL ((1u << _SOCK_PROTO_MAX) - 1)
+
+enum sock_source {
+	SOCK_SOURCE_NETLINK,
+	SOCK_SOURCE_PROC,
+	_SOCK_SOURCE_MAX,
+};
+
+/*
+ * Kernel socket states (include/net/tcp_states.h).  The kernel reports them
+ * for every family: UDP uses CLOSE for unconnected and ESTABLISHED for
+ * connected sockets, UNIX uses LISTEN/ESTABLISHED/SYN_SENT/CLOSE.
+ */
+enum sock_state {
+	SOCK_STATE_UNKNOWN = 0,
+	SOCK_STATE_ESTABLISHED = 1,
+	SOCK_STATE_SYN_SENT,
+	SOCK_STATE_SYN_RECV,
+	SOCK_STATE_FIN_WAIT1,
+	SOCK_STATE_FIN_WAIT2,
+	SOCK_STATE_TIME_WAIT,
+	SOCK_STATE_CLOSE,
+	SOCK_STATE_CLOSE_WAIT,
+	SOCK_STATE_LAST_ACK,
+	SOCK_STATE_LISTEN,
+	SOCK_STATE_CLOSING,
+	SOCK_STATE_NEW_SYN_RECV,
+	_SOCK_STATE_MAX,
+};
+#define SOCK_STATE_BIT(s) (1u << (s))
+/* Every real state (bits 1..12); bit 0 (UNKNOWN) is never requested. */
+#define SOCK_STATES_ALL (((1u << _SOCK_STATE_MAX) - 1) & ~1u)
+#define SOCK_STATES_LISTENING (SOCK_STATE_BIT(SOCK_STATE_LISTEN) | SOCK_STATE_BIT(SOCK_STATE_CLOSE))
+/* netstat's default: everything but listeners and unconnected sockets. */
+#define SOCK_STATES_CONNECTED (SOCK_STATES_ALL & ~SOCK_STATES_LISTENING)
+
+enum sock_entry_flag {
+	SOCK_F_V6ONLY_KNOWN = 1u << 0, /* the v6only bit below is meaningful */
+	SOCK_F_V6ONLY = 1u << 1,
+	SOCK_F_UID_KNOWN = 1u << 2,
+	SOCK_F_COOKIE_KNOWN = 1u << 3,
+	SOCK_F_PEER_KNOWN = 1u << 4,    /* UNIX: peer_inode is meaningful */
+	SOCK_F_HAS_PATH = 1u << 5,      /* UNIX: bound to a name (path_len > 0) */
+	SOCK_F_ABSTRACT = 1u << 6,      /* UNIX: the name is abstract (sun_path[0] == 0) */
+	SOCK_F_QUEUES_KNOWN = 1u << 7,  /* rqueue/wqueue are meaningful */
+};
+
+/* One socket.  Keep it small: at 100k sockets every byte here is 100 kB. */
+struct sock_entry {
+	uint64_t cookie;     /* kernel socket cookie (netlink only) */
+	uint32_t inode;      /* socket inode; 0 for TIME_WAIT/SYN_RECV and embryos */
+	uint32_t uid;        /* socket owner uid as the kernel reports it */
+	uint32_t rqueue;     /* Recv-Q: bytes queued, or accept backlog for LISTEN */
+	uint32_t wqueue;     /* Send-Q: bytes queued, or max backlog for LISTEN (netlink) */
+	uint32_t ifindex;    /* bound device, 0 if none */
+	uint32_t peer_inode; /* UNIX: inode of the peer socket */
+	uint32_t path_off;   /* UNIX: offset of the name in sock_table.strings */
+	uint16_t path_len;   /* UNIX: name length in bytes, as in sun_path (abstract: leading NUL) */
+	uint16_t lport;      /* host order; RAW: the IP protocol number */
+	uint16_t rport;      /* host order */
+	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t proto;       /* enum sock_proto */
+	uint8_t type;        /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
+	uint8_t state;       /* enum sock_state */
+	uint8_t source;      /* enum sock_source */
+	uint8_t flags;       /* enum sock_entry_flag */
+	uint8_t laddr[16];   /* network order; AF_INET uses the first 4 bytes */
+	uint8_t raddr[16];
+};
+
+struct sock_table {
+	struct sock_entry *entries;
+	size_t len;
+	size_t cap;
+	uint8_t *strings; /* arena for UNIX names */
+	size_t strings_len;
+	size_t strings_cap;
+};
+
+/* An all-zero struct sock_table is a valid empty table. */
+void sock_table_init(struct sock_table *t);
+
+/* Frees everything the table owns; the table is empty (and reusable) after. */
+void sock_table_free(struct sock_table *t);
+
+/*
+ * Appends a copy of *e.  If name_len > 0, the name bytes are copied into the
+ * arena and the new entry's path_off/path_len point at them (e->path_* are
+ * ignored).  Returns 0, -ENOMEM, or -E2BIG if name_len > 108 (sun_path).
+ */
+int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void *name, size_t name_len);
+
+/* Drops entries (and their names) added after the table had `len` entries.
+ * Used to discard a partial dump before a re-dump. */
+void sock_table_truncate(struct sock_table *t, size_t len);
+
+/* The UNIX name bytes of an entry (path_len bytes, not NUL-terminated). */
+static inline const uint8_t *sock_table_name(const struct sock_table *t, const struct sock_entry *e)
+{
+	return t->strings + e->path_off;
+}
+
+/* Removes entries for which keep() returns false, preserving order. */
+void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsock/sock_table.h"
+
+/* sun_path is 108 bytes (struct sockaddr_un); the kernel never reports more. */
+#define SOCK_NAME_MAX 108
+
+void sock_table_init(struct sock_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void sock_table_free(struct sock_table *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	free(t->strings);
+	sock_table_init(t);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t n;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : first;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			return -ENOMEM;
+		n *= 2;
+	}
+	np = realloc(*p, n * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = n;
+	return 0;
+}
+
+int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void *name, size_t name_len)
+{
+	struct sock_entry *ne;
+	int r;
+
+	if (name_len > SOCK_NAME_MAX)
+		return -E2BIG;
+	r = grow((void **)&t->entries, &t->cap, t->len + 1, sizeof(*t->entries), 256);
+	if (r < 0)
+		return r;
+	if (name_len) {
+		r = grow((void **)&t->strings, &t->strings_cap, t->strings_len + name_len, 1, 4096);
+		if (r < 0)
+			return r;
+	}
+	ne = &t->entries[t->len++];
+	*ne = *e;
+	ne->path_off = 0;
+	ne->path_len = 0;
+	if (name_len) {
+		memcpy(t->strings + t->strings_len, name, name_len);
+		ne->path_off = (uint32_t)t->strings_len;
+		ne->path_len = (uint16_t)name_len;
+		t->strings_len += name_len;
+	}
+	return 0;
+}
+
+void sock_table_truncate(struct sock_table *t, size_t len)
+{
+	size_t i, strings_len = t->strings_len;
+
+	if (len >= t->len)
+		return;
+	/* Names are appended in entry order, so the first dropped name marks
+	 * where the arena ends for the kept entries. */
+	for (i = len; i < t->len; i++) {
+		if (t->entries[i].path_len) {
+			strings_len = t->entries[i].path_off;
+			break;
+		}
+	}
+	t->strings_len = strings_len;
+	t->len = len;
+}
+
+void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data)
+{
+	size_t i, j = 0;
+
+	/* Names stay where they are in the arena; only entries move. */
+	for (i = 0; i < t->len; i++) {
+		if (!keep(&t->entries[i], data))
+			continue;
+		if (i != j)
+			t->entries[j] = t->entries[i];
+		j++;
+	}
+	t->len = j;
+}
