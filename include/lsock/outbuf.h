@@ -5,11 +5,12 @@
  * first one, further output is dropped and outbuf_error() reports it, so the
  * caller checks once at the end instead of after every field.
  *
- * With a real fd, whatever is buffered is written as soon as OUTBUF_CHUNK
- * bytes have accumulated (write(2) loop: EINTR and short writes are retried,
- * an O_NONBLOCK fd is waited on with poll), so memory stays bounded at two
- * chunks however much is printed.  Nothing is written before that or before
- * outbuf_flush(); outbuf_free() does not flush.
+ * With a real fd, the buffer is written as soon as OUTBUF_CHUNK bytes have
+ * accumulated (write(2) loop: EINTR and short writes are retried, an
+ * O_NONBLOCK fd is waited on with poll), so memory stays at one chunk however
+ * much is printed and every write but the last carries at least one chunk.
+ * Nothing is written before that or before outbuf_flush(); outbuf_free()
+ * does not flush.
  */
 #ifndef LSOCK_OUTBUF_H
 #define LSOCK_OUTBUF_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The output buffer.  With a real fd the buffer has a fixed size of two
- * chunks and is written out whenever one chunk has accumulated, so the
+ * The output buffer.  With a real fd the buffer has a fixed size of one
+ * chunk and is written out whenever it is full, so the
  * kernel sees few large writes even at 100k rows.  With fd = -1 it grows
  * without bound and is never written (unit tests read buf/len).
  */
@@ -13,9 +13,8 @@
 
 #include "lsock/outbuf.h"
 
-/* Memory-mode start size; fd mode uses two chunks (see outbuf_put()). */
+/* Memory-mode start size; fd mode holds one chunk plus the NUL. */
 #define OUTBUF_MEM_INITIAL 4096u
-#define OUTBUF_FD_CAP (2u * OUTBUF_CHUNK)
 
 static const char spaces[64] = "                                                                ";
 
@@ -122,10 +121,10 @@ static int outbuf_grow(struct outbuf *o, size_t need)
 
 int outbuf_init(struct outbuf *o, int fd)
 {
-	size_t cap = fd < 0 ? OUTBUF_MEM_INITIAL : OUTBUF_FD_CAP + 1;
+	size_t cap = fd < 0 ? OUTBUF_MEM_INITIAL : OUTBUF_CHUNK + 1;
 
 	*o = (struct outbuf){ .fd = fd < 0 ? -1 : fd };
-	o->buf = realloc(NULL, cap);
+	o->buf = malloc(cap);
 	if (!o->buf) {
 		o->error = ENOMEM;
 		return -ENOMEM;
@@ -145,37 +144,42 @@ void outbuf_free(struct outbuf *o)
 
 void outbuf_put(struct outbuf *o, const void *s, size_t len)
 {
+	const char *p = s;
+
 	if (o->error || len == 0)
 		return;
-	if (len >= o->cap - o->len) {
-		if (o->fd < 0) {
-			if (outbuf_grow(o, len) < 0) {
-				outbuf_set_error(o, ENOMEM);
-				return;
-			}
-		} else {
-			/*
-			 * Between calls len < OUTBUF_CHUNK, so only a single put
-			 * larger than a chunk gets here: write what is buffered,
-			 * then the block itself, without copying it.
-			 */
-			outbuf_drain(o);
-			if (o->error)
-				return;
-			if (len >= OUTBUF_CHUNK) {
-				int r = outbuf_write_all(o->fd, s, len);
+	if (o->fd < 0) {
+		if (len >= o->cap - o->len && outbuf_grow(o, len) < 0) {
+			outbuf_set_error(o, ENOMEM);
+			return;
+		}
+	} else if (len >= OUTBUF_CHUNK - o->len) {
+		/*
+		 * Between calls len < OUTBUF_CHUNK.  Top the buffer up to exactly
+		 * one chunk and write it; a remainder of a chunk or more goes to
+		 * the fd directly, without copying.  So every write(2) but the
+		 * final flush carries at least OUTBUF_CHUNK bytes.
+		 */
+		size_t k = OUTBUF_CHUNK - o->len;
 
-				if (r < 0)
-					outbuf_set_error(o, -r);
-				return;
-			}
+		memcpy(o->buf + o->len, p, k);
+		o->len = OUTBUF_CHUNK;
+		p += k;
+		len -= k;
+		outbuf_drain(o);
+		if (o->error)
+			return;
+		if (len >= OUTBUF_CHUNK) {
+			int r = outbuf_write_all(o->fd, p, len);
+
+			if (r < 0)
+				outbuf_set_error(o, -r);
+			return;
 		}
 	}
-	memcpy(o->buf + o->len, s, len);
+	memcpy(o->buf + o->len, p, len);
 	o->len += len;
 	o->buf[o->len] = '\0';
-	if (o->fd >= 0 && o->len >= OUTBUF_CHUNK)
-		outbuf_drain(o);
 }
 
 void outbuf_puts(struct outbuf *o, const char *s)
