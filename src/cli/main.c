@@ -140,6 +140,20 @@ static int report_collect_failure(const struct query_plan *p, const struct colle
 	return EXIT_RUNTIME;
 }
 
+/* One line, as netstat prints, saying why some owners show as '-'. */
+static void print_owner_note(const struct owner_map *m)
+{
+	if (m->hidepid)
+		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
+				"invisible; their sockets show no owner ('-')\n");
+	else if (geteuid() != 0)
+		fprintf(stderr, "lsock: note: not all processes could be identified; sockets of other "
+				"users' processes show no owner ('-'); run as root to see them all\n");
+	else
+		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission denied); "
+				"their sockets show no owner ('-')\n", m->n_denied);
+}
+
 static int write_output(const struct query_plan *p, const struct render_ctx *ctx, bool owners_complete)
 {
 	struct outbuf out;
@@ -238,9 +252,7 @@ int main(int argc, char **argv)
 		ctx.owners = &owners;
 		owners_complete = owner_map_complete(&owners);
 		if (!owners_complete)
-			fprintf(stderr, "lsock: note: not all processes could be identified%s; "
-					"owners of other users' sockets are shown as '-' (run as root to see them all)\n",
-				owners.hidepid ? " (/proc is mounted with hidepid)" : "");
+			print_owner_note(&owners);
 	}
 	if (plan.needs & NEED_SERVICES) {
 		r = services_load(&services);

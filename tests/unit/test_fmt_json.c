@@ -47,7 +47,7 @@ static void test_inet_socket_and_owners(void **state)
 		"\"local\":{\"address\":\"::ffff:127.0.0.1\",\"port\":80},"
 		"\"remote\":{\"address\":\"::ffff:127.0.0.1\",\"port\":4000},\"v6only\":false,"
 		"\"uid\":1000,\"inode\":300,\"cookie\":7,\"owners\":["
-		"{\"pid\":12,\"fd\":5,\"comm\":\"ev\\u001b[1m\\n\\ufffd\",\"comm_hex\":\"65761b5b316d0aff\"}],"
+		"{\"pid\":12,\"fd\":5,\"comm\":\"ev\\u001b[1m\\n\xef\xbf\xbd\",\"comm_hex\":\"65761b5b316d0aff\"}],"
 		"\"source\":\"netlink\"}]}\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
@@ -74,7 +74,7 @@ static void test_unix_names_and_unknowns(void **state)
 		"\"send_q\":0,\"path\":\"@a\\u0000b\",\"abstract\":true,\"peer_inode\":0,\"uid\":0,\"inode\":6,"
 		"\"cookie\":null,\"source\":\"netlink\"}\n"
 		"{\"proto\":\"unix\",\"family\":\"unix\",\"type\":\"stream\",\"state\":\"LISTEN\",\"recv_q\":0,"
-		"\"send_q\":0,\"path\":\"/t/\\ufffd\",\"path_hex\":\"2f742fff\",\"abstract\":false,"
+		"\"send_q\":0,\"path\":\"/t/\xef\xbf\xbd\",\"path_hex\":\"2f742fff\",\"abstract\":false,"
 		"\"peer_inode\":0,\"uid\":0,\"inode\":7,\"cookie\":null,\"source\":\"netlink\"}\n"
 		"{\"proto\":\"unix\",\"family\":\"unix\",\"type\":\"dgram\",\"state\":\"UNCONN\",\"recv_q\":null,"
 		"\"send_q\":null,\"path\":null,\"abstract\":false,\"peer_inode\":null,\"uid\":null,\"inode\":9,"

@@ -108,8 +108,8 @@ static void test_columns_option(void **state)
 	fx_inet(&t, SOCK_PROTO_TCP, AF_INET, "10.0.0.1", 443, "10.0.0.2", 5555, 1, 42, 0);
 	fx_unix(&t, SOCK_STREAM, 10, 5, "/s", 2, false);
 	assert_string_equal(render(&p, &c, &o),
-		"ESTABLISHED  10.0.0.1:443     42  -\n"
-		"LISTEN       /s                5  /s\n");
+		"ESTABLISHED  10.0.0.1:443  42  -\n"
+		"LISTEN       /s             5  /s\n");
 	outbuf_free(&o);
 	assert_int_equal(column_list_parse("state,bogus", &p.inet_cols, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "bogus");
