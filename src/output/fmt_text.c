@@ -35,20 +35,27 @@ static void render(const struct render_ctx *c, const struct column *col, const s
 	col->text(c, e, scratch);
 }
 
+/*
+ * Writes one cell.  Padding is owed, not written, until more text follows
+ * on the row, so a row never ends in blanks (they pollute grep and diff),
+ * even when its last cells are empty.
+ */
 static void put_cell(struct outbuf *o, const struct column *col, const char *s, size_t len,
-		     size_t width, bool last)
+		     size_t width, size_t *pending)
 {
 	size_t w = display_width(s, len);
 	size_t pad = width > w ? width - w : 0;
 
 	if (col->align == ALIGN_RIGHT)
-		outbuf_pad(o, pad);
-	outbuf_put(o, s, len);
-	/* No trailing blanks at the end of a row: they pollute grep and diff. */
-	if (col->align == ALIGN_LEFT && !last)
-		outbuf_pad(o, pad);
-	if (!last)
-		outbuf_pad(o, COL_SEP);
+		*pending += pad;
+	if (len) {
+		outbuf_pad(o, *pending);
+		*pending = 0;
+		outbuf_put(o, s, len);
+	}
+	if (col->align == ALIGN_LEFT)
+		*pending += pad;
+	*pending += COL_SEP;
 }
 
 static size_t print_section(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c,
@@ -86,23 +93,27 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 			outbuf_puts(o, title);
 			outbuf_putc(o, '\n');
 		}
+		size_t pending = 0;
+
 		for (k = 0; k < cols->len; k++) {
 			const struct column *col = column_get(cols->ids[k]);
 
-			put_cell(o, col, col->header, strlen(col->header), widths[k], k + 1 == cols->len);
+			put_cell(o, col, col->header, strlen(col->header), widths[k], &pending);
 		}
 		outbuf_putc(o, '\n');
 	}
 
 	/* Pass 2: the rows. */
 	for (i = 0; i < t->len; i++) {
+		size_t pending = 0;
+
 		if (!row_in_section(&t->entries[i], section))
 			continue;
 		for (k = 0; k < cols->len; k++) {
 			const struct column *col = column_get(cols->ids[k]);
 
 			render(c, col, &t->entries[i], &scratch);
-			put_cell(o, col, scratch.buf, scratch.len, widths[k], k + 1 == cols->len);
+			put_cell(o, col, scratch.buf, scratch.len, widths[k], &pending);
 		}
 		outbuf_putc(o, '\n');
 	}

@@ -418,10 +418,12 @@ static void test_file_skips_and_counts(void **state)
 	sock_table_free(&t);
 }
 
+/* The kernel never prints NUL; a line holding one (psutil #766) is not trusted,
+ * even when the NUL sits in a trailing field the parser would ignore. */
 static void test_embedded_nul(void **state)
 {
 	static const char data[] = TCP_HDR "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "
-					   "00:00000000 0 0 0 7\0junk\n" ROW_LISTEN;
+					   "00:00000000 0 0 0 7 1 \0junk\n" ROW_LISTEN;
 	struct sock_table t = { 0 };
 	struct procnet_stats st;
 	FILE *f = fmemopen((void *)data, sizeof(data) - 1, "r");
