@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 
@@ -178,6 +179,37 @@ def ip(*args):
     r = subprocess.run(["ip"] + list(args), capture_output=True, text=True)
     if r.returncode != 0:
         raise lt.TestFailure(f"ip {' '.join(args)}: {r.stderr.strip()}")
+
+
+def add_addr(cidr, dev="lo"):
+    """Adds an address to dev and waits until it is usable.  IPv6 addresses
+    are added with nodad, yet the kernel installs their routes from the
+    addrconf work queue, after `ip` returns (connect() to them fails with
+    ENETUNREACH for a moment): poll until a UDP connect() to it works."""
+    addr = cidr.split("/", 1)[0]
+    if ":" not in addr:
+        ip("addr", "add", cidr, "dev", dev)
+        return
+    ip("-6", "addr", "add", cidr, "dev", dev, "nodad")
+
+    def usable():
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            s.bind((addr, 0))
+            s.connect((addr, 9))
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+    lt.wait_until(usable, f"address {addr} usable")
+
+
+def set_netns_sysctl(name, value):
+    """Writes a per-netns sysctl (e.g. net/ipv4/tcp_syn_retries) in the
+    current (private) netns."""
+    with open(os.path.join("/proc/sys", name), "w") as f:
+        f.write(str(value))
 
 
 def tcp_rows():

@@ -39,9 +39,9 @@ def main():
     lt.enter_private_netns()
     lt.lsock_path()
     for a in SORT_V4:
-        lt2.ip("addr", "add", f"{a}/32", "dev", "lo")
+        lt2.add_addr(f"{a}/32")
     for a in SORT_V6:
-        lt2.ip("-6", "addr", "add", f"{a}/128", "dev", "lo", "nodad")
+        lt2.add_addr(f"{a}/128")
     me = os.getpid()
     with lt.SocketMix() as mix:
         l80 = mix.tcp_listen("127.0.0.1", 80)
