@@ -47,8 +47,9 @@ struct filter_error {
  * Parses words[0..nwords).  On success *ret is the filter (NULL if there is
  * no expression) and *ret_states the state mask the words select.  As in ss,
  * the first `state X` starts from an empty mask and the first `exclude X`
- * from all states (not from the default); if there is no state word, or the
- * words leave the mask empty, *ret_states is default_states.
+ * from all states (not from default_states); without state words
+ * *ret_states is default_states, and if the words leave the mask empty it is
+ * ss's own default (connected but not TIME-WAIT/SYN-RECV), as ss does.
  * Addresses are read as inet/inet6 (a word starting with '/' or '@' is a
  * UNIX glob).  Returns 0, -EINVAL with *ret_err filled, or -ENOMEM.
  */

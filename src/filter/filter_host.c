@@ -333,7 +333,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		port = strrchr(slash ? slash : addr, ':');
 		if (port)
 			*port++ = '\0';
-		if (strchr(addr, ':')) {
+		if (!slash && strchr(addr, ':')) {
 			snprintf(msg, msglen, "put IPv6 addresses in brackets, e.g. [::1]:22");
 			return -EINVAL;
 		}

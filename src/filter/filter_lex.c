@@ -33,7 +33,7 @@ static const struct keyword keywords[] = {
 	{ "<", FT_LT }, { "lt", FT_LT },
 	{ ">=", FT_GE }, { "ge", FT_GE }, { "geq", FT_GE },
 	{ "<=", FT_LE }, { "le", FT_LE }, { "leq", FT_LE },
-	{ "state", FT_STATE }, { "exclude", FT_EXCLUDE },
+	{ "state", FT_STATE }, { "exclude", FT_EXCLUDE }, { "excl", FT_EXCLUDE },
 	{ "autobound", FT_UNSUPPORTED }, { "fwmark", FT_UNSUPPORTED },
 	{ "cgroup", FT_UNSUPPORTED },
 };

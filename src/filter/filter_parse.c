@@ -34,6 +34,12 @@ struct filter_parser {
 #define STATES_SYN_RECV (ST(SYN_RECV) | ST(NEW_SYN_RECV))
 #define STATES_CONNECTED (SOCK_STATES_ALL & ~(ST(LISTEN) | ST(CLOSE)))
 #define STATES_BUCKET (STATES_SYN_RECV | ST(TIME_WAIT))
+/*
+ * What ss shows when state words leave the mask empty (`state listening
+ * exclude listening`): its built-in default SS_CONN, connected minus the
+ * minisockets, whatever -a or -l said.  Verified: ESTAB only, no TIME-WAIT.
+ */
+#define STATES_SS_EMPTY_DEFAULT (STATES_CONNECTED & ~STATES_BUCKET)
 
 struct state_name {
 	const char *name;
@@ -135,6 +141,13 @@ static int filter_parse_states(struct filter_parser *p, uint32_t *mask, bool *se
 		p->pos++;
 	}
 	return 0;
+}
+
+static uint32_t filter_final_states(bool seen, uint32_t mask, uint32_t default_states)
+{
+	if (!seen)
+		return default_states;
+	return mask ? mask : STATES_SS_EMPTY_DEFAULT;
 }
 
 static int filter_parse_exprlist(struct filter_parser *p, int depth);
@@ -320,7 +333,7 @@ static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
 		return r;
 	if (p->pos == toks->len) {
 		*ret = NULL;
-		*ret_states = (seen && mask) ? mask : default_states;
+		*ret_states = filter_final_states(seen, mask, default_states);
 		return 0;
 	}
 
@@ -354,7 +367,7 @@ static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
 	}
 	f->root = r;
 	*ret = f;
-	*ret_states = (seen && mask) ? mask : default_states;
+	*ret_states = filter_final_states(seen, mask, default_states);
 	return 0;
 }
 
