@@ -7,8 +7,9 @@
  *   - `[v6]` or `[v6/plen]` in brackets; an unbracketed address is split at
  *     its last ':' (after the '/' if there is one), so `::/0` and `::1/128`
  *     work but `::1` does not; we say so instead of guessing.
- *   - `*` or an empty address means any address of any family; an empty or
- *     `*` port means any port.
+ *   - `*` or an empty address means any address of any family; a `*` port
+ *     means any port.  Unlike ss, an empty port after ':' (`sport = :`) is
+ *     an error, see filter_port_after_colon().
  *   - IPv4 may be short: `127/8` is 127.0.0.0/8 and `127.1` is 127.1.0.0.
  *   - `inet:`, `inet6:` and `unix:` force a family; ss then restricts the
  *     whole query to that family (see FN_FAMILY in filter_parse.c).
@@ -203,6 +204,21 @@ static int filter_port_part(const char *p, struct filter_host *h, char *msg, siz
 	return 0;
 }
 
+/*
+ * A port that follows an explicit ':'.  ss reads an empty one (`sport = :`,
+ * `src 10.0.0.1:`) as "any port" and so silently matches everything; a
+ * script whose variable came out empty would then think the port is busy.
+ * We call it what it is: a malformed filter (`:*` still means any port).
+ */
+static int filter_port_after_colon(const char *p, struct filter_host *h, char *msg, size_t msglen)
+{
+	if (!*p) {
+		snprintf(msg, msglen, "expected a port number after ':'");
+		return -EINVAL;
+	}
+	return filter_port_part(p, h, msg, msglen);
+}
+
 static int filter_glob_store(struct filter *f, const char *glob, struct filter_host *h)
 {
 	size_t n = strlen(glob) + 1;
@@ -265,8 +281,9 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		if (is_port) {
 			/* ss compares UNIX "ports" with inodes: keep the number. */
 			if (*addr == ':')
-				addr++;
-			r = filter_port_part(addr, &h, msg, msglen);
+				r = filter_port_after_colon(addr + 1, &h, msg, msglen);
+			else
+				r = filter_port_part(addr, &h, msg, msglen);
 			if (r)
 				return r;
 			h.family = AF_UNSPEC;
@@ -283,8 +300,9 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 
 	if (is_port) {
 		if (*addr == ':')
-			addr++;
-		r = filter_port_part(addr, &h, msg, msglen);
+			r = filter_port_after_colon(addr + 1, &h, msg, msglen);
+		else
+			r = filter_port_part(addr, &h, msg, msglen);
 		if (r)
 			return r;
 		h.family = (uint8_t)family;
@@ -320,8 +338,9 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		/* ss: `*`, `*:PORT`, even `*PORT`; the address is the wildcard. */
 		port = addr + 1;
 		if (*port == ':')
-			port++;
-		r = filter_port_part(port, &h, msg, msglen);
+			r = filter_port_after_colon(port + 1, &h, msg, msglen);
+		else
+			r = filter_port_part(port, &h, msg, msglen);
 		if (r)
 			return r;
 		h.family = (uint8_t)family;
@@ -339,7 +358,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		}
 	}
 	if (port) {
-		r = filter_port_part(port, &h, msg, msglen);
+		r = filter_port_after_colon(port, &h, msg, msglen);
 		if (r)
 			return r;
 	}
