@@ -23,6 +23,7 @@ struct collect_slot {
 	int netlink_error;  /* -errno from sock_diag, 0 if it served or was not tried */
 	int proc_error;     /* -errno from /proc/net, 0 if it served or was not tried */
 	size_t proc_skipped; /* malformed /proc lines skipped */
+	size_t proc_duplicates; /* sockets listed twice by a non-atomic /proc read, dropped */
 	bool noisy_fallback; /* fell back for a reason the user should hear about */
 };
 

@@ -96,6 +96,10 @@ static void report_collect(const struct query_plan *p, const struct collect_repo
 			if (s->noisy_fallback)
 				fprintf(stderr, "lsock: warning: sock_diag dump of %s failed (%s); using /proc/net\n",
 					label, strerror(-s->netlink_error));
+			if (s->proc_duplicates)
+				fprintf(stderr, "lsock: warning: /proc/net snapshot of %s was inconsistent "
+						"(%zu socket(s) listed twice, kept once)\n",
+					label, s->proc_duplicates);
 			if (s->proc_skipped)
 				fprintf(stderr, "lsock: warning: skipped %zu malformed line(s) in /proc/net for %s\n",
 					s->proc_skipped, label);
@@ -143,7 +147,7 @@ static int report_collect_failure(const struct query_plan *p, const struct colle
 /* One line, as netstat prints, saying why some owners show as '-'. */
 static void print_owner_note(const struct owner_map *m)
 {
-	if (m->hidepid)
+	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");
 	else if (geteuid() != 0)

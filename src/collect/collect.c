@@ -70,6 +70,8 @@ int collect_run(const struct query_plan *p, struct sock_table *t, struct collect
 
 		for (f = 0; f < nfams; f++) {
 			struct collect_slot *s = slot_of(&rep, proto, fams[f]);
+			struct procnet_stats st = { 0 };
+			size_t mark;
 			int r;
 
 			if (!plan_wants(p, proto, fams[f]))
@@ -96,12 +98,17 @@ int collect_run(const struct query_plan *p, struct sock_table *t, struct collect
 				 * warning; "not available here" is not. */
 				s->noisy_fallback = !collect_is_quiet_fallback(r);
 			}
-			r = procnet_collect(p->proc_root, fams[f], proto, p->states, t, &s->proc_skipped);
+			mark = t->len;
+			r = procnet_collect_stats(p->proc_root, fams[f], proto, p->states, t, &st);
 			if (r == 0) {
+				s->proc_skipped = st.malformed;
+				s->proc_duplicates = st.duplicates;
 				s->served = true;
 				s->source = SOCK_SOURCE_PROC;
 				continue;
 			}
+			/* A read that failed half-way leaves nothing behind. */
+			sock_table_truncate(t, mark);
 			if (r == -ENOMEM) {
 				first_err = r;
 				goto out;

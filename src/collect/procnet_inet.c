@@ -451,6 +451,8 @@ int procnet_collect_stats(const char *proc_root, uint8_t family, enum sock_proto
 	FILE *f;
 	int r, n;
 
+	if (!proc_root)
+		return -EINVAL;
 	if (family == AF_UNIX && proto == SOCK_PROTO_UNIX)
 		name = "unix";
 	else if ((family == AF_INET || family == AF_INET6) &&

@@ -9,7 +9,7 @@ Typical use::
 
     import lsocktest as lt
 
-    lt.enter_private_netns()             # root + unshare(CLONE_NEWNET) or exit 77
+    lt.enter_private_netns()             # re-run in private net/pid namespaces, or exit 77
     with lt.SocketMix() as mix:
         srv = mix.tcp_listen("127.0.0.1", 2299)
         mix.tcp_connect(srv)
@@ -38,11 +38,11 @@ they come from, so they can be compared field by field:
 """
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import json
 import os
+import shlex
 import re
 import shutil
 import socket
@@ -61,9 +61,6 @@ NOBODY_GID = 65534
 # Children that run as nobody cannot read root's pyenv shims; /usr/bin/python3
 # is what CTest uses anyway.
 PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
-
-_CLONE_NEWNET = 0x40000000
-
 
 # --------------------------------------------------------------------------
 # Outcome helpers
@@ -146,28 +143,35 @@ def helper_path(name):
 
 
 def enter_private_netns():
-    """Moves this process into a fresh network namespace with lo up.
+    """Re-runs the calling test script inside fresh network, PID and mount
+    namespaces (`unshare -n -p -f --mount-proc`) with lo up, and exits with
+    its status; returns only in the re-executed copy.
 
-    Exits 77 when not root or when unshare(CLONE_NEWNET) is refused (e.g. in
-    an unprivileged container).  Children (lsock, ss, socket holders)
-    inherit the namespace, so nothing the tests create is visible outside,
-    and nothing outside (the machine's own sockets) leaks in: UNIX sockets
-    are per-netns in both sock_diag and /proc/net/unix too."""
-    if os.environ.get("LSOCKTEST_IN_NETNS") == str(os.getpid()):
+    Exits 77 when not root or when namespaces cannot be created (e.g. in an
+    unprivileged container).  The network namespace keeps the machine's own
+    sockets out (UNIX sockets are per-netns too, in sock_diag and in
+    /proc/net/unix) and ours in.  The PID namespace with its own /proc keeps
+    the machine's processes out of the owner scan: otherwise a host process
+    whose fds even root cannot read (seen for pid 1 in some sandboxes) would
+    make every tool's owner view incomplete.  When the test (pid 1 there)
+    exits, the kernel kills every holder process it left behind."""
+    if os.environ.get("LSOCKTEST_IN_NS") == "1" and os.getpid() == 1:
+        r = subprocess.run(["ip", "link", "set", "lo", "up"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise TestFailure(f"ip link set lo up failed: {r.stderr.strip()}")
         return
     if os.geteuid() != 0:
         skip("needs root (private network namespace)")
-    for tool in ("ip", "ss", "setpriv"):
+    for tool in ("ip", "ss", "setpriv", "unshare"):
         if shutil.which(tool) is None:
             skip(f"{tool} not installed")
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(_CLONE_NEWNET) != 0:
-        e = ctypes.get_errno()
-        skip(f"unshare(CLONE_NEWNET) failed: {os.strerror(e)}")
-    r = subprocess.run(["ip", "link", "set", "lo", "up"], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise TestFailure(f"ip link set lo up failed: {r.stderr.strip()}")
-    os.environ["LSOCKTEST_IN_NETNS"] = str(os.getpid())
+    ns = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child"]
+    probe = subprocess.run(ns + ["true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        skip(f"cannot create namespaces: {probe.stderr.strip()}")
+    env = dict(os.environ, LSOCKTEST_IN_NS="1")
+    r = subprocess.run(ns + ["--", sys.executable, os.path.abspath(sys.argv[0])] + sys.argv[1:], env=env)
+    sys.exit(r.returncode)
 
 
 # --------------------------------------------------------------------------
@@ -225,9 +229,18 @@ def run(argv, *, nobody=False, sandbox=None, timeout=60, env=None):
                   p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
 
 
+def lsock_wrapper():
+    """The command prefix CI puts before lsock (LSOCK_WRAPPER, e.g. a
+    valgrind command line), as a list; empty when unset."""
+    return shlex.split(os.environ.get("LSOCK_WRAPPER", ""))
+
+
 def run_lsock(args, **kw):
-    """Runs lsock with args (see run() for keywords)."""
-    return run([lsock_path()] + list(args), **kw)
+    """Runs lsock with args (see run() for keywords), behind LSOCK_WRAPPER
+    when it is set, so CI can run every test's lsock under valgrind."""
+    if lsock_wrapper():
+        kw.setdefault("timeout", 300)
+    return run(lsock_wrapper() + [lsock_path()] + list(args), **kw)
 
 
 # --------------------------------------------------------------------------

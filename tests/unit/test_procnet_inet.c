@@ -704,6 +704,9 @@ static void test_collect(void **state)
 	assert_int_equal(procnet_collect(r.dir, AF_INET, _SOCK_PROTO_MAX, SOCK_STATES_ALL, &t,
 					 &skipped),
 			 -EINVAL);
+	assert_int_equal(procnet_collect(NULL, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -EINVAL);
 	memset(longroot, 'a', sizeof(longroot) - 1);
 	longroot[sizeof(longroot) - 1] = '\0';
 	assert_int_equal(procnet_collect(longroot, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
