@@ -39,11 +39,14 @@ EXPRESSIONS = [
     # every operator spelling
     "sport = :22", "sport == :22", "sport eq :22",
     "sport != :22", "sport ne :22",
-    "sport > :1024", "sport gt :1024",
-    "sport < :1024", "sport lt :1024",
+    # bounds that are ports in the mix, so that > and >= differ
+    "sport > :2204", "sport gt :2204",
+    "sport < :443", "sport lt :443",
+    "sport > :1024", "sport < :1024",
     "sport >= :2204", "sport ge :2204",
     "sport <= :443", "sport le :443",
-    "dport = :22", "dport != :0", "dport > :2000", "dport < :1024",
+    "dport = :22", "dport != :0", "dport > :2204", "dport >= :2204", "dport < :1024",
+    "dport <= :22", "dport lt :22",
     "dport = :80", "sport = :53",
     # and / or / not, parentheses as words
     "sport = :22 or dport = :22",
