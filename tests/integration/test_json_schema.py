@@ -96,7 +96,8 @@ def main():
                 seen.add((s.get("proto"), s.get("family")))
                 if s.get("family") == "unix":
                     p = s.get("path")
-                    seen.add("unnamed" if p is None else "abstract" if s.get("abstract") else "path")
+                    seen.add("unnamed" if p is None else
+                             "abstract" if s.get("abstract") else "path")
                     if "path_hex" in s:
                         seen.add("path_hex")
                 for o in s.get("owners") or []:

@@ -72,8 +72,8 @@ def build_locale(tmp):
         return None, "localedef not installed"
     loc = os.path.join(tmp, "loc")
     os.makedirs(loc)
-    r = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", os.path.join(loc, "de_DE.UTF-8")],
-                       capture_output=True, text=True)
+    r = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                        os.path.join(loc, "de_DE.UTF-8")], capture_output=True, text=True)
     # localedef exits 1 on mere warnings; the directory is what counts.
     if not os.path.isfile(os.path.join(loc, "de_DE.UTF-8", "LC_NUMERIC")):
         return None, f"localedef failed: {r.stderr.strip()[:300]}"
@@ -162,7 +162,8 @@ def main():
                      "print(locale.localeconv()['decimal_point'])"],
                     env=de_env, capture_output=True, text=True)
                 lt.expect(probe.stdout.strip() == ",",
-                          f"de_DE.UTF-8 from {loc} does not load: {probe.stdout!r} {probe.stderr!r}")
+                          f"de_DE.UTF-8 from {loc} does not load: {probe.stdout!r} "
+                          f"{probe.stderr!r}")
                 problems = []
                 for args in (["-tan"], ["-tuxwanpe"], ["-tuxan"], ["-tuxanp", "--json"],
                              ["-xa", "--ndjson"], ["--help"]):

@@ -89,7 +89,8 @@ def main():
         def busy_idiom():
             problems = []
             for port, want in ((80, "busy\n"), (81, "")):
-                cmd = f"{lt2.lsock_shell(['-tln', 'sport', '=', f':{port}'])} >/dev/null && echo busy"
+                lsock = lt2.lsock_shell(["-tln", "sport", "=", f":{port}"])
+                cmd = f"{lsock} >/dev/null && echo busy"
                 p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
                 if p.stdout != want:
                     problems.append(f"`{cmd}` printed {p.stdout!r}, want {want!r} "
@@ -121,8 +122,8 @@ def main():
 
         def empty_results():
             problems = []
-            for args in (["-tlnH", "sport", "=", ":9"], ["-wH"], ["-tln", "--ndjson", "sport", "=", ":9"],
-                         ["-w", "--ndjson"]):
+            for args in (["-tlnH", "sport", "=", ":9"], ["-wH"],
+                         ["-tln", "--ndjson", "sport", "=", ":9"], ["-w", "--ndjson"]):
                 r = lt2.run_lsock(args)
                 if r.status != 1 or r.out != b"":
                     problems.append(f"{r.describe()}: want status 1 and empty stdout, got "
@@ -148,7 +149,8 @@ def main():
             if not re.match(r"^Proto\s+Local Address\s+Foreign Address\s+State\s+PID\s+Program\s+"
                             r"User\s+Inode\s*$", header):
                 problems.append(f"header not in -o order: {header!r}")
-            want = ["tcp", "127.0.0.1:80", "0.0.0.0:*", "LISTEN", str(me), "python3", None, str(ino80)]
+            want = ["tcp", "127.0.0.1:80", "0.0.0.0:*", "LISTEN", str(me), "python3", None,
+                    str(ino80)]
             rows = [x.split() for x in lt2.text_rows(r.stdout)]
             got = [x for x in rows if len(x) > 1 and x[1] == "127.0.0.1:80"]
             if len(got) != 1 or len(got[0]) != len(want) or \
@@ -158,7 +160,8 @@ def main():
             r = lt2.run_lsock(["-tln", "-o", "inode,local", "-H"])
             got = [x.split() for x in lt2.text_rows(r.stdout) if "127.0.0.1:80" in x.split()]
             if got != [[str(ino80), "127.0.0.1:80"]]:
-                problems.append(f"-o inode,local -H: want [[{ino80}, 127.0.0.1:80]], got {got}\n{r.stdout}")
+                problems.append(f"-o inode,local -H: want [[{ino80}, 127.0.0.1:80]], got {got}\n"
+                                f"{r.stdout}")
             lt.check(problems, f"-o {cols}")
 
         def sort_keys():
