@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lsock/array.h"
 #include "lsock/services.h"
 
 /* A service name goes into an aligned column unescaped, so accept only the
@@ -32,15 +33,8 @@ int services_add(struct services *s, uint16_t port, int is_udp, const char *name
 
 	if (!name_ok(name))
 		return -EINVAL;
-	if (s->len == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 256;
-
-		nv = realloc(s->v, ncap * sizeof(*s->v));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = ncap;
-	}
+	if (array_grow((void **)&s->v, &s->cap, s->len + 1, sizeof(*s->v), 256) < 0)
+		return -ENOMEM;
 	nv = &s->v[s->len++];
 	nv->order = (uint32_t)s->len - 1;
 	nv->port = port;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsock/array.h"
 #include "lsock/users.h"
 
 /* Names go into an aligned column; accept what useradd accepts, else print the uid. */
@@ -34,15 +35,8 @@ const char *user_cache_name(struct user_cache *c, uint32_t uid)
 	for (i = 0; i < c->len; i++)
 		if (c->v[i].uid == uid)
 			return c->v[i].name[0] ? c->v[i].name : NULL;
-	if (c->len == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		struct user_cache_entry *nv = realloc(c->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		c->v = nv;
-		c->cap = ncap;
-	}
+	if (array_grow((void **)&c->v, &c->cap, c->len + 1, sizeof(*c->v), 16) < 0)
+		return NULL;
 	e = &c->v[c->len++];
 	e->uid = uid;
 	e->name[0] = '\0';

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/array.h"
 #include "owner_internal.h"
 
 /* One getdents64 call fills this; at ~32 bytes per fd entry, ~2000 fds. */
@@ -51,27 +52,6 @@ static bool errno_fatal(int e)
 static enum pid_fate errno_fate(int e)
 {
 	return (e == EACCES || e == EPERM) ? PID_DENIED : PID_SKIP;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
-{
-	size_t n;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap : first;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return -ENOMEM;
-		n *= 2;
-	}
-	np = realloc(*p, n * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = n;
-	return 0;
 }
 
 bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *ret)
@@ -175,7 +155,7 @@ static int walk_one_fd(struct walk *w, int fdfd, const char *name, uint32_t proc
 		return 0;
 	if (w->want && !w->want(inode, w->data))
 		return 0;
-	r = grow((void **)&w->m->owners, &w->m->cap, w->m->len + 1, sizeof(*w->m->owners), 1024);
+	r = array_grow((void **)&w->m->owners, &w->m->cap, w->m->len + 1, sizeof(*w->m->owners), 1024);
 	if (r < 0)
 		return r;
 	o = &w->m->owners[w->m->len++];
@@ -233,7 +213,7 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 	 * that hold no wanted socket cost no procs entry.
 	 */
 	if (r == 0 && m->len > start) {
-		r = grow((void **)&m->procs, &m->procs_cap, m->nprocs + 1, sizeof(*m->procs), 64);
+		r = array_grow((void **)&m->procs, &m->procs_cap, m->nprocs + 1, sizeof(*m->procs), 64);
 		if (r == 0) {
 			struct owner_proc *p = &m->procs[m->nprocs];
 
