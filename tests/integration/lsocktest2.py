@@ -34,8 +34,7 @@ TCP_STATE_NUM = {
 
 def wrapper():
     """The LSOCK_WRAPPER words (a valgrind command line in CI), or []."""
-    w = os.environ.get("LSOCK_WRAPPER", "").strip()
-    return shlex.split(w) if w else []
+    return lt.lsock_wrapper()
 
 
 def lsock_argv(args, *, wrapped=True):
