@@ -204,11 +204,12 @@ static int walk_datagram(const void *buf, size_t len, struct nl_walk *w)
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
 		size_t mlen = nlh->nlmsg_len, alen;
 
-		/* Unsigned, in size_t: 0xd2000a01 is simply too long here. */
-		if (mlen < NLMSG_HDRLEN || mlen > rem)
-			return -EBADMSG;
-		/* The kernel pads every message to 4 bytes; an unaligned
-		 * length without its padding is a truncated datagram. */
+		if (mlen < NLMSG_HDRLEN)
+			return -EBADMSG; /* would never advance */
+		/* Unsigned, in size_t, so 0xd2000a01 is simply too long.  The
+		 * kernel pads every message to 4 bytes; an unaligned length
+		 * without its padding is a truncated datagram too (and
+		 * alen >= mlen, so this also bounds mlen). */
 		alen = NLMSG_ALIGN(mlen);
 		if (alen > rem)
 			return -EBADMSG;

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
@@ -721,9 +722,14 @@ static void test_inet_collect_bad_record(void **state)
 {
 	struct sock_table t = { .len = 0 };
 	struct nl_transport *nl;
+	struct inet_diag_msg m = { .idiag_family = AF_INET, .idiag_inode = 5 };
 	uint32_t junk = 0;
+	struct step *st;
 
 	script_start();
+	st = step_new();
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
 	/* a record too short for struct inet_diag_msg */
 	put_msg(step_new(), SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &junk, 4);
 	assert_int_equal(nl_transport_open(&nl), 0);
