@@ -139,7 +139,8 @@ static void patch(uint8_t *p, size_t len)
 		h->nlmsg_seq += S.seq;
 		if (h->nlmsg_pid == 0)
 			h->nlmsg_pid = FAKE_PORTID;
-		off += NLMSG_ALIGN(h->nlmsg_len);
+		/* not NLMSG_ALIGN(): it wraps 0xffffffff to 0 in size_t */
+		off += ((size_t)h->nlmsg_len + 3) & ~(size_t)3;
 	}
 }
 
@@ -193,7 +194,8 @@ static void put_msg(struct step *st, uint16_t type, uint16_t flags, uint32_t seq
 	};
 
 	memcpy(st->data + st->len, &h, sizeof(h));
-	memcpy(st->data + st->len + NLMSG_HDRLEN, payload, plen);
+	if (plen)
+		memcpy(st->data + st->len + NLMSG_HDRLEN, payload, plen);
 	st->len += NLMSG_ALIGN(h.nlmsg_len);
 }
 
@@ -581,6 +583,14 @@ static void fill_huge_len(struct step *st)
 	((struct nlmsghdr *)(st->data + 20))->nlmsg_len = 0xd2000a01u;
 }
 
+static void fill_len_ffffffff(struct step *st)
+{
+	put_rec(st, 1, 0);
+	put_rec(st, 2, 0);
+	/* NLMSG_ALIGN() of this in size_t is 0: fuzz_nl_dump's first find */
+	((struct nlmsghdr *)(st->data + 20))->nlmsg_len = 0xffffffffu;
+}
+
 static void fill_unaligned_last(struct step *st)
 {
 	put_rec(st, 1, 0);
@@ -615,6 +625,7 @@ static void fill_bogus_errno(struct step *st)
 static void test_garbage(void **state)
 {
 	bad_datagram(fill_huge_len, 1);
+	bad_datagram(fill_len_ffffffff, 1);
 	bad_datagram(fill_unaligned_last, 1);
 	bad_datagram(fill_remnant, 1);
 	bad_datagram(fill_zero_len, 1);
