@@ -38,6 +38,17 @@ struct nl_transport {
 	uint8_t *buf; /* NL_TRANSPORT_BUFSIZE + NL_TRANSPORT_SLACK, 4-aligned */
 };
 
+/*
+ * Rounds up to 4 in size_t.  Not NLMSG_ALIGN(): its mask ~(NLMSG_ALIGNTO - 1)
+ * is an unsigned int, which zero-extends and clears the upper half of a
+ * 64-bit length, so NLMSG_ALIGN((size_t)0xffffffff) is 0 (found by
+ * fuzz_nl_dump).
+ */
+static size_t align4(size_t len)
+{
+	return (len + 3) & ~(size_t)3;
+}
+
 /* State of one walk over received datagrams. */
 struct nl_walk {
 	uint32_t seq;
@@ -204,12 +215,13 @@ static int walk_datagram(const void *buf, size_t len, struct nl_walk *w)
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
 		size_t mlen = nlh->nlmsg_len, alen;
 
-		/* Unsigned, in size_t: 0xd2000a01 is simply too long here. */
-		if (mlen < NLMSG_HDRLEN || mlen > rem)
-			return -EBADMSG;
-		/* The kernel pads every message to 4 bytes; an unaligned
-		 * length without its padding is a truncated datagram. */
-		alen = NLMSG_ALIGN(mlen);
+		if (mlen < NLMSG_HDRLEN)
+			return -EBADMSG; /* would never advance */
+		/* Unsigned, in size_t, so 0xd2000a01 is simply too long.  The
+		 * kernel pads every message to 4 bytes; an unaligned length
+		 * without its padding is a truncated datagram too (and
+		 * alen >= mlen, so this also bounds mlen). */
+		alen = align4(mlen);
 		if (alen > rem)
 			return -EBADMSG;
 		r = walk_one(nlh, w);
@@ -357,7 +369,7 @@ int nl_transport_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
 	size_t rem, off;
 
 	memset(tb, 0, ntypes * sizeof(*tb));
-	off = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
+	off = NLMSG_HDRLEN + align4(hdrlen);
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + hdrlen)
 		return -EBADMSG;
 	if (nlh->nlmsg_len <= off)
@@ -379,7 +391,7 @@ int nl_transport_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
 				return -EBADMSG;
 			tb[type] = a;
 		}
-		step = NLA_ALIGN(alen);
+		step = align4(alen);
 		if (step >= rem)
 			break;
 		p += step;
