@@ -25,8 +25,13 @@ struct nl_transport;
  * Builds a SOCK_DIAG_BY_FAMILY dump request (inet_diag_req_v2) for
  * family (AF_INET/AF_INET6) and proto (TCP, UDP, UDPLITE or RAW), asking the
  * kernel to return only the states in state_mask (SOCK_STATE_BIT bits).
- * RAW adds INET_DIAG_REQ_PROTOCOL so the kernel's raw_diag returns sockets of
- * every IP protocol.
+ * If SYN_RECV is in the mask, NEW_SYN_RECV is added: request sockets have
+ * sk_state NEW_SYN_RECV but are reported with idiag_state SYN_RECV (the
+ * kernel widens the mask the same way since 4.4; we do not rely on it).
+ * RAW sets sdiag_protocol = IPPROTO_RAW and adds INET_DIAG_REQ_PROTOCOL (u32
+ * IPPROTO_RAW): that selects the kernel's raw_diag handler, whose dump
+ * returns raw sockets of every IP protocol.  Kernels without raw_diag answer
+ * DONE(-ENOENT).
  * Returns the request length, or -EINVAL for a bad family/proto, or -ENOBUFS
  * if buflen is too small.
  */
@@ -35,8 +40,13 @@ int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 
 /*
  * Parses one inet_diag_msg into *ret (source = SOCK_SOURCE_NETLINK, proto
- * as given, since the message does not carry it).
- * Returns 0, or -EBADMSG if the message or an attribute is malformed.
+ * as given, since the message does not carry it).  nlh->nlmsg_len must have
+ * been validated against the buffer (nl_transport_parse() does).
+ * Sets SOCK_F_UID_KNOWN, SOCK_F_COOKIE_KNOWN, SOCK_F_QUEUES_KNOWN, and
+ * SOCK_F_V6ONLY_KNOWN (+ SOCK_F_V6ONLY) when INET_DIAG_SKV6ONLY is present.
+ * States the model does not know are reported as SOCK_STATE_UNKNOWN.
+ * Returns 0, -EINVAL for a bad proto, or -EBADMSG if the message (too short,
+ * family not AF_INET/AF_INET6) or an attribute is malformed.
  */
 int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct sock_entry *ret);
 
@@ -51,15 +61,19 @@ int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask);
 /*
  * Parses one unix_diag_msg into *ret; if the socket has a name, *ret_name and
  * *ret_name_len point into the message (raw sun_path bytes, abstract names
- * start with NUL), else *ret_name_len is 0.
- * Returns 0 or -EBADMSG.
+ * start with NUL and keep every byte; path names are cut at their first NUL,
+ * which drops the terminator the kernel counts in), else *ret_name is NULL
+ * and *ret_name_len is 0.  nlh->nlmsg_len must have been validated.
+ * Returns 0 or -EBADMSG (too short, not AF_UNIX, malformed attribute, or a
+ * UNIX_DIAG_NAME longer than sun_path's 108 bytes).
  */
 int diag_unix_parse(const struct nlmsghdr *nlh, struct sock_entry *ret,
 		    const uint8_t **ret_name, size_t *ret_name_len);
 
 /*
  * Runs a dump over nl and appends every socket to t.  On failure, t is left
- * as it was before the call.
+ * as it was before the call (an interrupted dump is discarded and rerun).
+ * A data message of another type than SOCK_DIAG_BY_FAMILY fails with -EBADMSG.
  * Returns 0 or -errno (see nl_transport_dump()).
  */
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,

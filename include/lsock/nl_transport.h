@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct nlmsghdr;
+struct nlattr;
 struct nl_transport;
 
 /* Receive buffer size.  libmnl 1.0.4 only has MNL_SOCKET_BUFFER_SIZE
@@ -22,6 +23,14 @@ struct nl_transport;
 
 /* How many times an interrupted dump (NLM_F_DUMP_INTR) is restarted. */
 #define NL_TRANSPORT_MAX_REDUMP 3
+
+/* Largest request nl_transport_dump() accepts. */
+#define NL_TRANSPORT_REQ_MAX 1024u
+
+/* Receive timeout, and how many consecutive timeouts (EAGAIN) end a dump with
+ * -ETIMEDOUT: the loop never waits forever for a kernel that went silent. */
+#define NL_TRANSPORT_RCVTIMEO_SEC 5
+#define NL_TRANSPORT_MAX_EAGAIN 3
 
 /*
  * Called for each data message of a dump, after the header has been bounds-
@@ -44,9 +53,13 @@ int nl_transport_open(struct nl_transport **ret_nl);
 void nl_transport_close(struct nl_transport *nl);
 
 /*
- * Sends the request in req (a complete netlink message; the transport sets
- * nlmsg_seq and nlmsg_pid itself) and runs the dump to its end, calling cb for
- * every data message.
+ * Sends the request in req (a complete netlink message whose nlmsg_len equals
+ * req_len, at most NL_TRANSPORT_REQ_MAX; the transport sets nlmsg_seq and
+ * nlmsg_pid itself) and runs the dump to its end, calling cb for every data
+ * message.  A data message without NLM_F_MULTI is a complete (non-dump) reply
+ * and ends the dump.  After a dump that ended abnormally (error from cb or from
+ * the socket), the next call reopens the socket, so a half-read dump can never
+ * leak into the next one (the kernel answers -EBUSY while a dump is pending).
  *
  * Returns:
  *   0 on a complete dump (NLMSG_DONE with a zero payload error);
@@ -55,7 +68,10 @@ void nl_transport_close(struct nl_transport *nl);
  *   -EINTR if the dump was still interrupted (NLM_F_DUMP_INTR) after
  *     NL_TRANSPORT_MAX_REDUMP restarts (reset is called before each restart);
  *   -EBADMSG for a malformed or truncated message, -EMSGSIZE if a datagram
- *     was truncated (MSG_TRUNC), -ENOBUFS if the kernel dropped messages;
+ *     was truncated (MSG_TRUNC), -ENOBUFS if the kernel dropped messages
+ *     (also for NLMSG_OVERRUN);
+ *   -ETIMEDOUT if the kernel sent nothing for NL_TRANSPORT_MAX_EAGAIN
+ *     receive timeouts in a row; -EINVAL for a bad request;
  *   whatever cb returned, if it returned < 0.
  */
 int nl_transport_dump(struct nl_transport *nl, const void *req, size_t req_len,
@@ -63,15 +79,41 @@ int nl_transport_dump(struct nl_transport *nl, const void *req, size_t req_len,
 
 /*
  * The pure part of the loop: walks one received datagram.  Every nlmsg_len is
- * checked (unsigned, aligned, within len) before anything is read, so this is
- * safe on arbitrary bytes (libmnl 1.0.4's mnl_nlmsg_ok() is not).
- * seq/portid: messages whose nlmsg_seq/nlmsg_pid differ are ignored.
+ * checked (unsigned, >= header, aligned length within len) before anything is
+ * read, so this is safe on arbitrary bytes (libmnl 1.0.4's mnl_nlmsg_ok() is
+ * not).  buf must be 4-byte aligned (-EINVAL otherwise).
+ * seq/portid: messages whose nlmsg_seq/nlmsg_pid differ are ignored (exact
+ * match; 0 is not a wildcard).
  *
- * Returns 1 if more datagrams are expected, 0 when NLMSG_DONE was seen,
- * -errno as nl_transport_dump(), or -EINTR when a message carries
- * NLM_F_DUMP_INTR.
+ * Returns 1 if more datagrams are expected, 0 when NLMSG_DONE (or a data
+ * message without NLM_F_MULTI) was seen, -errno as nl_transport_dump(),
+ * -EBADMSG for a malformed message or remnant bytes, or -EINTR when a message
+ * carries NLM_F_DUMP_INTR (cb is not called for it).
  */
 int nl_transport_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		       nl_record_cb cb, void *data);
+
+/* Attribute policy: a payload shorter than min_len, or longer than max_len
+ * (if max_len != 0), is malformed.  Indexed by attribute type. */
+struct nl_attr_policy {
+	uint16_t min_len;
+	uint16_t max_len;
+};
+
+/*
+ * Walks the attributes that follow a fixed header of hdrlen bytes in the
+ * payload of nlh (whose nlmsg_len must already be validated, as it is for
+ * every message handed to an nl_record_cb).  Every nla_len is checked against
+ * what is left of the message before the attribute is looked at.  On success,
+ * tb[type] points to the last attribute of each type < ntypes (other types
+ * are skipped) and its payload length satisfies policy[type]; other tb[]
+ * slots are NULL.  Up to 3 trailing bytes after the last attribute are
+ * ignored, as the kernel's own nla_parse() does.
+ * Returns 0, or -EBADMSG (message shorter than the header, truncated or
+ * undersized attribute, policy violation).
+ */
+int nl_transport_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
+			     const struct nl_attr_policy *policy, size_t ntypes,
+			     const struct nlattr **tb);
 
 #endif

@@ -40,16 +40,22 @@ struct owner_map {
 	struct owner_proc *procs;
 	size_t nprocs;
 	size_t procs_cap;
-	unsigned n_denied;  /* pids whose fd table was unreadable (EACCES/EPERM) */
-	bool hidepid;       /* proc_root is mounted with hidepid=1/2/invisible or subset=pid */
+	unsigned n_denied;  /* pids whose fd dir or fd links answered EACCES/EPERM */
+	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 };
 
 /*
  * Builds the map from proc_root (normally "/proc"; tests pass a fake tree).
  * If want is non-NULL, only holders of inodes for which want(inode, data)
  * returns true are recorded (saves memory when few sockets are shown).
- * Processes and fds that vanish during the walk are skipped quietly.
- * Returns 0, -ENOMEM, or -errno if proc_root itself cannot be opened.
+ * Processes and fds that vanish during the walk are skipped quietly; a
+ * process whose comm cannot be read after its fds (it died meanwhile) loses
+ * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
+ * link loses its rows and counts in n_denied.  hidepid is read from
+ * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
+ * without one counts as not hidden.
+ * Returns 0, -ENOMEM, -EMFILE/-ENFILE, or -errno if proc_root itself cannot
+ * be opened or listed.  *ret is written only on success.
  */
 int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
 		    void *data, struct owner_map *ret);

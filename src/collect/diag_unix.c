@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * unix_diag: request builder, message parser and the collector that feeds
+ * the socket table.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include "lsock/diag.h"
+#include "lsock/nl_transport.h"
+
+/* sizeof(((struct sockaddr_un *)0)->sun_path) */
+#define UNIX_NAME_MAX 108
+
+/* Note UNIX_DIAG_NAME is type 0 (there is no UNIX_DIAG_NONE). */
+static const struct nl_attr_policy unix_policy[UNIX_DIAG_UID + 1] = {
+	[UNIX_DIAG_NAME] = { .min_len = 0, .max_len = UNIX_NAME_MAX },
+	[UNIX_DIAG_PEER] = { .min_len = sizeof(uint32_t) },
+	[UNIX_DIAG_RQLEN] = { .min_len = sizeof(struct unix_diag_rqlen) },
+	[UNIX_DIAG_UID] = { .min_len = sizeof(uint32_t) },
+};
+
+int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask)
+{
+	struct unix_diag_req *req;
+	struct nlmsghdr *nlh;
+	size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
+
+	if (buflen < len)
+		return -ENOBUFS;
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = AF_UNIX;
+	req->udiag_states = state_mask;
+	/* Never UDIAG_SHOW_ICONS: sk_diag_dump_icons() fails with -EMSGSIZE
+	 * for a listener with many pending connections and the kernel then
+	 * silently leaves that listener out of the dump. */
+	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	return (int)nlh->nlmsg_len;
+}
+
+static uint32_t attr_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	return v;
+}
+
+int diag_unix_parse(const struct nlmsghdr *nlh, struct sock_entry *ret,
+		    const uint8_t **ret_name, size_t *ret_name_len)
+{
+	const struct nlattr *tb[UNIX_DIAG_UID + 1];
+	const struct unix_diag_msg *m;
+	const uint8_t *name = NULL;
+	size_t name_len = 0;
+	struct sock_entry e;
+	int r;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
+		return -EBADMSG;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->udiag_family != AF_UNIX)
+		return -EBADMSG;
+	r = nl_transport_parse_attrs(nlh, sizeof(*m), unix_policy, UNIX_DIAG_UID + 1, tb);
+	if (r < 0)
+		return r;
+
+	memset(&e, 0, sizeof(e));
+	e.family = AF_UNIX;
+	e.proto = SOCK_PROTO_UNIX;
+	e.type = m->udiag_type;
+	e.source = SOCK_SOURCE_NETLINK;
+	e.state = m->udiag_state < _SOCK_STATE_MAX ? m->udiag_state : SOCK_STATE_UNKNOWN;
+	e.inode = m->udiag_ino;
+	e.cookie = (uint64_t)m->udiag_cookie[0] | (uint64_t)m->udiag_cookie[1] << 32;
+	e.flags = SOCK_F_COOKIE_KNOWN;
+
+	if (tb[UNIX_DIAG_NAME]) {
+		/* The kernel sends addr->len - sizeof(sun_family) bytes of
+		 * sun_path.  Abstract names start with NUL and are raw bytes
+		 * that may hold more NULs: keep them all.  Path names are C
+		 * strings and the kernel counts their terminating NUL
+		 * (unix_mkname_bsd()), so cut at the first NUL. */
+		name = mnl_attr_get_payload(tb[UNIX_DIAG_NAME]);
+		name_len = mnl_attr_get_payload_len(tb[UNIX_DIAG_NAME]);
+		if (name_len && name[0] == '\0') {
+			e.flags |= SOCK_F_ABSTRACT;
+		} else {
+			const uint8_t *nul = memchr(name, '\0', name_len);
+
+			if (nul)
+				name_len = (size_t)(nul - name);
+		}
+		if (name_len)
+			e.flags |= SOCK_F_HAS_PATH;
+		else
+			name = NULL;
+	}
+	if (tb[UNIX_DIAG_PEER]) {
+		e.peer_inode = attr_u32(tb[UNIX_DIAG_PEER]);
+		e.flags |= SOCK_F_PEER_KNOWN;
+	}
+	if (tb[UNIX_DIAG_RQLEN]) {
+		struct unix_diag_rqlen q;
+
+		/* For a listener: accept backlog and its limit. */
+		memcpy(&q, mnl_attr_get_payload(tb[UNIX_DIAG_RQLEN]), sizeof(q));
+		e.rqueue = q.udiag_rqueue;
+		e.wqueue = q.udiag_wqueue;
+		e.flags |= SOCK_F_QUEUES_KNOWN;
+	}
+	if (tb[UNIX_DIAG_UID]) {
+		e.uid = attr_u32(tb[UNIX_DIAG_UID]);
+		e.flags |= SOCK_F_UID_KNOWN;
+	}
+	*ret = e;
+	*ret_name = name;
+	*ret_name_len = name_len;
+	return 0;
+}
+
+struct unix_collect {
+	struct sock_table *t;
+	size_t base;
+};
+
+static int unix_collect_record(const struct nlmsghdr *nlh, void *data)
+{
+	struct unix_collect *c = data;
+	const uint8_t *name;
+	struct sock_entry e;
+	size_t name_len;
+	int r;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return -EBADMSG;
+	r = diag_unix_parse(nlh, &e, &name, &name_len);
+	if (r < 0)
+		return r;
+	return sock_table_add(c->t, &e, name, name_len);
+}
+
+static void unix_collect_reset(void *data)
+{
+	struct unix_collect *c = data;
+
+	sock_table_truncate(c->t, c->base);
+}
+
+int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t)
+{
+	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	struct unix_collect c = { .t = t, .base = t->len };
+	int len, r;
+
+	len = diag_unix_build_request(req, sizeof(req), state_mask);
+	if (len < 0)
+		return len;
+	r = nl_transport_dump(nl, req, (size_t)len, unix_collect_record, unix_collect_reset, &c);
+	if (r < 0)
+		sock_table_truncate(t, c.base);
+	return r;
+}

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The escaping policy (see escape.h).  Every function walks the input once:
+ * runs of bytes that pass through unchanged (printable ASCII and valid,
+ * visible UTF-8) are copied with one outbuf_put(); everything else goes
+ * through a per-unit escaper shared by the writer and the width counter,
+ * so esc_text_width() cannot drift from esc_text().
+ */
+#include <stdint.h>
+
+#include "lsock/escape.h"
+
+/* Longest escape a single input unit produces: "\u{xxxx}" (text), "\u00xx" (JSON). */
+#define ESC_UNIT_MAX 8
+
+static const char hex_digits[16] = "0123456789abcdef";
+
+/* Bytes that text output copies as they are: printable ASCII but '\' (0x5c). */
+static const uint8_t text_plain[256] = {
+	[0x20 ... 0x5b] = 1,
+	[0x5d ... 0x7e] = 1,
+};
+
+/* Bytes that JSON output copies as they are: printable ASCII but '"' (0x22) and '\'. */
+static const uint8_t json_plain[256] = {
+	[0x20 ... 0x21] = 1,
+	[0x23 ... 0x5b] = 1,
+	[0x5d ... 0x7e] = 1,
+};
+
+/*
+ * Decodes one multi-byte UTF-8 sequence at p[0] (p[0] >= 0x80).  Returns its
+ * length (2..4) and the code point, or 0 if p does not start a well-formed
+ * sequence (Unicode 15, table 3-7): C0/C1 and E0 80..9F / F0 80..8F leads
+ * are overlong, ED A0..BF encodes a UTF-16 surrogate, F4 90.. and F5..FF lie
+ * beyond U+10FFFF, and a sequence cut off by the end of input is invalid.
+ */
+static size_t utf8_decode(const uint8_t *p, size_t avail, uint32_t *ret_cp)
+{
+	uint8_t b0 = p[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+	uint32_t cp;
+
+	if (b0 < 0xc2 || b0 > 0xf4)
+		return 0;
+	if (b0 < 0xe0) {
+		n = 2;
+		cp = b0 & 0x1f;
+	} else if (b0 < 0xf0) {
+		n = 3;
+		cp = b0 & 0x0f;
+		if (b0 == 0xe0)
+			lo = 0xa0;
+		else if (b0 == 0xed)
+			hi = 0x9f;
+	} else {
+		n = 4;
+		cp = b0 & 0x07;
+		if (b0 == 0xf0)
+			lo = 0x90;
+		else if (b0 == 0xf4)
+			hi = 0x8f;
+	}
+	if (avail < n || p[1] < lo || p[1] > hi)
+		return 0;
+	cp = (cp << 6) | (p[1] & 0x3f);
+	for (size_t i = 2; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*ret_cp = cp;
+	return n;
+}
+
+/*
+ * Code points that are valid UTF-8 but must not reach a terminal raw: the C1
+ * controls (U+009B is a one-character CSI on many terminals) and the bidi
+ * embedding/override/isolate controls that reorder what follows them on the
+ * line (Trojan Source, CVE-2021-42574).
+ */
+static bool cp_is_hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool utf8_valid(const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n;
+
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &cp);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * The text escape of the unit at p[0], which is not in text_plain[].
+ * Returns how many input bytes the unit covers; *ret_esc_len is 0 if those
+ * bytes pass through unchanged (visible UTF-8), else esc holds the escape.
+ */
+static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *ret_esc_len)
+{
+	uint8_t b = p[0];
+	uint32_t cp;
+	size_t n;
+
+	if (b >= 0x80) {
+		n = utf8_decode(p, avail, &cp);
+		if (n && !cp_is_hidden(cp)) {
+			*ret_esc_len = 0;
+			return n;
+		}
+		if (n) {
+			/* Hidden code points are all <= U+2069: four digits. */
+			esc[0] = '\\';
+			esc[1] = 'u';
+			esc[2] = '{';
+			esc[3] = hex_digits[(cp >> 12) & 0xf];
+			esc[4] = hex_digits[(cp >> 8) & 0xf];
+			esc[5] = hex_digits[(cp >> 4) & 0xf];
+			esc[6] = hex_digits[cp & 0xf];
+			esc[7] = '}';
+			*ret_esc_len = 8;
+			return n;
+		}
+		/* Not UTF-8: fall through and escape this one byte. */
+	}
+	esc[0] = '\\';
+	switch (b) {
+	case '\n':
+		esc[1] = 'n';
+		break;
+	case '\t':
+		esc[1] = 't';
+		break;
+	case '\r':
+		esc[1] = 'r';
+		break;
+	case '\\':
+		esc[1] = '\\';
+		break;
+	default:
+		esc[1] = 'x';
+		esc[2] = hex_digits[b >> 4];
+		esc[3] = hex_digits[b & 0xf];
+		*ret_esc_len = 4;
+		return 1;
+	}
+	*ret_esc_len = 2;
+	return 1;
+}
+
+void esc_text(struct outbuf *o, const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	size_t i = 0, run = 0;
+
+	while (i < len) {
+		char esc[ESC_UNIT_MAX];
+		size_t n, esc_len;
+
+		if (text_plain[p[i]]) {
+			i++;
+			continue;
+		}
+		n = esc_text_unit(p + i, len - i, esc, &esc_len);
+		if (!esc_len) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			outbuf_put(o, p + run, i - run);
+		outbuf_put(o, esc, esc_len);
+		i += n;
+		run = i;
+	}
+	if (i > run)
+		outbuf_put(o, p + run, i - run);
+}
+
+size_t esc_text_width(const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	size_t i = 0, width = 0;
+
+	while (i < len) {
+		char esc[ESC_UNIT_MAX];
+		size_t n, esc_len;
+
+		if (text_plain[p[i]]) {
+			i++;
+			width++;
+			continue;
+		}
+		n = esc_text_unit(p + i, len - i, esc, &esc_len);
+		/* A passed-through code point is one column; escapes are ASCII. */
+		width += esc_len ? esc_len : 1;
+		i += n;
+	}
+	return width;
+}
+
+/*
+ * The JSON form of the unit at p[0], which is not in json_plain[]; same
+ * contract as esc_text_unit().  Invalid bytes become U+FFFD each, so the
+ * output is valid UTF-8 whatever the input.
+ */
+static size_t esc_json_unit(const uint8_t *p, size_t avail, char *esc, size_t *ret_esc_len)
+{
+	uint8_t b = p[0];
+	uint32_t cp;
+	size_t n;
+
+	if (b >= 0x80) {
+		n = utf8_decode(p, avail, &cp);
+		if (n && !cp_is_hidden(cp)) {
+			*ret_esc_len = 0;
+			return n;
+		}
+		if (!n) {
+			esc[0] = (char)0xef;
+			esc[1] = (char)0xbf;
+			esc[2] = (char)0xbd;
+			*ret_esc_len = 3;
+			return 1;
+		}
+	} else {
+		cp = b;
+		n = 1;
+	}
+	esc[0] = '\\';
+	switch (cp) {
+	case '"':
+	case '\\':
+		esc[1] = (char)cp;
+		break;
+	case '\n':
+		esc[1] = 'n';
+		break;
+	case '\t':
+		esc[1] = 't';
+		break;
+	case '\r':
+		esc[1] = 'r';
+		break;
+	default:
+		/* Controls, DEL, C1 and bidi controls: all <= U+FFFF. */
+		esc[1] = 'u';
+		esc[2] = hex_digits[(cp >> 12) & 0xf];
+		esc[3] = hex_digits[(cp >> 8) & 0xf];
+		esc[4] = hex_digits[(cp >> 4) & 0xf];
+		esc[5] = hex_digits[cp & 0xf];
+		*ret_esc_len = 6;
+		return n;
+	}
+	*ret_esc_len = 2;
+	return n;
+}
+
+void esc_json(struct outbuf *o, const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	size_t i = 0, run = 0;
+
+	outbuf_putc(o, '"');
+	while (i < len) {
+		char esc[ESC_UNIT_MAX];
+		size_t n, esc_len;
+
+		if (json_plain[p[i]]) {
+			i++;
+			continue;
+		}
+		n = esc_json_unit(p + i, len - i, esc, &esc_len);
+		if (!esc_len) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			outbuf_put(o, p + run, i - run);
+		outbuf_put(o, esc, esc_len);
+		i += n;
+		run = i;
+	}
+	if (i > run)
+		outbuf_put(o, p + run, i - run);
+	outbuf_putc(o, '"');
+}
+
+void esc_hex(struct outbuf *o, const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	char tmp[256];
+
+	outbuf_putc(o, '"');
+	while (len > 0) {
+		size_t n = len < sizeof(tmp) / 2 ? len : sizeof(tmp) / 2;
+
+		for (size_t i = 0; i < n; i++) {
+			tmp[2 * i] = hex_digits[p[i] >> 4];
+			tmp[2 * i + 1] = hex_digits[p[i] & 0xf];
+		}
+		outbuf_put(o, tmp, 2 * n);
+		p += n;
+		len -= n;
+	}
+	outbuf_putc(o, '"');
+}

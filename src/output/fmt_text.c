@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lsock/fmt.h"
+
+/* Columns are separated by two spaces; widths fit the content (nothing is
+ * ever truncated, which is what netstat's -W asks for). */
+#define COL_SEP 2
+
+/* Display width of escaped output: escaping leaves only printable text, so
+ * every UTF-8 code point is one column (continuation bytes don't count). */
+static size_t display_width(const char *s, size_t len)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < len; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+static bool row_in_section(const struct sock_entry *e, int section)
+{
+	/* section: -1 all, 0 Internet, 1 UNIX */
+	if (section < 0)
+		return true;
+	return (e->family == AF_UNIX) == (section == 1);
+}
+
+static void render(const struct render_ctx *c, const struct column *col, const struct sock_entry *e,
+		   struct outbuf *scratch)
+{
+	scratch->len = 0;
+	col->text(c, e, scratch);
+}
+
+/*
+ * Writes one cell.  Padding is owed, not written, until more text follows
+ * on the row, so a row never ends in blanks (they pollute grep and diff),
+ * even when its last cells are empty.
+ */
+static void put_cell(struct outbuf *o, const struct column *col, const char *s, size_t len,
+		     size_t width, size_t *pending)
+{
+	size_t w = display_width(s, len);
+	size_t pad = width > w ? width - w : 0;
+
+	if (col->align == ALIGN_RIGHT)
+		*pending += pad;
+	if (len) {
+		outbuf_pad(o, *pending);
+		*pending = 0;
+		outbuf_put(o, s, len);
+	}
+	if (col->align == ALIGN_LEFT)
+		*pending += pad;
+	*pending += COL_SEP;
+}
+
+static size_t print_section(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c,
+			    const struct column_list *cols, int section, const char *title)
+{
+	const struct sock_table *t = c->table;
+	size_t widths[COLUMNS_MAX];
+	struct outbuf scratch;
+	size_t i, k, rows = 0;
+
+	if (outbuf_init(&scratch, -1) < 0) {
+		o->error = o->error ? o->error : ENOMEM;
+		return 0;
+	}
+	for (k = 0; k < cols->len; k++)
+		widths[k] = p->header ? strlen(column_get(cols->ids[k])->header) : 0;
+
+	/* Pass 1: widths over the whole section. */
+	for (i = 0; i < t->len; i++) {
+		if (!row_in_section(&t->entries[i], section))
+			continue;
+		rows++;
+		for (k = 0; k < cols->len; k++) {
+			size_t w;
+
+			render(c, column_get(cols->ids[k]), &t->entries[i], &scratch);
+			w = display_width(scratch.buf, scratch.len);
+			if (w > widths[k])
+				widths[k] = w;
+		}
+	}
+
+	if (p->header) {
+		if (title) {
+			outbuf_puts(o, title);
+			outbuf_putc(o, '\n');
+		}
+		size_t pending = 0;
+
+		for (k = 0; k < cols->len; k++) {
+			const struct column *col = column_get(cols->ids[k]);
+
+			put_cell(o, col, col->header, strlen(col->header), widths[k], &pending);
+		}
+		outbuf_putc(o, '\n');
+	}
+
+	/* Pass 2: the rows. */
+	for (i = 0; i < t->len; i++) {
+		size_t pending = 0;
+
+		if (!row_in_section(&t->entries[i], section))
+			continue;
+		for (k = 0; k < cols->len; k++) {
+			const struct column *col = column_get(cols->ids[k]);
+
+			render(c, col, &t->entries[i], &scratch);
+			put_cell(o, col, scratch.buf, scratch.len, widths[k], &pending);
+		}
+		outbuf_putc(o, '\n');
+	}
+	if (scratch.error == ENOMEM && !o->error)
+		o->error = scratch.error;
+	outbuf_free(&scratch);
+	return rows;
+}
+
+static const char *title_suffix(enum state_select s)
+{
+	switch (s) {
+	case STATES_LISTENING:
+		return "(only servers)";
+	case STATES_ALL:
+		return "(servers and established)";
+	case STATES_CONNECTED:
+		break;
+	}
+	return "(w/o servers)";
+}
+
+void fmt_text(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c)
+{
+	char title[96];
+	bool any_inet = (p->protos & ~SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0;
+	bool any_unix = (p->protos & SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0;
+
+	/* -H and nothing to show: print nothing at all, so `[ -z "$(lsock -H ...)" ]` works. */
+	if (!p->header && c->table->len == 0)
+		return;
+	if (p->single_table) {
+		print_section(o, p, c, &p->inet_cols, -1, NULL);
+		return;
+	}
+	if (any_inet) {
+		strcpy(title, "Active Internet connections ");
+		strcat(title, title_suffix(p->state_select));
+		print_section(o, p, c, &p->inet_cols, 0, title);
+	}
+	if (any_unix) {
+		strcpy(title, "Active UNIX domain sockets ");
+		strcat(title, title_suffix(p->state_select));
+		print_section(o, p, c, &p->unix_cols, 1, title);
+	}
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The built map: sorting once, binary-search lookup, completeness.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "owner_internal.h"
+
+static int cmp_proc_index(const void *a, const void *b, void *arg)
+{
+	const struct owner_proc *procs = arg;
+	int32_t pa = procs[*(const uint32_t *)a].pid, pb = procs[*(const uint32_t *)b].pid;
+
+	return (pa > pb) - (pa < pb);
+}
+
+/*
+ * Puts procs in pid order and rewrites every owner's proc index to match,
+ * so that comparing proc indices compares pids.  The kernel lists
+ * /proc in ascending pid order (next_tgid()), so this is normally a no-op
+ * check; a fake tree on tmpfs lists in any order.
+ */
+static int sort_procs(struct owner_map *m)
+{
+	struct owner_proc *sorted;
+	uint32_t *order, *rank;
+	size_t i;
+
+	for (i = 1; i < m->nprocs; i++)
+		if (m->procs[i - 1].pid > m->procs[i].pid)
+			break;
+	if (i >= m->nprocs)
+		return 0;
+
+	order = malloc(m->nprocs * 2 * sizeof(*order));
+	sorted = malloc(m->nprocs * sizeof(*sorted));
+	if (!order || !sorted) {
+		free(order);
+		free(sorted);
+		return -ENOMEM;
+	}
+	rank = order + m->nprocs;
+	for (i = 0; i < m->nprocs; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, m->nprocs, sizeof(*order), cmp_proc_index, m->procs);
+	for (i = 0; i < m->nprocs; i++) {
+		sorted[i] = m->procs[order[i]];
+		rank[order[i]] = (uint32_t)i;
+	}
+	for (i = 0; i < m->len; i++)
+		m->owners[i].proc = rank[m->owners[i].proc];
+	free(m->procs);
+	m->procs = sorted;
+	m->procs_cap = m->nprocs;
+	free(order);
+	return 0;
+}
+
+static int cmp_owner(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+int owner_map_sort(struct owner_map *m)
+{
+	int r;
+
+	r = sort_procs(m);
+	if (r < 0)
+		return r;
+	if (m->len > 1)
+		qsort(m->owners, m->len, sizeof(*m->owners), cmp_owner);
+	return 0;
+}
+
+void owner_map_free(struct owner_map *m)
+{
+	if (!m)
+		return;
+	free(m->owners);
+	free(m->procs);
+	memset(m, 0, sizeof(*m));
+}
+
+size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct owner **ret_first)
+{
+	size_t lo = 0, hi, end;
+
+	if (!m || inode == 0 || m->len == 0)
+		return 0;
+	/* Lower bound: the first owner whose inode is >= the one asked for. */
+	hi = m->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->owners[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < m->len && m->owners[end].inode == inode; end++)
+		;
+	if (end == lo)
+		return 0;
+	*ret_first = &m->owners[lo];
+	return end - lo;
+}
+
+bool owner_map_complete(const struct owner_map *m)
+{
+	/* Without root, hidepid=2 makes pids vanish with no EACCES to count,
+	 * so a non-root walk can never vouch for itself. */
+	return m->n_denied == 0 && !m->hidepid && geteuid() == 0;
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hidepid detection from /proc/self/mountinfo (see proc(5) for the format):
+ *
+ *   36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+ *   (1)(2)(3)   (4)   (5)      (6)      (7...)  - (8)     (9)        (10)
+ *
+ * proc prints hidepid and subset=pid among the super options (10), as names
+ * since Linux 5.8 ("hidepid=invisible") and as numbers before.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "owner_internal.h"
+
+/* mountinfo is a few KiB; a container host may have thousands of mounts. */
+#define MOUNTINFO_MAX (16u << 20)
+
+struct span {
+	const char *p;
+	size_t len;
+};
+
+static bool span_eq(struct span s, const char *lit)
+{
+	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
+}
+
+/* Takes the next ' '-separated field of *line; false when none is left. */
+static bool next_field(struct span *line, struct span *ret)
+{
+	const char *sp;
+
+	while (line->len && line->p[0] == ' ') {
+		line->p++;
+		line->len--;
+	}
+	if (!line->len)
+		return false;
+	sp = memchr(line->p, ' ', line->len);
+	ret->p = line->p;
+	ret->len = sp ? (size_t)(sp - line->p) : line->len;
+	line->p += ret->len;
+	line->len -= ret->len;
+	return true;
+}
+
+/*
+ * Compares a mountinfo path field, in which the kernel's show_mountinfo()
+ * octal-escapes space, tab, newline and backslash (\040 \011 \012 \134),
+ * with a plain path.
+ */
+static bool path_eq(struct span f, const char *path)
+{
+	size_t i = 0, plen = strlen(path), j = 0;
+
+	while (i < f.len) {
+		unsigned char c = (unsigned char)f.p[i];
+
+		if (c == '\\' && i + 3 < f.len &&
+		    f.p[i + 1] >= '0' && f.p[i + 1] <= '3' &&
+		    f.p[i + 2] >= '0' && f.p[i + 2] <= '7' &&
+		    f.p[i + 3] >= '0' && f.p[i + 3] <= '7') {
+			c = (unsigned char)((f.p[i + 1] - '0') << 6 | (f.p[i + 2] - '0') << 3 |
+					    (f.p[i + 3] - '0'));
+			i += 4;
+		} else {
+			i++;
+		}
+		if (j >= plen || (unsigned char)path[j] != c)
+			return false;
+		j++;
+	}
+	return j == plen;
+}
+
+/* Whether one comma-separated option list hides other users' pids. */
+static bool options_hide(struct span opts)
+{
+	while (opts.len) {
+		const char *comma = memchr(opts.p, ',', opts.len);
+		struct span o = { opts.p, comma ? (size_t)(comma - opts.p) : opts.len };
+
+		opts.p += o.len + (comma ? 1 : 0);
+		opts.len -= o.len + (comma ? 1 : 0);
+		if (o.len > 8 && memcmp(o.p, "hidepid=", 8) == 0) {
+			struct span v = { o.p + 8, o.len - 8 };
+
+			/* Anything but off is treated as hiding: noaccess/1,
+			 * invisible/2, ptraceable/4, and whatever comes next. */
+			if (!span_eq(v, "0") && !span_eq(v, "off"))
+				return true;
+		} else if (span_eq(o, "subset=pid")) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Returns 1 if the line is a proc mount at mountpoint that hides pids, 0 if
+ * it is one that does not, and -1 if it is something else. */
+static int line_verdict(struct span line, const char *mountpoint)
+{
+	struct span f, mnt_opts, fstype, super_opts;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!next_field(&line, &f))
+			return -1;
+	if (!next_field(&line, &f) || !path_eq(f, mountpoint))
+		return -1;
+	if (!next_field(&line, &mnt_opts))
+		return -1;
+	/* Optional fields (shared:N, master:N, ...) end with a lone "-". */
+	do {
+		if (!next_field(&line, &f))
+			return -1;
+	} while (!span_eq(f, "-"));
+	if (!next_field(&line, &fstype) || !span_eq(fstype, "proc"))
+		return -1;
+	if (!next_field(&line, &f) || !next_field(&line, &super_opts))
+		return -1;
+	return options_hide(super_opts) || options_hide(mnt_opts);
+}
+
+bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint)
+{
+	struct span text = { mountinfo, strlen(mountinfo) };
+	bool hides = false;
+
+	while (text.len) {
+		const char *nl = memchr(text.p, '\n', text.len);
+		struct span line = { text.p, nl ? (size_t)(nl - text.p) : text.len };
+		int v;
+
+		text.p += line.len + (nl ? 1 : 0);
+		text.len -= line.len + (nl ? 1 : 0);
+		v = line_verdict(line, proc_mountpoint);
+		/* A later mount on the same point is stacked on top: it wins. */
+		if (v >= 0)
+			hides = v;
+	}
+	return hides;
+}
+
+static int read_all(int fd, char **ret, size_t *ret_len)
+{
+	size_t len = 0, cap = 16384;
+	char *buf = malloc(cap), *nb;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap >= MOUNTINFO_MAX)
+				break; /* judge what we have rather than fail */
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides)
+{
+	char root[PATH_MAX];
+	char *text = NULL;
+	size_t len;
+	int fd, r;
+
+	fd = openat(procfd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOMEM || errno == EMFILE || errno == ENFILE)
+			return -errno;
+		*ret_hides = false;
+		return 0;
+	}
+	r = read_all(fd, &text, &len);
+	close(fd);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		*ret_hides = false;
+		return 0;
+	}
+	/* mountinfo names canonical paths; "/proc/" or a symlink must match too. */
+	if (!realpath(proc_root, root)) {
+		size_t n = strlen(proc_root);
+
+		if (n >= sizeof(root)) {
+			free(text);
+			*ret_hides = false;
+			return 0;
+		}
+		memcpy(root, proc_root, n + 1);
+	}
+	*ret_hides = owner_mountinfo_hides_pids(text, root);
+	free(text);
+	return 0;
+}

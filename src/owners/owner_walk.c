@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The /proc walk: <proc_root>/<pid>/fd/<n> → (socket inode, pid, fd).
+ *
+ * Everything below a pid is reached through that pid's directory fd, never
+ * by path: once the process dies, its pinned dirfd answers ENOENT/ESRCH,
+ * whereas a path lookup after PID reuse would quietly read the impostor.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "owner_internal.h"
+
+/* One getdents64 call fills this; at ~32 bytes per fd entry, ~2000 fds. */
+#define DENTS_BUF_SIZE (64 * 1024)
+
+/* "socket:[4294967295]" is 19 bytes; anything that fills this is not ours. */
+#define LINK_BUF_SIZE 32
+
+/* The kernel's PID_MAX_LIMIT is 4M; pids are positive ints in any case. */
+#define PID_MAX_VALUE INT32_MAX
+
+/* What to do with a process after an error somewhere below its directory. */
+enum pid_fate {
+	PID_KEEP = 0,
+	PID_SKIP,   /* vanished (ENOENT/ESRCH) or not a process at all */
+	PID_DENIED, /* EACCES/EPERM: counted in n_denied */
+};
+
+struct walk {
+	struct owner_map *m;
+	bool (*want)(uint32_t inode, void *data);
+	void *data;
+	char *pid_dents; /* getdents64 buffer for proc_root */
+	char *fd_dents;  /* getdents64 buffer for one fd directory */
+};
+
+/* Out of memory or out of fds is the caller's problem; anything else only
+ * concerns the one process we were looking at. */
+static bool errno_fatal(int e)
+{
+	return e == ENOMEM || e == EMFILE || e == ENFILE;
+}
+
+static enum pid_fate errno_fate(int e)
+{
+	return (e == EACCES || e == EPERM) ? PID_DENIED : PID_SKIP;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t n;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : first;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			return -ENOMEM;
+		n *= 2;
+	}
+	np = realloc(*p, n * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = n;
+	return 0;
+}
+
+bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 20 || (s[0] == '0' && len > 1))
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return false;
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return true;
+}
+
+bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
+{
+	static const char prefix[] = "socket:[";
+	const size_t plen = sizeof(prefix) - 1;
+	uint64_t v;
+
+	if (len < plen + 2 || memcmp(s, prefix, plen) != 0 || s[len - 1] != ']')
+		return false;
+	if (!owner_parse_dec(s + plen, len - plen - 1, UINT32_MAX, &v) || v == 0)
+		return false;
+	*ret_inode = (uint32_t)v;
+	return true;
+}
+
+/*
+ * Reads comm through the pid's dirfd: raw bytes, only the final '\n' (which
+ * the kernel's comm_show() appends) removed.  A name set with
+ * PR_SET_NAME may itself contain '\n', ESC or ") R 1 2 (": keep it exact.
+ */
+static int read_comm(int dfd, struct owner_proc *p)
+{
+	size_t len = 0;
+	ssize_t n;
+	/* One spare byte so that a full-length comm still has room for its '\n'. */
+	uint8_t buf[OWNER_COMM_MAX + 1];
+	int fd, r = 0;
+
+	fd = openat(dfd, "comm", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (len < sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (r < 0)
+		return r;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > OWNER_COMM_MAX)
+		len = OWNER_COMM_MAX;
+	memcpy(p->comm, buf, len);
+	p->comm_len = (uint8_t)len;
+	return 0;
+}
+
+/* Records one fd entry if it is a wanted socket.  Returns 0, a pid fate
+ * (positive), or a fatal -errno. */
+static int walk_one_fd(struct walk *w, int fdfd, const char *name, uint32_t proc)
+{
+	char link[LINK_BUF_SIZE];
+	struct owner *o;
+	uint32_t inode;
+	uint64_t fd;
+	ssize_t n;
+	int r;
+
+	if (!owner_parse_dec(name, strlen(name), INT32_MAX, &fd))
+		return 0; /* "." and "..", or not an fd at all */
+	n = readlinkat(fdfd, name, link, sizeof(link));
+	if (n < 0) {
+		if (errno_fatal(errno))
+			return -errno;
+		/* ENOENT: this fd was closed since getdents, the rest still counts.
+		 * EINVAL: not a symlink (only in a fake tree). */
+		if (errno == ENOENT || errno == EINVAL)
+			return 0;
+		return errno_fate(errno);
+	}
+	if ((size_t)n >= sizeof(link) || !owner_parse_socket_link(link, (size_t)n, &inode))
+		return 0;
+	if (w->want && !w->want(inode, w->data))
+		return 0;
+	r = grow((void **)&w->m->owners, &w->m->cap, w->m->len + 1, sizeof(*w->m->owners), 1024);
+	if (r < 0)
+		return r;
+	o = &w->m->owners[w->m->len++];
+	o->inode = inode;
+	o->fd = (int32_t)fd;
+	o->proc = proc;
+	return 0;
+}
+
+/* Lists one fd directory; holders are recorded with proc index `proc`. */
+static int walk_fds(struct walk *w, int fdfd, uint32_t proc)
+{
+	for (;;) {
+		ssize_t n = getdents64(fdfd, w->fd_dents, DENTS_BUF_SIZE);
+		ssize_t off = 0;
+
+		if (n < 0)
+			return errno_fatal(errno) ? -errno : (int)errno_fate(errno);
+		if (n == 0)
+			return 0;
+		while (off < n) {
+			const struct dirent64 *d = (const struct dirent64 *)(w->fd_dents + off);
+			int r;
+
+			off += d->d_reclen;
+			r = walk_one_fd(w, fdfd, d->d_name, proc);
+			if (r != 0)
+				return r;
+		}
+	}
+}
+
+static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
+{
+	struct owner_map *m = w->m;
+	size_t start = m->len;
+	int dfd, fdfd, r;
+
+	dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno_fatal(errno) ? -errno : 0;
+	fdfd = openat(dfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdfd < 0) {
+		r = errno_fatal(errno) ? -errno : (int)errno_fate(errno);
+	} else {
+		if (m->nprocs >= UINT32_MAX)
+			r = -ENOMEM;
+		else
+			r = walk_fds(w, fdfd, (uint32_t)m->nprocs);
+		close(fdfd);
+	}
+	/*
+	 * comm is read after the fds, through the same dirfd: if the process
+	 * died meanwhile this fails and its rows go.  It also means processes
+	 * that hold no wanted socket cost no procs entry.
+	 */
+	if (r == 0 && m->len > start) {
+		r = grow((void **)&m->procs, &m->procs_cap, m->nprocs + 1, sizeof(*m->procs), 64);
+		if (r == 0) {
+			struct owner_proc *p = &m->procs[m->nprocs];
+
+			p->pid = pid;
+			r = read_comm(dfd, p);
+			if (r == 0)
+				m->nprocs++;
+			else
+				r = errno_fatal(-r) ? r : (int)errno_fate(-r);
+		}
+	}
+	close(dfd);
+	if (r > 0) {
+		m->len = start;
+		if (r == PID_DENIED)
+			m->n_denied++;
+		r = 0;
+	}
+	return r;
+}
+
+static int walk_proc_root(struct walk *w, int procfd)
+{
+	for (;;) {
+		ssize_t n = getdents64(procfd, w->pid_dents, DENTS_BUF_SIZE);
+		ssize_t off = 0;
+
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		while (off < n) {
+			const struct dirent64 *d = (const struct dirent64 *)(w->pid_dents + off);
+			uint64_t pid;
+			int r;
+
+			off += d->d_reclen;
+			if (!owner_parse_dec(d->d_name, strlen(d->d_name), PID_MAX_VALUE, &pid) ||
+			    pid == 0)
+				continue; /* "self", "sys", "net", ... */
+			r = walk_pid(w, procfd, d->d_name, (int32_t)pid);
+			if (r < 0)
+				return r;
+		}
+	}
+}
+
+int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
+		    void *data, struct owner_map *ret)
+{
+	struct owner_map m = { 0 };
+	struct walk w = { .m = &m, .want = want, .data = data };
+	int procfd, r;
+
+	procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -errno;
+	w.pid_dents = malloc(2 * DENTS_BUF_SIZE);
+	if (!w.pid_dents) {
+		close(procfd);
+		return -ENOMEM;
+	}
+	w.fd_dents = w.pid_dents + DENTS_BUF_SIZE;
+
+	r = walk_proc_root(&w, procfd);
+	if (r == 0)
+		r = owner_hidepid_probe(procfd, proc_root, &m.hidepid);
+	if (r == 0)
+		r = owner_map_sort(&m);
+	free(w.pid_dents);
+	close(procfd);
+	if (r < 0) {
+		owner_map_free(&m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}

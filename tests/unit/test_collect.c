@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-slot fallback decisions of collect_run(), with sock_diag and
+ * /proc/net replaced by scripted results (ld --wrap, see test_collect.wrap).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lsock/collect.h"
+#include "lsock/diag.h"
+#include "lsock/nl_transport.h"
+#include "lsock/procnet.h"
+
+/* Scripted outcomes, indexed [proto][family is v6]. */
+struct script {
+	int open_error;
+	int netlink[_SOCK_PROTO_MAX][2];
+	int proc[_SOCK_PROTO_MAX][2];
+	int netlink_calls;
+	int proc_calls;
+};
+
+static struct script sc;
+
+int __wrap_nl_transport_open(struct nl_transport **ret)
+{
+	if (sc.open_error)
+		return sc.open_error;
+	*ret = (struct nl_transport *)&sc; /* opaque: never dereferenced */
+	return 0;
+}
+
+void __wrap_nl_transport_close(struct nl_transport *nl)
+{
+}
+
+static void add(struct sock_table *t, enum sock_proto proto, uint8_t family, uint8_t source)
+{
+	struct sock_entry e = { .proto = proto, .family = family, .source = source, .inode = 1 };
+
+	assert_int_equal(sock_table_add(t, &e, NULL, 0), 0);
+}
+
+int __wrap_diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			     uint32_t states, struct sock_table *t)
+{
+	int r = sc.netlink[proto][family == AF_INET6];
+
+	sc.netlink_calls++;
+	if (r == 0)
+		add(t, proto, family, SOCK_SOURCE_NETLINK);
+	return r;
+}
+
+int __wrap_diag_unix_collect(struct nl_transport *nl, uint32_t states, struct sock_table *t)
+{
+	int r = sc.netlink[SOCK_PROTO_UNIX][0];
+
+	sc.netlink_calls++;
+	if (r == 0)
+		add(t, SOCK_PROTO_UNIX, AF_UNIX, SOCK_SOURCE_NETLINK);
+	return r;
+}
+
+int __wrap_procnet_collect_stats(const char *proc_root, uint8_t family, enum sock_proto proto,
+				 uint32_t states, struct sock_table *t, struct procnet_stats *ret_stats)
+{
+	int r = sc.proc[proto][family == AF_INET6];
+
+	sc.proc_calls++;
+	/* Like the real reader, a failure may come after some lines were added. */
+	add(t, proto, family, SOCK_SOURCE_PROC);
+	if (r == 0) {
+		ret_stats->malformed = 0;
+		ret_stats->duplicates = 0;
+	}
+	return r;
+}
+
+static struct query_plan plan(uint32_t protos, enum source_mode source)
+{
+	struct query_plan p = { .protos = protos, .inet4 = true, .inet6 = true, .source = source,
+				.states = SOCK_STATES_ALL, .proc_root = "/proc" };
+	return p;
+}
+
+static int setup(void **state)
+{
+	memset(&sc, 0, sizeof(sc));
+	return 0;
+}
+
+static void test_all_netlink(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTOS_ALL, SOURCE_AUTO);
+	struct collect_report rep;
+	struct sock_table t;
+	size_t i;
+
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(t.len, 9); /* 4 inet protocols x 2 families + unix */
+	assert_int_equal(sc.proc_calls, 0);
+	for (i = 0; i < t.len; i++)
+		assert_int_equal(t.entries[i].source, SOCK_SOURCE_NETLINK);
+	/* output order is netstat's: tcp, tcp6, udp, udp6, ..., unix */
+	assert_int_equal(t.entries[0].proto, SOCK_PROTO_TCP);
+	assert_int_equal(t.entries[1].family, AF_INET6);
+	assert_int_equal(t.entries[8].proto, SOCK_PROTO_UNIX);
+	sock_table_free(&t);
+}
+
+static void test_refused_socket_falls_back_quietly(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UNIX),
+				   SOURCE_AUTO);
+	struct collect_report rep;
+	struct sock_table t;
+
+	sc.open_error = -EPROTONOSUPPORT; /* seccomp */
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(sc.netlink_calls, 0);
+	assert_int_equal(t.len, 3);
+	assert_int_equal(t.entries[0].source, SOCK_SOURCE_PROC);
+	assert_int_equal(rep.transport_error, -EPROTONOSUPPORT);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET)->source, SOCK_SOURCE_PROC);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET)->noisy_fallback);
+	sock_table_free(&t);
+}
+
+static void test_per_protocol_fallback(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_RAW),
+				   SOURCE_AUTO);
+	struct collect_report rep;
+	struct sock_table t;
+
+	/* No RAW_DIAG: the kernel answers DONE(-ENOENT) */
+	sc.netlink[SOCK_PROTO_RAW][0] = sc.netlink[SOCK_PROTO_RAW][1] = -ENOENT;
+	/* A malformed TCP6 dump: fall back, but loudly */
+	sc.netlink[SOCK_PROTO_TCP][1] = -EBADMSG;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(t.len, 4);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET)->source, SOCK_SOURCE_NETLINK);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET6)->source, SOCK_SOURCE_PROC);
+	assert_true(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET6)->noisy_fallback);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_RAW, AF_INET)->source, SOCK_SOURCE_PROC);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_RAW, AF_INET)->noisy_fallback);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_RAW, AF_INET)->netlink_error, -ENOENT);
+	sock_table_free(&t);
+}
+
+static void test_netlink_only_fails(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_NETLINK);
+	struct collect_report rep;
+	struct sock_table t;
+
+	sc.open_error = -EPERM;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), -EPERM);
+	assert_int_equal(sc.proc_calls, 0);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET)->served);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET)->netlink_error, -EPERM);
+	sock_table_free(&t);
+}
+
+static void test_proc_only(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDP), SOURCE_PROC);
+	struct collect_report rep;
+	struct sock_table t;
+
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(sc.netlink_calls, 0);
+	assert_int_equal(t.len, 2);
+	sock_table_free(&t);
+}
+
+static void test_protocol_missing_everywhere_is_empty(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE), SOURCE_AUTO);
+	struct collect_report rep;
+	struct sock_table t;
+
+	/* A kernel without UDP-Lite: no diag handler, no /proc/net/udplite. */
+	sc.netlink[SOCK_PROTO_UDPLITE][0] = sc.netlink[SOCK_PROTO_UDPLITE][1] = -ENOENT;
+	sc.proc[SOCK_PROTO_UDPLITE][0] = sc.proc[SOCK_PROTO_UDPLITE][1] = -ENOENT;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(t.len, 0);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_UDPLITE, AF_INET)->served);
+	/* ...but an unreadable /proc file when netlink is refused is a failure. */
+	sc.open_error = -EPERM;
+	sc.proc[SOCK_PROTO_UDPLITE][0] = -EACCES;
+	assert_int_equal(collect_run(&p, &t, &rep), -EACCES);
+	/* and what the failed read added was dropped */
+	assert_int_equal(t.len, 0);
+	sock_table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_all_netlink, setup),
+		cmocka_unit_test_setup(test_refused_socket_falls_back_quietly, setup),
+		cmocka_unit_test_setup(test_per_protocol_fallback, setup),
+		cmocka_unit_test_setup(test_netlink_only_fails, setup),
+		cmocka_unit_test_setup(test_proc_only, setup),
+		cmocka_unit_test_setup(test_protocol_missing_everywhere_is_empty, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "lsock/options.h"
+#include "lsock/sock_table.h"
+
+#define ARGV(...) ((char *[]){ "lsock", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "lsock", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (err), sizeof(err))
+
+static void test_tulpn(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "-tulpn"), 0);
+	assert_int_equal(o.protos, SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP));
+	assert_int_equal(o.states, STATES_LISTENING);
+	assert_true(o.programs);
+	assert_true(o.numeric);
+	assert_false(o.extend);
+	assert_int_equal(o.format, OUTPUT_TEXT);
+	assert_int_equal(o.nwords, 0);
+}
+
+static void test_long_options(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "--tcp", "--unix", "--raw", "--udplite", "--all", "--extend",
+			       "--no-header", "--json", "--source=proc", "--sort", "local,-queue", "-o",
+			       "proto,local", "-6", "--wide"),
+			 0);
+	assert_int_equal(o.protos, SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UNIX) |
+					   SOCK_PROTO_BIT(SOCK_PROTO_RAW) | SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE));
+	assert_int_equal(o.states, STATES_ALL);
+	assert_true(o.extend);
+	assert_true(o.no_header);
+	assert_int_equal(o.format, OUTPUT_JSON);
+	assert_int_equal(o.source, SOURCE_PROC);
+	assert_string_equal(o.sort, "local,-queue");
+	assert_string_equal(o.columns, "proto,local");
+	assert_int_equal(o.families, OPT_FAMILY_INET6);
+}
+
+static void test_all_wins_over_listening(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "-a", "-l"), 0);
+	assert_int_equal(o.states, STATES_ALL);
+	assert_int_equal(PARSE(&o, err, "-l"), 0);
+	assert_int_equal(o.states, STATES_LISTENING);
+	assert_int_equal(PARSE(&o, err, "-t"), 0);
+	assert_int_equal(o.states, STATES_CONNECTED);
+}
+
+static void test_filter_words_follow(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "-tn", "sport", "=", ":22"), 0);
+	assert_int_equal(o.nwords, 3);
+	assert_string_equal(o.words[0], "sport");
+	assert_string_equal(o.words[2], ":22");
+}
+
+static void test_errors(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "--bogus"), -EINVAL);
+	assert_non_null(strstr(err, "--bogus"));
+	assert_int_equal(PARSE(&o, err, "-Q"), -EINVAL);
+	assert_non_null(strstr(err, "-Q"));
+	assert_int_equal(PARSE(&o, err, "--source=bogus"), -EINVAL);
+	assert_non_null(strstr(err, "bogus"));
+	assert_int_equal(PARSE(&o, err, "-o"), -EINVAL);
+	assert_non_null(strstr(err, "argument"));
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_ndjson_and_help(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	assert_int_equal(PARSE(&o, err, "--ndjson", "-h", "-V"), 0);
+	assert_int_equal(o.format, OUTPUT_NDJSON);
+	assert_true(o.help);
+	assert_true(o.version);
+	assert_non_null(strstr(options_help(), "--udplite"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tulpn),
+		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_all_wins_over_listening),
+		cmocka_unit_test(test_filter_words_follow),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_ndjson_and_help),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lsock/plan.h"
+
+#define PLAN(p, err, ...)                                                                          \
+	build((p), (err), sizeof(err), (int)(sizeof((char *[]){ "lsock", __VA_ARGS__ }) / sizeof(char *)), \
+	      (char *[]){ "lsock", __VA_ARGS__, NULL })
+
+static int build(struct query_plan *p, char *err, size_t errlen, int argc, char **argv)
+{
+	struct lsock_options o;
+	int r = options_parse(argc, argv, &o, err, errlen);
+
+	if (r < 0)
+		return r;
+	return plan_build(&o, p, err, errlen);
+}
+
+static void test_no_protocol_means_all(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	assert_int_equal(PLAN(&p, err, "-n"), 0);
+	assert_int_equal(p.protos, SOCK_PROTOS_ALL);
+	assert_true(plan_wants(&p, SOCK_PROTO_RAW, AF_INET6));
+	assert_true(plan_wants(&p, SOCK_PROTO_UNIX, AF_UNIX));
+	assert_int_equal(p.states, SOCK_STATES_CONNECTED | SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	plan_free(&p);
+	/* -4 alone: inet only, as netstat --inet */
+	assert_int_equal(PLAN(&p, err, "-4"), 0);
+	assert_false(plan_wants(&p, SOCK_PROTO_UNIX, AF_UNIX));
+	assert_true(plan_wants(&p, SOCK_PROTO_TCP, AF_INET));
+	assert_false(plan_wants(&p, SOCK_PROTO_TCP, AF_INET6));
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-t6"), 0);
+	assert_false(plan_wants(&p, SOCK_PROTO_UDP, AF_INET6));
+	assert_true(plan_wants(&p, SOCK_PROTO_TCP, AF_INET6));
+	assert_false(plan_wants(&p, SOCK_PROTO_TCP, AF_INET));
+	plan_free(&p);
+}
+
+static void test_columns_decide_collection(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	assert_int_equal(PLAN(&p, err, "-tln"), 0);
+	assert_false(p.needs & NEED_OWNERS);
+	assert_false(p.needs & NEED_SERVICES);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tl"), 0);
+	assert_true(p.needs & NEED_SERVICES);
+	assert_false(p.needs & NEED_OWNERS);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tlpn"), 0);
+	assert_true(p.needs & NEED_OWNERS);
+	plan_free(&p);
+	/* -o program asks for owners even without -p */
+	assert_int_equal(PLAN(&p, err, "-tn", "-o", "local,program"), 0);
+	assert_true(p.needs & NEED_OWNERS);
+	assert_true(p.single_table);
+	plan_free(&p);
+	/* JSON: owners only with -p, never services */
+	assert_int_equal(PLAN(&p, err, "-t", "--json"), 0);
+	assert_int_equal(p.needs, 0);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tp", "--json"), 0);
+	assert_int_equal(p.needs, NEED_OWNERS);
+	plan_free(&p);
+	/* sorting by owner needs owners */
+	assert_int_equal(PLAN(&p, err, "-tn", "--sort", "pid"), 0);
+	assert_true(p.needs & NEED_OWNERS);
+	plan_free(&p);
+}
+
+static void test_usage_errors(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	assert_int_equal(PLAN(&p, err, "-o", "proto,nope"), -EINVAL);
+	assert_non_null(strstr(err, "nope"));
+	assert_int_equal(PLAN(&p, err, "--sort", "inode,zzz"), -EINVAL);
+	assert_non_null(strstr(err, "zzz"));
+	assert_int_equal(PLAN(&p, err, "-t", "sport", "=", ":"), -EINVAL);
+	assert_non_null(strstr(err, "filter"));
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_filter_states(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	assert_int_equal(PLAN(&p, err, "-t", "state", "listening"), 0);
+	assert_int_equal(p.states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
+	plan_free(&p);
+	/* syn-recv also asks the kernel for request sockets (NEW_SYN_RECV) */
+	assert_int_equal(PLAN(&p, err, "-t", "state", "syn-recv"), 0);
+	assert_true(p.states & SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	plan_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_protocol_means_all),
+		cmocka_unit_test(test_columns_decide_collection),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_filter_states),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
