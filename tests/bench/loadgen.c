@@ -172,6 +172,17 @@ fail:
 	}
 }
 
+/*
+ * Teardown closes with RST instead of FIN: no TIME_WAIT sockets linger in the
+ * namespace, so a second load built right after the first is counted exactly.
+ */
+static void linger_abort(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
 /* Connect to listener port @port (family kind @kind), the k-th connection; accept it. */
 static int conn_make(int lfd, unsigned int port, int kind, unsigned long k)
 {
@@ -199,6 +210,7 @@ static int conn_make(int lfd, unsigned int port, int kind, unsigned long k)
 	cfd = socket(use_v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (cfd < 0)
 		return -errno;
+	linger_abort(cfd);
 	if (connect(cfd, (struct sockaddr *)&a, alen) < 0) {
 		int err = -errno;
 
@@ -212,6 +224,7 @@ static int conn_make(int lfd, unsigned int port, int kind, unsigned long k)
 		close(cfd);
 		return err;
 	}
+	linger_abort(sfd);
 	return 0;
 }
 

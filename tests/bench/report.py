@@ -62,6 +62,10 @@ def fmt_s(r):
     return "%.3f s ± %.3f" % (r["median"], r["stddev"] or 0.0)
 
 
+def fmt_cpu(x):
+    return "–" if x is None else "%.3f s" % x
+
+
 def fmt_mb(kib):
     return "–" if kib is None else "%.1f MB" % (kib * 1024 / 1e6)
 
@@ -110,6 +114,20 @@ def report_compare(d):
         fmt_s(times.get(lk)), fmt_s(times.get("ss -tan")),
         fmt_ratio(ratio(med.get(lk), med.get("ss -tan"))), fmt_mb(rss.get(lk)),
         fmt_mb(rss.get("ss -tan")), fmt_ratio(ratio(rss.get(lk), rss.get("ss -tan")))))
+    out.append("")
+    cpu = {k: v["user"] + v["system"] for k, v in times.items()
+           if v.get("user") is not None and v.get("system") is not None}
+    out.append("CPU time (user + system, mean over the same runs; less sensitive to a busy "
+               "machine than wall time):")
+    out.append("")
+    out.append("| Options | lsock | ss | netstat | lsock/ss CPU |")
+    out.append("|---|---:|---:|---:|---:|")
+    for opts, base in (("-tan", "-tan"), ("-tanp", "-tanp"), ("-tulpn", "-tulpn"),
+                       ("-tan --json", "-tan")):
+        lk, sk, nk = "lsock " + opts, "ss " + base, "netstat " + opts
+        out.append("| `%s` | %s | %s | %s | %s |" % (
+            opts, fmt_cpu(cpu.get(lk)), fmt_cpu(cpu.get(sk)), fmt_cpu(cpu.get(nk)),
+            fmt_ratio(ratio(cpu.get(lk), cpu.get(sk)))))
     out.append("")
 
     if "tcp_rows_lsock" in meta or "lsock -tan" in times:
