@@ -5,13 +5,27 @@
  *
  *   [ state STATE | exclude STATE ]... [ EXPRESSION ]
  *
- * STATE: established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
- *        close-wait last-ack listening closing, and the groups all connected
- *        synchronized bucket big.
- * EXPRESSION: src|dst ADDR[/PLEN][:PORT]  (IPv6 in brackets; UNIX: a glob)
- *             sport|dport OP [:]PORT
- *             OP: = == eq != ne > gt < lt >= ge <= le
- *             and && or || not ! ( )   (parentheses are words of their own)
+ * STATE: established syn-sent syn-recv (syn-rcv) fin-wait-1 fin-wait-2
+ *        time-wait closed (close, unconnected) close-wait last-ack listening
+ *        closing, and the groups all connected synchronized bucket big
+ *        (case-insensitive, as in ss).  syn-recv includes NEW_SYN_RECV.
+ * EXPRESSION: src|dst [=|!=] [FAMILY:]ADDR[/PLEN][:PORT]
+ *                 (IPv6 in brackets: [::1]:22, [::1/128]; `*` = any;
+ *                  UNIX: an fnmatch glob, case-insensitive, '@' = abstract)
+ *             sport|dport [OP] [FAMILY:][:]PORT   (PORT: number or service name)
+ *             dev [=|!=] NAME|INDEX
+ *             OP: = == eq != ne neq > gt < lt >= ge geq <= le leq
+ *             and && &  or || |  not !  ( )   (parentheses are words of their own)
+ *
+ * Semantics are ss's as verified against ss 6.1 / kernel 6.18:
+ *   - and/or have NO relative precedence: the expression is read left to
+ *     right (`a or b and c` is `(a or b) and c`); `not` binds to the next
+ *     term; adjacent terms are joined by an implicit `and`;
+ *   - an IPv4 address also matches v4-mapped IPv6 sockets (::ffff:a.b.c.d);
+ *   - a FAMILY: prefix (inet:, inet6:, unix:) restricts the whole result to
+ *     that family, as ss restricts its query;
+ *   - each argv word is split again on blanks, so '( sport = :22 )' can be
+ *     passed as one word; a backslash escapes the next character.
  */
 #ifndef LSOCK_FILTER_H
 #define LSOCK_FILTER_H
@@ -25,19 +39,31 @@ struct filter;
 
 struct filter_error {
 	int word;            /* index into the words array of the offending word, or -1 at end */
-	char message[128];   /* e.g. "expected a port after ':'" */
+	char token[64];      /* the offending token (a word may hold several), "" at end */
+	char message[128];   /* e.g. "expected a port number after ':'" */
 };
 
 /*
- * Parses words[0..nwords).  On success *ret is the filter (NULL if there were
- * no words) and *ret_states the state mask the words select: if there is no
- * state/exclude word, *ret_states is default_states unchanged; `state X`
- * words start from an empty mask, `exclude X` from default_states (ss does
- * the same).
- * Returns 0, -EINVAL with *ret_err filled, or -ENOMEM.
+ * Parses words[0..nwords).  On success *ret is the filter (NULL if there is
+ * no expression) and *ret_states the state mask the words select.  As in ss,
+ * the first `state X` starts from an empty mask and the first `exclude X`
+ * from all states (not from default_states); without state words
+ * *ret_states is default_states, and if the words leave the mask empty it is
+ * ss's own default (connected but not TIME-WAIT/SYN-RECV), as ss does.
+ * Addresses are read as inet/inet6 (a word starting with '/' or '@' is a
+ * UNIX glob).  Returns 0, -EINVAL with *ret_err filled, or -ENOMEM.
  */
 int filter_parse(int nwords, char *const words[], uint32_t default_states,
 		 struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err);
+
+/*
+ * Like filter_parse, with ss's "preferred family": AF_INET or AF_INET6 (-4,
+ * -6) or AF_UNIX (only UNIX sockets requested, e.g. -x: `src *.sock` is then
+ * a glob).  As in ss, it applies to every address as if written with a
+ * FAMILY: prefix.  AF_UNSPEC is filter_parse.
+ */
+int filter_parse_family(int nwords, char *const words[], int family, uint32_t default_states,
+			struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err);
 
 /* Whether entry e matches the expression part (states are matched by the caller). */
 bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t);

@@ -42,6 +42,8 @@ struct owner_map {
 	size_t procs_cap;
 	unsigned n_denied;  /* pids whose fd dir or fd links answered EACCES/EPERM */
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
+	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
+			     * and hidepid hides nothing from us */
 };
 
 /*
@@ -72,9 +74,10 @@ void owner_map_free(struct owner_map *m);
 size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct owner **ret_first);
 
 /*
- * Whether the caller can see every process's fds: false when some fd table
- * was unreadable, when /proc hides other users' pids (hidepid), or when
- * the caller is not root (hidepid=2 hides pids without any EACCES to count).
+ * Whether the caller saw every process's fds: false when some fd table was
+ * unreadable, or when the caller is not privileged (not root, or root
+ * without CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to
+ * count, so the walk cannot vouch for itself.
  */
 bool owner_map_complete(const struct owner_map *m);
 

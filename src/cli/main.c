@@ -147,7 +147,7 @@ static int report_collect_failure(const struct query_plan *p, const struct colle
 /* One line, as netstat prints, saying why some owners show as '-'. */
 static void print_owner_note(const struct owner_map *m)
 {
-	if (m->hidepid)
+	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");
 	else if (geteuid() != 0)

@@ -20,6 +20,29 @@ static uint32_t default_states(enum state_select s)
 	return SOCK_STATES_CONNECTED;
 }
 
+/* ss's "preferred family" for filter words: -4/-6, or UNIX when only -x. */
+static int preferred_family(const struct lsock_options *o)
+{
+	if (o->families == OPT_FAMILY_INET4)
+		return AF_INET;
+	if (o->families == OPT_FAMILY_INET6)
+		return AF_INET6;
+	if (o->protos == SOCK_PROTO_BIT(SOCK_PROTO_UNIX))
+		return AF_UNIX;
+	return AF_UNSPEC;
+}
+
+/* Copies s with bytes outside printable ASCII as '?', for an error line. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 bool plan_wants(const struct query_plan *p, enum sock_proto proto, uint8_t family)
 {
 	if (!(p->protos & SOCK_PROTO_BIT(proto)))
@@ -40,7 +63,7 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		.verbose = o->verbose,
 		.proc_root = o->proc_root,
 	};
-	char bad[80];
+	char bad[80], tok[80];
 	int r;
 
 	/* -4/-6 alone mean "inet only", as in netstat; no protocol flag means all. */
@@ -87,10 +110,13 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	if (o->nwords) {
 		struct filter_error fe = { .word = -1 };
 
-		r = filter_parse(o->nwords, o->words, p.states, &p.filter, &p.states, &fe);
+		r = filter_parse_family(o->nwords, o->words, preferred_family(o), p.states, &p.filter,
+					&p.states, &fe);
 		if (r == -EINVAL) {
-			if (fe.word >= 0 && fe.word < o->nwords)
-				snprintf(err, errlen, "bad filter at '%.64s': %s", o->words[fe.word], fe.message);
+			/* One line, whatever bytes the user typed. */
+			if (fe.token[0])
+				snprintf(err, errlen, "bad filter at '%s': %s", printable(fe.token, tok, sizeof(tok)),
+					 fe.message);
 			else
 				snprintf(err, errlen, "bad filter: %s", fe.message);
 			return r;

@@ -30,16 +30,8 @@ static void json_name(struct json_writer *w, const char *key, const char *hex_ke
 		json_string(w, s, len);
 	}
 	if (!valid) {
-		static const char digits[] = "0123456789abcdef";
-		char hex[2 * 128];
-		size_t i, n = len > 128 ? 128 : len;
-
-		for (i = 0; i < n; i++) {
-			hex[2 * i] = digits[s[i] >> 4];
-			hex[2 * i + 1] = digits[s[i] & 15];
-		}
 		json_key(w, hex_key);
-		json_string(w, hex, 2 * n);
+		json_hex(w, s, len);
 	}
 }
 

@@ -150,6 +150,10 @@ void json_end_all(struct json_writer *w)
 {
 	if (w->after_key)
 		json_null(w);
-	while (w->depth > 0)
-		json_end(w, w->in_object[w->depth]);
+	/* Close directly, not through json_end(): this must terminate even
+	 * if the writer's state was already inconsistent. */
+	while (w->depth > 0) {
+		outbuf_putc(w->out, w->in_object[w->depth] ? '}' : ']');
+		w->depth--;
+	}
 }

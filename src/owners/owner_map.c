@@ -117,7 +117,8 @@ size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct ow
 
 bool owner_map_complete(const struct owner_map *m)
 {
-	/* Without root, hidepid=2 makes pids vanish with no EACCES to count,
-	 * so a non-root walk can never vouch for itself. */
-	return m->n_denied == 0 && !m->hidepid && geteuid() == 0;
+	/* Without privilege, hidepid=2 makes pids vanish with no EACCES to
+	 * count, so such a walk can never vouch for itself.  A privileged one
+	 * sees through hidepid (proc(5): ptrace access), so only denials count. */
+	return m->n_denied == 0 && m->privileged;
 }

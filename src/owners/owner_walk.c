@@ -8,6 +8,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +281,21 @@ static int walk_proc_root(struct walk *w, int procfd)
 	}
 }
 
+/* euid 0 and CAP_SYS_PTRACE in the effective set: what proc(5) asks before
+ * it shows another user's pid under hidepid=2 or lets us read its fds. */
+static bool owner_is_privileged(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (geteuid() != 0)
+		return false;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return false;
+	return data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective & CAP_TO_MASK(CAP_SYS_PTRACE);
+}
+
 int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
 		    void *data, struct owner_map *ret)
 {
@@ -297,8 +314,10 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 	w.fd_dents = w.pid_dents + DENTS_BUF_SIZE;
 
 	r = walk_proc_root(&w, procfd);
-	if (r == 0)
+	if (r == 0) {
+		m.privileged = owner_is_privileged();
 		r = owner_hidepid_probe(procfd, proc_root, &m.hidepid);
+	}
 	if (r == 0)
 		r = owner_map_sort(&m);
 	free(w.pid_dents);

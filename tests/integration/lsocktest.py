@@ -42,6 +42,7 @@ import errno
 import fcntl
 import json
 import os
+import shlex
 import re
 import shutil
 import socket
@@ -228,9 +229,18 @@ def run(argv, *, nobody=False, sandbox=None, timeout=60, env=None):
                   p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
 
 
+def lsock_wrapper():
+    """The command prefix CI puts before lsock (LSOCK_WRAPPER, e.g. a
+    valgrind command line), as a list; empty when unset."""
+    return shlex.split(os.environ.get("LSOCK_WRAPPER", ""))
+
+
 def run_lsock(args, **kw):
-    """Runs lsock with args (see run() for keywords)."""
-    return run([lsock_path()] + list(args), **kw)
+    """Runs lsock with args (see run() for keywords), behind LSOCK_WRAPPER
+    when it is set, so CI can run every test's lsock under valgrind."""
+    if lsock_wrapper():
+        kw.setdefault("timeout", 300)
+    return run(lsock_wrapper() + [lsock_path()] + list(args), **kw)
 
 
 # --------------------------------------------------------------------------

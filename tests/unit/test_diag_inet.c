@@ -46,7 +46,8 @@ static void mb_begin(struct mb *b, uint16_t type, uint16_t flags, uint32_t seq, 
 
 static void mb_put(struct mb *b, const void *p, size_t n)
 {
-	memcpy(b->buf + b->len, p, n);
+	if (n) /* memcpy(dst, NULL, 0) is undefined behaviour */
+		memcpy(b->buf + b->len, p, n);
 	b->len += n;
 	while (b->len % 4)
 		b->buf[b->len++] = 0;

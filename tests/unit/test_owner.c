@@ -443,7 +443,9 @@ static void test_hidepid_tree(void **state)
 	mk_file(t, "self/mountinfo", line, strlen(line));
 	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
 	assert_true(m.hidepid);
-	assert_false(owner_map_complete(&m));
+	/* hidepid hides nothing from a privileged walker (root + CAP_SYS_PTRACE) */
+	assert_int_equal(owner_map_complete(&m), m.privileged);
+	assert_int_equal(m.privileged, geteuid() == 0);
 	assert_int_equal(m.len, 9);
 	owner_map_free(&m);
 
@@ -452,7 +454,7 @@ static void test_hidepid_tree(void **state)
 	mk_file(t, "self/mountinfo", line, strlen(line));
 	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
 	assert_false(m.hidepid);
-	assert_int_equal(owner_map_complete(&m), geteuid() == 0);
+	assert_int_equal(owner_map_complete(&m), m.privileged);
 	owner_map_free(&m);
 }
 
@@ -518,11 +520,16 @@ static void test_complete(void **state)
 	struct owner_map m;
 
 	memset(&m, 0, sizeof(m));
-	assert_int_equal(owner_map_complete(&m), geteuid() == 0);
-	m.n_denied = 1;
+	/* unprivileged: never complete, hidepid or not (pids may vanish silently) */
 	assert_false(owner_map_complete(&m));
-	m.n_denied = 0;
 	m.hidepid = true;
+	assert_false(owner_map_complete(&m));
+	/* privileged: complete unless something was denied */
+	m.privileged = true;
+	assert_true(owner_map_complete(&m));
+	m.hidepid = false;
+	assert_true(owner_map_complete(&m));
+	m.n_denied = 1;
 	assert_false(owner_map_complete(&m));
 }
 

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Filter evaluation on one sock_entry.  No allocation: UNIX names are copied
+ * to a stack buffer to NUL-terminate them for fnmatch().
+ *
+ * Address matching follows the kernel's inet_diag bytecode
+ * (net/ipv4/inet_diag.c, INET_DIAG_BC_S_COND/D_COND), which is what ss
+ * asks the kernel to run, so `lsock FILTER` and `ss FILTER` agree:
+ *   - the port, if given, must be equal;
+ *   - a condition without a family (`*`, `:22`) matches every family;
+ *   - an IPv4 condition also matches an AF_INET6 socket whose address is
+ *     v4-mapped (::ffff:a.b.c.d), comparing the last 4 bytes; an IPv6
+ *     condition never matches an AF_INET socket;
+ *   - otherwise the first plen bits must be equal (plen 0: any address).
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "filter_internal.h"
+
+static bool filter_bits_match(const uint8_t *a, const uint8_t *b, unsigned int plen)
+{
+	unsigned int bytes = plen / 8, bits = plen % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	if (bits) {
+		uint8_t mask = (uint8_t)(0xff << (8 - bits));
+
+		if ((a[bytes] ^ b[bytes]) & mask)
+			return false;
+	}
+	return true;
+}
+
+static bool filter_is_v4mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, prefix, sizeof(prefix)) == 0;
+}
+
+/*
+ * The "port" of a socket side.  ss shows (and filters) a UNIX socket's inode
+ * as its local port and the peer's inode as its remote port; we do the same.
+ */
+static uint32_t filter_entry_port(const struct sock_entry *e, enum filter_side side)
+{
+	if (e->family == AF_UNIX) {
+		if (side == FILTER_SIDE_SRC)
+			return e->inode;
+		return (e->flags & SOCK_F_PEER_KNOWN) ? e->peer_inode : 0;
+	}
+	return side == FILTER_SIDE_SRC ? e->lport : e->rport;
+}
+
+/* ss matches the glob against the shown name: a path, '@' + abstract name, or
+ * "" for an unnamed socket or the (never known) peer name. */
+static bool filter_unix_match(const char *glob, enum filter_side side,
+			      const struct sock_entry *e, const struct sock_table *t)
+{
+	char name[112];
+	size_t n = 0;
+
+	if (side == FILTER_SIDE_SRC && (e->flags & SOCK_F_HAS_PATH) && e->path_len > 0 && t) {
+		const uint8_t *p = sock_table_name(t, e);
+		size_t len = e->path_len < 108 ? e->path_len : 108;
+		size_t i = 0;
+
+		if (e->flags & SOCK_F_ABSTRACT) {
+			name[n++] = '@';
+			i = 1;
+		}
+		/* A path ends at its first NUL; an abstract name's NULs would end
+		 * the string anyway, which is how ss (C strings) sees it too. */
+		for (; i < len && p[i]; i++)
+			name[n++] = (char)p[i];
+	}
+	name[n] = '\0';
+	return fnmatch(glob, name, FNM_CASEFOLD) == 0;
+}
+
+bool filter_host_match(const struct filter *f, const struct filter_host *h, enum filter_side side,
+		       const struct sock_entry *e, const struct sock_table *t)
+{
+	const uint8_t *addr = side == FILTER_SIDE_SRC ? e->laddr : e->raddr;
+
+	if (h->family == AF_UNIX) {
+		if (e->family != AF_UNIX)
+			return false;
+		return filter_unix_match(f->strings + h->glob_off, side, e, t);
+	}
+	if (h->port != FILTER_PORT_ANY && (uint32_t)h->port != filter_entry_port(e, side))
+		return false;
+	if (h->family == AF_UNSPEC)
+		return true;
+	if (e->family != AF_INET && e->family != AF_INET6)
+		return false;
+	if (h->family != e->family) {
+		if (e->family == AF_INET6 && h->family == AF_INET && filter_is_v4mapped(addr))
+			return filter_bits_match(addr + 12, h->addr, h->plen);
+		return false;
+	}
+	return filter_bits_match(addr, h->addr, h->plen);
+}
+
+static bool filter_port_cmp(const struct filter_node *n, const struct sock_entry *e)
+{
+	uint32_t p = filter_entry_port(e, (enum filter_side)n->side);
+
+	switch (n->cmp) {
+	case FILTER_CMP_GE:
+		return p >= n->value;
+	case FILTER_CMP_LE:
+		return p <= n->value;
+	case FILTER_CMP_GT:
+		return p > n->value;
+	case FILTER_CMP_LT:
+		return p < n->value;
+	}
+	return false;
+}
+
+static bool filter_node_match(const struct filter *f, int i, const struct sock_entry *e,
+			      const struct sock_table *t)
+{
+	const struct filter_node *n = &f->nodes[i];
+
+	switch (n->type) {
+	case FN_AND:
+		return filter_node_match(f, n->left, e, t) && filter_node_match(f, n->right, e, t);
+	case FN_OR:
+		return filter_node_match(f, n->left, e, t) || filter_node_match(f, n->right, e, t);
+	case FN_NOT:
+		return !filter_node_match(f, n->left, e, t);
+	case FN_HOST:
+		return filter_host_match(f, &n->host, (enum filter_side)n->side, e, t);
+	case FN_PORT:
+		return filter_port_cmp(n, e);
+	case FN_DEV:
+		return e->ifindex == n->value;
+	case FN_FAMILY:
+		return e->family == n->family;
+	}
+	return false;
+}
+
+bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t)
+{
+	if (!f || f->len == 0)
+		return true;
+	return filter_node_match(f, f->root, e, t);
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	free(f->strings);
+	free(f);
+}

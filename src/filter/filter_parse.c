@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Filter parser: tokens -> state mask + a tree in one node array.
+ *
+ * Grammar (ss's misc/ssfilter.y, as ss 6.1 really behaves):
+ *   filter   := { (state|exclude) STATE } [ exprlist ]
+ *   exprlist := expr { [and|or] expr }     left to right, no precedence
+ *   expr     := '(' exprlist ')' | not expr | predicate
+ * ss's yacc rules put a single `expr` on the right of every and/or, so
+ * `a or b and c` is `(a or b) and c` despite what ss(8) says; verified:
+ * `sport = :22 or sport = :8080 and dport = :40001` shows only the 8080
+ * socket.  We must match the sockets ss matches, so we do the same.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "filter_internal.h"
+
+struct filter_parser {
+	const struct filter_tokens *toks;
+	int pos;
+	int family;         /* the caller's preferred family */
+	int restrict_family; /* AF_UNSPEC or the family the last FAMILY: prefix forced */
+	struct filter *f;
+	struct filter_error *err;
+};
+
+#define ST(s) SOCK_STATE_BIT(SOCK_STATE_##s)
+#define STATES_SYN_RECV (ST(SYN_RECV) | ST(NEW_SYN_RECV))
+#define STATES_CONNECTED (SOCK_STATES_ALL & ~(ST(LISTEN) | ST(CLOSE)))
+#define STATES_BUCKET (STATES_SYN_RECV | ST(TIME_WAIT))
+/*
+ * What ss shows when state words leave the mask empty (`state listening
+ * exclude listening`): its built-in default SS_CONN, connected minus the
+ * minisockets, whatever -a or -l said.  Verified: ESTAB only, no TIME-WAIT.
+ */
+#define STATES_SS_EMPTY_DEFAULT (STATES_CONNECTED & ~STATES_BUCKET)
+
+struct state_name {
+	const char *name;
+	uint32_t mask;
+};
+
+/* ss's names; "close", "unconnected" and "syn-rcv" are ss aliases too. */
+static const struct state_name state_names[] = {
+	{ "established", ST(ESTABLISHED) },
+	{ "syn-sent", ST(SYN_SENT) },
+	{ "syn-recv", STATES_SYN_RECV },
+	{ "syn-rcv", STATES_SYN_RECV },
+	{ "fin-wait-1", ST(FIN_WAIT1) },
+	{ "fin-wait-2", ST(FIN_WAIT2) },
+	{ "time-wait", ST(TIME_WAIT) },
+	{ "closed", ST(CLOSE) },
+	{ "close", ST(CLOSE) },
+	{ "unconnected", ST(CLOSE) },
+	{ "close-wait", ST(CLOSE_WAIT) },
+	{ "last-ack", ST(LAST_ACK) },
+	{ "listening", ST(LISTEN) },
+	{ "closing", ST(CLOSING) },
+	{ "all", SOCK_STATES_ALL },
+	{ "connected", STATES_CONNECTED },
+	{ "synchronized", STATES_CONNECTED & ~ST(SYN_SENT) },
+	{ "bucket", STATES_BUCKET },
+	{ "big", SOCK_STATES_ALL & ~STATES_BUCKET },
+};
+
+static int filter_fail(struct filter_parser *p, int pos, const char *msg)
+{
+	const struct filter_tokens *t = p->toks;
+
+	if (pos >= 0 && pos < t->len) {
+		p->err->word = t->tok[pos].word;
+		snprintf(p->err->token, sizeof(p->err->token), "%s", t->tok[pos].text);
+	} else {
+		p->err->word = -1;
+		p->err->token[0] = '\0';
+	}
+	snprintf(p->err->message, sizeof(p->err->message), "%s", msg);
+	return -EINVAL;
+}
+
+static const struct filter_token *filter_peek(const struct filter_parser *p)
+{
+	return p->pos < p->toks->len ? &p->toks->tok[p->pos] : NULL;
+}
+
+static int filter_node_new(struct filter_parser *p, enum filter_node_type type)
+{
+	struct filter *f = p->f;
+
+	/* The capacity is computed from the token count; running out is a bug. */
+	if (f->len >= f->cap)
+		return -ENOSPC;
+	memset(&f->nodes[f->len], 0, sizeof(f->nodes[0]));
+	f->nodes[f->len].type = (uint8_t)type;
+	return f->len++;
+}
+
+static int filter_node_pair(struct filter_parser *p, enum filter_node_type type, int left, int right)
+{
+	int n = filter_node_new(p, type);
+
+	if (n < 0)
+		return n;
+	p->f->nodes[n].left = left;
+	p->f->nodes[n].right = right;
+	return n;
+}
+
+static int filter_parse_states(struct filter_parser *p, uint32_t *mask, bool *seen)
+{
+	const struct filter_token *t;
+
+	while ((t = filter_peek(p)) && (t->kind == FT_STATE || t->kind == FT_EXCLUDE)) {
+		const struct filter_token *name;
+		uint32_t bits = 0;
+		size_t i;
+
+		p->pos++;
+		name = filter_peek(p);
+		if (!name)
+			return filter_fail(p, -1, t->kind == FT_STATE ? "expected a state after 'state'" :
+					   "expected a state after 'exclude'");
+		for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+			if (strcasecmp(name->text, state_names[i].name) == 0)
+				bits = state_names[i].mask;
+		if (!bits)
+			return filter_fail(p, p->pos, "unknown state");
+		if (!*seen)
+			*mask = t->kind == FT_STATE ? 0 : SOCK_STATES_ALL;
+		*seen = true;
+		if (t->kind == FT_STATE)
+			*mask |= bits;
+		else
+			*mask &= ~bits;
+		p->pos++;
+	}
+	return 0;
+}
+
+static uint32_t filter_final_states(bool seen, uint32_t mask, uint32_t default_states)
+{
+	if (!seen)
+		return default_states;
+	return mask ? mask : STATES_SS_EMPTY_DEFAULT;
+}
+
+static int filter_parse_exprlist(struct filter_parser *p, int depth);
+
+/* src|dst [=|!=] HOST and sport|dport [OP] PORT */
+static int filter_parse_hostpred(struct filter_parser *p, int kw)
+{
+	const struct filter_token *t = &p->toks->tok[kw], *op = filter_peek(p);
+	bool is_port = t->kind == FT_SPORT || t->kind == FT_DPORT;
+	enum filter_tok_kind cmp = FT_EQ;
+	struct filter_host h;
+	char msg[128];
+	int n, r;
+
+	if (op && op->kind >= FT_EQ && op->kind <= FT_LE) {
+		cmp = (enum filter_tok_kind)op->kind;
+		p->pos++;
+		if (!is_port && cmp != FT_EQ && cmp != FT_NE)
+			return filter_fail(p, p->pos - 1, "addresses compare only with = or !=");
+	}
+	t = filter_peek(p);
+	if (!t || t->kind != FT_WORD) {
+		snprintf(msg, sizeof(msg), "expected %s after '%s'", is_port ? "a port" : "an address",
+			 p->toks->tok[p->pos - 1].text);
+		return filter_fail(p, p->pos, msg);
+	}
+	r = filter_host_parse(p->f, t->text, is_port, p->family, &h, msg, sizeof(msg));
+	if (r == -EINVAL)
+		return filter_fail(p, p->pos, msg);
+	if (r)
+		return r;
+	p->pos++;
+	if (h.explicit_family != AF_UNSPEC)
+		p->restrict_family = h.explicit_family;
+
+	if (cmp == FT_EQ || cmp == FT_NE) {
+		n = filter_node_new(p, FN_HOST);
+		if (n < 0)
+			return n;
+		p->f->nodes[n].host = h;
+		p->f->nodes[n].side = (kw >= 0 && (p->toks->tok[kw].kind == FT_SRC ||
+						   p->toks->tok[kw].kind == FT_SPORT)) ?
+				      FILTER_SIDE_SRC : FILTER_SIDE_DST;
+		if (cmp == FT_NE)
+			n = filter_node_pair(p, FN_NOT, n, -1);
+		return n;
+	}
+	if (h.port == FILTER_PORT_ANY)
+		return filter_fail(p, p->pos - 1, "a port comparison needs a port number");
+	n = filter_node_new(p, FN_PORT);
+	if (n < 0)
+		return n;
+	p->f->nodes[n].side = p->toks->tok[kw].kind == FT_SPORT ? FILTER_SIDE_SRC : FILTER_SIDE_DST;
+	p->f->nodes[n].value = (uint32_t)h.port;
+	p->f->nodes[n].cmp = cmp == FT_GE ? FILTER_CMP_GE : cmp == FT_LE ? FILTER_CMP_LE :
+			     cmp == FT_GT ? FILTER_CMP_GT : FILTER_CMP_LT;
+	return n;
+}
+
+/* dev [=|!=] NAME|INDEX: the device a socket is bound to (SO_BINDTODEVICE). */
+static int filter_parse_dev(struct filter_parser *p)
+{
+	const struct filter_token *t = filter_peek(p);
+	bool negate = false;
+	uint32_t idx;
+	int n;
+
+	if (t && (t->kind == FT_EQ || t->kind == FT_NE)) {
+		negate = t->kind == FT_NE;
+		p->pos++;
+		t = filter_peek(p);
+	}
+	if (!t || t->kind != FT_WORD)
+		return filter_fail(p, p->pos, "expected a device name or index after 'dev'");
+	if (filter_port_parse(t->text, &idx) || t->text[0] < '0' || t->text[0] > '9') {
+		idx = if_nametoindex(t->text);
+		if (!idx)
+			return filter_fail(p, p->pos, "unknown device");
+	}
+	p->pos++;
+	n = filter_node_new(p, FN_DEV);
+	if (n < 0)
+		return n;
+	p->f->nodes[n].value = idx;
+	if (negate)
+		n = filter_node_pair(p, FN_NOT, n, -1);
+	return n;
+}
+
+static int filter_parse_expr(struct filter_parser *p, int depth)
+{
+	const struct filter_token *t = filter_peek(p);
+	int here = p->pos, n;
+
+	if (!t)
+		return filter_fail(p, -1, "expected an expression");
+	if (depth > FILTER_MAX_DEPTH)
+		return filter_fail(p, here, "expression nested too deeply");
+	p->pos++;
+	switch ((enum filter_tok_kind)t->kind) {
+	case FT_LPAREN:
+		if (filter_peek(p) && filter_peek(p)->kind == FT_RPAREN)
+			return filter_fail(p, p->pos, "empty parentheses");
+		n = filter_parse_exprlist(p, depth + 1);
+		if (n < 0)
+			return n;
+		if (!filter_peek(p))
+			return filter_fail(p, here, "unbalanced '(': missing ')'");
+		p->pos++; /* filter_parse_exprlist stops only at ')' or the end */
+		return n;
+	case FT_NOT:
+		n = filter_parse_expr(p, depth + 1);
+		if (n < 0)
+			return n;
+		return filter_node_pair(p, FN_NOT, n, -1);
+	case FT_SRC:
+	case FT_DST:
+	case FT_SPORT:
+	case FT_DPORT:
+		return filter_parse_hostpred(p, here);
+	case FT_DEV:
+		return filter_parse_dev(p);
+	case FT_RPAREN:
+		return filter_fail(p, here, "unbalanced ')'");
+	case FT_AND:
+	case FT_OR:
+		return filter_fail(p, here, "expected an expression before this operator");
+	case FT_EQ:
+	case FT_NE:
+	case FT_GT:
+	case FT_LT:
+	case FT_GE:
+	case FT_LE:
+		return filter_fail(p, here, "expected src, dst, sport or dport before an operator");
+	case FT_STATE:
+	case FT_EXCLUDE:
+		return filter_fail(p, here, "state and exclude must come before the expression");
+	case FT_UNSUPPORTED:
+		return filter_fail(p, here, "this ss predicate is not supported");
+	case FT_WORD:
+		break;
+	}
+	return filter_fail(p, here, "unknown keyword (expected src, dst, sport, dport, dev, not or '(')");
+}
+
+static int filter_parse_exprlist(struct filter_parser *p, int depth)
+{
+	int left = filter_parse_expr(p, depth);
+
+	while (left >= 0) {
+		const struct filter_token *t = filter_peek(p);
+		enum filter_node_type type = FN_AND;
+		int right;
+
+		if (!t || t->kind == FT_RPAREN)
+			break;
+		if (t->kind == FT_AND || t->kind == FT_OR) {
+			type = t->kind == FT_AND ? FN_AND : FN_OR;
+			p->pos++;
+			if (!filter_peek(p))
+				return filter_fail(p, -1, type == FN_AND ? "expected an expression after 'and'" :
+						   "expected an expression after 'or'");
+		}
+		right = filter_parse_expr(p, depth);
+		if (right < 0)
+			return right;
+		left = filter_node_pair(p, type, left, right);
+	}
+	return left;
+}
+
+static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
+			       struct filter **ret, uint32_t *ret_states)
+{
+	const struct filter_tokens *toks = p->toks;
+	uint32_t mask = 0;
+	bool seen = false;
+	struct filter *f;
+	int r;
+
+	r = filter_parse_states(p, &mask, &seen);
+	if (r)
+		return r;
+	if (p->pos == toks->len) {
+		*ret = NULL;
+		*ret_states = filter_final_states(seen, mask, default_states);
+		return 0;
+	}
+
+	/* Each token makes at most one node plus one `not` or implicit `and`;
+	 * +2 for the family restriction. */
+	f = calloc(1, sizeof(*f) + sizeof(f->nodes[0]) * (size_t)(2 * toks->len + 2));
+	if (!f)
+		return -ENOMEM;
+	f->cap = 2 * toks->len + 2;
+	p->f = f;
+	r = filter_parse_exprlist(p, 0);
+	if (r >= 0 && p->pos < toks->len)
+		r = filter_fail(p, p->pos, "unbalanced ')'");
+	if (r >= 0 && p->restrict_family != AF_UNSPEC) {
+		/* ss: a FAMILY: prefix (or -4/-6/-x) narrows the whole query to
+		 * that family, e.g. `not src inet6:[::1]` shows no IPv4 socket. */
+		int fam = filter_node_new(p, FN_FAMILY);
+
+		if (fam >= 0) {
+			f->nodes[fam].family = (uint8_t)p->restrict_family;
+			r = filter_node_pair(p, FN_AND, fam, r);
+		} else {
+			r = fam;
+		}
+	}
+	if (r == -ENOSPC)
+		r = filter_fail(p, -1, "filter too complex");
+	if (r < 0) {
+		filter_free(f);
+		return r;
+	}
+	f->root = r;
+	*ret = f;
+	*ret_states = filter_final_states(seen, mask, default_states);
+	return 0;
+}
+
+int filter_parse_family(int nwords, char *const words[], int family, uint32_t default_states,
+			struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err)
+{
+	struct filter_tokens toks = { 0 };
+	struct filter_parser p = { .family = family, .restrict_family = AF_UNSPEC };
+	int r;
+
+	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6 && family != AF_UNIX) {
+		*ret_err = (struct filter_error){ .word = -1, .message = "unsupported address family" };
+		return -EINVAL;
+	}
+	r = filter_lex(nwords, words, &toks, ret_err);
+	if (r)
+		return r;
+	p.toks = &toks;
+	p.err = ret_err;
+	r = filter_parse_tokens(&p, default_states, ret, ret_states);
+	filter_tokens_free(&toks);
+	return r;
+}
+
+int filter_parse(int nwords, char *const words[], uint32_t default_states,
+		 struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err)
+{
+	return filter_parse_family(nwords, words, AF_UNSPEC, default_states, ret, ret_states, ret_err);
+}
