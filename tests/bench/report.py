@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Turn the files run.sh writes into Markdown tables (stdout).
 
-usage: report.py compare|memory|unix RESULTS_DIR
+usage: report.py compare|memory|unix RESULTS_DIR   (exit 1 if a target is missed)
 
 Inputs in RESULTS_DIR: <mode>.meta (key=value lines), <mode>.rss
 (label<TAB>median KiB<TAB>samples) and, for compare/unix, the hyperfine
@@ -235,8 +235,10 @@ def main():
         sys.stderr.write("usage: report.py compare|memory|unix RESULTS_DIR\n")
         return 2
     fn = {"compare": report_compare, "memory": report_memory, "unix": report_unix}
-    print("\n".join(fn[sys.argv[1]](sys.argv[2])))
-    return 0
+    lines = fn[sys.argv[1]](sys.argv[2])
+    print("\n".join(lines))
+    # A missed target or a missing row makes the exit status 1.
+    return 1 if any("**FAIL**" in line for line in lines) else 0
 
 
 if __name__ == "__main__":

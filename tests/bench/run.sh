@@ -123,6 +123,7 @@ fi
 # ---------------------------------------------------------------------------
 OUT=$BENCH_OUT
 LOAD_PID=
+FAILED=0
 
 ip link set lo up
 # Ephemeral ports above the listener ports (2000..9999 in loadgen); a large
@@ -252,7 +253,7 @@ mode_compare() {
 		rss_median "${args[$((i + 1))]}" ${args[$((i + 2))]}
 	done
 	load_stop
-	python3 "$HERE/report.py" compare "$OUT" | tee "$OUT/compare.md"
+	python3 "$HERE/report.py" compare "$OUT" | tee "$OUT/compare.md" || FAILED=1
 }
 
 mode_memory() {
@@ -279,7 +280,7 @@ mode_memory() {
 		fi
 		load_stop
 	done
-	python3 "$HERE/report.py" memory "$OUT" | tee "$OUT/memory.md"
+	python3 "$HERE/report.py" memory "$OUT" | tee "$OUT/memory.md" || FAILED=1
 }
 
 mode_unix() {
@@ -312,7 +313,7 @@ mode_unix() {
 		meta ss_xap_kib "${line#* }"
 	fi
 	load_stop
-	python3 "$HERE/report.py" unix "$OUT" | tee "$OUT/unix.md"
+	python3 "$HERE/report.py" unix "$OUT" | tee "$OUT/unix.md" || FAILED=1
 }
 
 case "$BENCH_MODE" in
@@ -321,3 +322,5 @@ memory) mode_memory ;;
 unix) mode_unix ;;
 all) mode_compare; echo; mode_memory; echo; mode_unix ;;
 esac
+# 1 when a target was missed or lsock did not list every socket.
+exit "$FAILED"
