@@ -499,9 +499,12 @@ int main(int argc, char **argv)
 	budget = rl.rlim_max == RLIM_INFINITY ? 1ul << 20 : (unsigned long)rl.rlim_max;
 	r = workers_needed(&cfg, budget, &n);
 	if (r < 0) {
-		fprintf(stderr, "loadgen: cannot fit the load into %s processes of %lu fds%s\n",
-			r == -EINVAL ? "<= listeners" : "4096", budget,
-			r == -EINVAL ? " (raise -l)" : "");
+		if (r == -EINVAL)
+			fprintf(stderr, "loadgen: every connecting process needs a listener of its "
+				"own and %lu fds are not enough: raise -l\n", budget);
+		else
+			fprintf(stderr, "loadgen: the load needs more than %u processes of %lu fds\n",
+				MAX_WORKERS, budget);
 		return 2;
 	}
 	total = cfg.listeners + 2 * cfg.conns + cfg.udp + cfg.unix_socks;
