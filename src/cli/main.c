@@ -243,20 +243,24 @@ int main(int argc, char **argv)
 		struct inode_set want;
 
 		r = inode_set_build(&table, &want);
-		if (r == 0) {
+		/* Nothing listed can have an owner (no rows, or only TIME_WAIT):
+		 * skip the /proc walk, which ss pays even when nothing matches. */
+		if (r == 0 && want.len)
 			r = owner_map_build(plan.proc_root, inode_wanted, &want, &owners);
-			free(want.v);
-		}
 		if (r < 0) {
+			free(want.v);
 			fprintf(stderr, "lsock: cannot resolve owners from %s: %s\n", plan.proc_root,
 				strerror(-r));
 			status = EXIT_RUNTIME;
 			goto out;
 		}
 		ctx.owners = &owners;
-		owners_complete = owner_map_complete(&owners);
-		if (!owners_complete)
-			print_owner_note(&owners);
+		if (want.len) {
+			owners_complete = owner_map_complete(&owners);
+			if (!owners_complete)
+				print_owner_note(&owners);
+		}
+		free(want.v);
 	}
 	if (plan.needs & NEED_SERVICES) {
 		r = services_load(&services);

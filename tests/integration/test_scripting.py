@@ -193,8 +193,21 @@ def main():
                 problems.append(f"--sort -lport: ports {ports} not descending")
             lt.check(problems, "--sort")
 
+        def no_walk_when_nothing_listed():
+            # -p with an empty result must not walk /proc at all (ss does):
+            # point the process table at nothing and the run still succeeds.
+            env = dict(os.environ, LSOCK_PROC_ROOT="/nonexistent-lsock-proc")
+            r = lt2.run_lsock(["-tlnp", "sport", "=", ":9"], env=env)
+            lt.expect(r.status == 1 and r.err == b"" and r.out.count(b"\n") == 2,
+                      f"empty -p result should skip the walk: {r.describe()}")
+            # ...while a non-empty one does walk it, and says it failed.
+            r = lt2.run_lsock(["-tlnp", "sport", "=", ":80"], env=env)
+            lt.expect(r.status == 3 and b"cannot resolve owners" in r.err and r.out == b"",
+                      f"a listed socket needs the walk: {r.describe()}")
+
         lt.main([
             ("exit 0 when something is listed", exit_listed),
+            ("-p skips the /proc walk when nothing is listed", no_walk_when_nothing_listed),
             ("exit 1 when nothing matches", exit_nothing),
             ("exit 2 for malformed filters", exit_usage),
             ("the `&& echo busy` idiom", busy_idiom),
