@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* A tiny netlink message builder for the sock_diag parser tests. */
+/* A tiny netlink message builder and fixture loader for the sock_diag parser tests. */
 #ifndef LSOCK_TEST_NL_BUILDER_H
 #define LSOCK_TEST_NL_BUILDER_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/netlink.h>
@@ -49,6 +51,30 @@ static inline struct nlmsghdr *mb_end(struct mb *b)
 
 	h->nlmsg_len = (uint32_t)(b->len - b->start);
 	return h;
+}
+
+/* Reads a recorded dump from tests/fixtures into an 8-aligned buffer (free()
+ * it).  Uses cmocka's asserts: include <cmocka.h> before this header. */
+static inline uint8_t *load_fixture(const char *name, size_t *ret_len)
+{
+	char path[512];
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", LSOCK_FIXTURES, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = aligned_alloc(8, ((size_t)n + 7) & ~(size_t)7);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*ret_len = (size_t)n;
+	return buf;
 }
 
 #endif

@@ -61,28 +61,6 @@ static int replay_cb(const struct nlmsghdr *nlh, void *data)
 	return sock_table_add(&rp->t, &e, name, name_len);
 }
 
-static uint8_t *load_fixture(const char *name, size_t *ret_len)
-{
-	char path[512];
-	uint8_t *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", LSOCK_FIXTURES, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = aligned_alloc(8, ((size_t)n + 7) & ~(size_t)7);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*ret_len = (size_t)n;
-	return buf;
-}
-
 static const struct sock_entry *find_inode(const struct sock_table *t, uint32_t inode)
 {
 	size_t i;
