@@ -63,6 +63,8 @@ struct render_ctx {
 	const struct owner_map *owners;  /* NULL unless NEED_OWNERS was planned */
 	const struct services *services; /* NULL with -n */
 	struct user_cache *users;        /* NULL with -n */
+	bool last_column;                /* the cell ends the row: inner spaces in names
+					  * cannot be mistaken for a column break */
 };
 
 typedef void (*column_text_fn)(const struct render_ctx *c, const struct sock_entry *e,
@@ -73,7 +75,6 @@ struct column {
 	const char *header; /* text header */
 	enum column_align align;
 	unsigned needs;     /* enum column_need */
-	bool last_free;     /* may hold spaces (paths): only safe as the last column */
 	column_text_fn text;
 };
 

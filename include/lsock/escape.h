@@ -36,6 +36,17 @@ bool utf8_valid(const void *s, size_t len);
 void esc_text(struct outbuf *o, const void *s, size_t len);
 
 /*
+ * esc_text() for a name shown in a text column (UNIX names, process names):
+ * spaces are written as \x20 too, so a name can never look like two
+ * columns.  With inner_spaces_ok (the name is the row's last column, where
+ * netstat prints paths as they are), only leading and trailing spaces are
+ * escaped: they would otherwise be invisible.  sep, if not 0, is a list
+ * separator the name must not contain either (',' between owners): it is
+ * written as \xHH.
+ */
+void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_spaces_ok, char sep);
+
+/*
  * Returns the display width esc_text() would produce for s: one column per
  * code point written (escapes are ASCII).  East Asian wide and combining
  * characters are counted as one column too.

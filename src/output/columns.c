@@ -59,7 +59,7 @@ static void put_unix_name(const struct render_ctx *c, const struct sock_entry *e
 		name++;
 		len--;
 	}
-	esc_text(o, name, len);
+	esc_text_name(o, name, len, c->last_column, 0);
 }
 
 static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e, bool local,
@@ -196,8 +196,11 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, u
 			outbuf_i64(o, p->pid);
 		if (parts == (OWNER_PID | OWNER_COMM))
 			outbuf_putc(o, '/');
+		/* Spaces only in the last column (a comm "x  /run/fake" must not
+		 * pass for a Path column), and never the owners' separator (a
+		 * comm "x,999/sshd" must not pass for a second owner). */
 		if (parts & OWNER_COMM)
-			esc_text(o, p->comm, p->comm_len);
+			esc_text_name(o, p->comm, p->comm_len, c->last_column, ',');
 	}
 	if (!any)
 		put_dash(o);
@@ -249,7 +252,7 @@ static const struct column columns[_COL_MAX] = {
 	[COL_PID] = { .name = "pid", .header = "PID", .needs = NEED_OWNERS, .text = text_pid },
 	[COL_PROGRAM] = { .name = "program", .header = "Program", .needs = NEED_OWNERS,
 			  .text = text_program },
-	[COL_PATH] = { .name = "path", .header = "Path", .last_free = true, .text = text_path },
+	[COL_PATH] = { .name = "path", .header = "Path", .text = text_path },
 };
 
 const struct column *column_get(enum column_id id)

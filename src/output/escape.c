@@ -163,6 +163,32 @@ static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 	return 1;
 }
 
+void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_spaces_ok, char sep)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = s;
+	size_t first = 0, last = len, i, start = 0;
+	char esc[4] = { '\\', 'x', 0, 0 };
+
+	/* [first, last) is the part whose spaces may stay as they are. */
+	while (first < len && p[first] == ' ')
+		first++;
+	while (last > first && p[last - 1] == ' ')
+		last--;
+	for (i = 0; i < len; i++) {
+		bool space = p[i] == ' ' && !(inner_spaces_ok && i >= first && i < last);
+
+		if (!space && !(sep && p[i] == (uint8_t)sep))
+			continue;
+		esc_text(o, p + start, i - start);
+		esc[2] = hex[p[i] >> 4];
+		esc[3] = hex[p[i] & 15];
+		outbuf_put(o, esc, 4);
+		start = i + 1;
+	}
+	esc_text(o, p + start, len - start);
+}
+
 void esc_text(struct outbuf *o, const void *s, size_t len)
 {
 	const uint8_t *p = s;

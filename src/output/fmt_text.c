@@ -28,11 +28,14 @@ static bool row_in_section(const struct sock_entry *e, int section)
 	return (e->family == AF_UNIX) == (section == 1);
 }
 
-static void render(const struct render_ctx *c, const struct column *col, const struct sock_entry *e,
-		   struct outbuf *scratch)
+static void render(const struct render_ctx *c, const struct column_list *cols, size_t k,
+		   const struct sock_entry *e, struct outbuf *scratch)
 {
+	struct render_ctx rc = *c;
+
+	rc.last_column = k + 1 == cols->len;
 	scratch->len = 0;
-	col->text(c, e, scratch);
+	column_get(cols->ids[k])->text(&rc, e, scratch);
 }
 
 /*
@@ -81,7 +84,7 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 		for (k = 0; k < cols->len; k++) {
 			size_t w;
 
-			render(c, column_get(cols->ids[k]), &t->entries[i], &scratch);
+			render(c, cols, k, &t->entries[i], &scratch);
 			w = display_width(scratch.buf, scratch.len);
 			if (w > widths[k])
 				widths[k] = w;
@@ -112,7 +115,7 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 		for (k = 0; k < cols->len; k++) {
 			const struct column *col = column_get(cols->ids[k]);
 
-			render(c, col, &t->entries[i], &scratch);
+			render(c, cols, k, &t->entries[i], &scratch);
 			put_cell(o, col, scratch.buf, scratch.len, widths[k], &pending);
 		}
 		outbuf_putc(o, '\n');

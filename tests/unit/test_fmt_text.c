@@ -78,6 +78,34 @@ static void test_unix_section_and_escapes(void **state)
 	sock_table_free(&t);
 }
 
+/* Names chosen by users must not fake columns or owners: spaces are escaped
+ * except inside the row's last cell, commas in a comm always. */
+static void test_names_cannot_fake_columns(void **state)
+{
+	static struct owner ov[] = { { .inode = 5, .fd = 3, .proc = 0 } };
+	static struct owner_proc pv[] = { { .pid = 7, .comm_len = 14, .comm = "x  /run,9/fake" } };
+	struct owner_map m = { .owners = ov, .len = 1, .procs = pv, .nprocs = 1 };
+	struct sock_table t;
+	struct outbuf o;
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), true, false);
+	struct render_ctx c = { .table = &t, .owners = &m };
+	char err[64];
+
+	sock_table_init(&t);
+	fx_unix(&t, SOCK_STREAM, 10, 5, " /tmp/a  b ", 11, false);
+	/* default layout: PID/Program is not last, Path is */
+	assert_string_equal(render(&p, &c, &o),
+		"unix  0  0  stream  LISTEN  5  7/x\\x20\\x20/run\\x2c9/fake  \\x20/tmp/a  b\\x20\n");
+	outbuf_free(&o);
+	/* -o with the path first and the program last */
+	p.single_table = true;
+	assert_int_equal(column_list_parse("path,program", &p.inet_cols, err, sizeof(err)), 0);
+	assert_string_equal(render(&p, &c, &o),
+		"\\x20/tmp/a\\x20\\x20b\\x20  x  /run\\x2c9/fake\n");
+	outbuf_free(&o);
+	sock_table_free(&t);
+}
+
 static void test_no_header_empty_prints_nothing(void **state)
 {
 	struct sock_table t;
@@ -121,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tulpn_layout),
 		cmocka_unit_test(test_unix_section_and_escapes),
+		cmocka_unit_test(test_names_cannot_fake_columns),
 		cmocka_unit_test(test_no_header_empty_prints_nothing),
 		cmocka_unit_test(test_columns_option),
 	};
