@@ -59,6 +59,10 @@ struct lsock_options {
  */
 int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, size_t errlen);
 
+/* Copies s into buf (len bytes) with every byte outside printable ASCII
+ * as '?', for a one-line error message that echoes what the user typed. */
+const char *options_printable(const char *s, char *buf, size_t len);
+
 /* The --help text. */
 const char *options_help(void);
 

@@ -19,6 +19,7 @@ struct filter;
 
 struct query_plan {
 	uint32_t protos;      /* SOCK_PROTO_BIT mask, never 0 */
+	bool protos_given;    /* protocols were named (-t -u -U -w -x), not defaulted */
 	bool inet4;
 	bool inet6;
 	uint32_t states;      /* SOCK_STATE_BIT mask pushed to the kernel and checked after */

@@ -120,6 +120,11 @@ static int report_collect_failure(const struct query_plan *p, const struct colle
 {
 	size_t proto, f;
 
+	if (err == -ENOMEM) {
+		fprintf(stderr, "lsock: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+
 	for (proto = 0; proto < _SOCK_PROTO_MAX; proto++) {
 		for (f = 0; f < 2; f++) {
 			const struct collect_slot *s = &rep->slot[proto][f];
@@ -153,6 +158,9 @@ static void print_owner_note(const struct owner_map *m)
 	else if (geteuid() != 0)
 		fprintf(stderr, "lsock: note: not all processes could be identified; sockets of other "
 				"users' processes show no owner ('-'); run as root to see them all\n");
+	else if (m->n_denied == 0)
+		fprintf(stderr, "lsock: note: running without CAP_SYS_PTRACE, so other users' processes "
+				"may be hidden; their sockets would show no owner ('-')\n");
 	else
 		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission denied); "
 				"their sockets show no owner ('-')\n", m->n_denied);

@@ -93,6 +93,16 @@ static const char help_text[] =
 	"\n"
 	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n";
 
+const char *options_printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 const char *options_help(void)
 {
 	return help_text;
@@ -115,7 +125,10 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 		.source = SOURCE_AUTO,
 		.proc_root = "/proc",
 	};
-	const char *env = getenv("LSOCK_PROC_ROOT");
+	/* secure_getenv: should lsock ever run with file capabilities, a user
+	 * must not point its privileged /proc reads at a tree of their own. */
+	const char *env = secure_getenv("LSOCK_PROC_ROOT");
+	char word[80];
 	int c;
 
 	if (env && *env)
@@ -190,7 +203,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				o.source = SOURCE_PROC;
 			} else {
 				set_err(err, errlen, "invalid --source '%s' (expected auto, netlink or proc)",
-					optarg);
+					options_printable(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
 			break;
@@ -204,16 +217,21 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			o.version = true;
 			break;
 		case ':':
-			set_err(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			set_err(err, errlen, "option '%s' needs an argument",
+				options_printable(argv[optind - 1], word, sizeof(word)));
 			return -EINVAL;
 		default:
-			/* optopt is 0 for an unknown long option; argv[optind-1] names it. */
-			if (optopt && optopt != '?') {
+			/* A long option (unknown, or "--tcp=1") is named by its word;
+			 * glibc's optopt would point at the wrong letter.  An unknown
+			 * short option is named by optopt: its word may be a cluster. */
+			if (!strncmp(argv[optind - 1], "--", 2) || !optopt || optopt == '?') {
+				set_err(err, errlen, "unknown option or bad use of '%s' (see lsock --help)",
+					options_printable(argv[optind - 1], word, sizeof(word)));
+			} else {
 				char opt[3] = { '-', (char)optopt, 0 };
 
-				set_err(err, errlen, "unknown option '%s' (see lsock --help)", opt);
-			} else {
-				set_err(err, errlen, "unknown option '%s' (see lsock --help)", argv[optind - 1]);
+				set_err(err, errlen, "unknown option '%s' (see lsock --help)",
+					options_printable(opt, word, sizeof(word)));
 			}
 			return -EINVAL;
 		}

@@ -32,17 +32,6 @@ static int preferred_family(const struct lsock_options *o)
 	return AF_UNSPEC;
 }
 
-/* Copies s with bytes outside printable ASCII as '?', for an error line. */
-static const char *printable(const char *s, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
-	return buf;
-}
-
 bool plan_wants(const struct query_plan *p, enum sock_proto proto, uint8_t family)
 {
 	if (!(p->protos & SOCK_PROTO_BIT(proto)))
@@ -56,6 +45,7 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 {
 	struct query_plan p = {
 		.protos = o->protos,
+		.protos_given = o->protos != 0,
 		.state_select = o->states,
 		.source = o->source,
 		.format = o->format,
@@ -115,7 +105,7 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		if (r == -EINVAL) {
 			/* One line, whatever bytes the user typed. */
 			if (fe.token[0])
-				snprintf(err, errlen, "bad filter at '%s': %s", printable(fe.token, tok, sizeof(tok)),
+				snprintf(err, errlen, "bad filter at '%s': %s", options_printable(fe.token, tok, sizeof(tok)),
 					 fe.message);
 			else
 				snprintf(err, errlen, "bad filter: %s", fe.message);

@@ -23,6 +23,12 @@ bool collect_is_quiet_fallback(int err)
 	return false;
 }
 
+/* Tables a kernel may legitimately lack. */
+static bool slot_optional(enum sock_proto proto, uint8_t family)
+{
+	return proto == SOCK_PROTO_UDPLITE || proto == SOCK_PROTO_RAW || family == AF_INET6;
+}
+
 static struct collect_slot *slot_of(struct collect_report *r, enum sock_proto proto, uint8_t family)
 {
 	return &r->slot[proto][family == AF_INET6];
@@ -90,7 +96,10 @@ int collect_run(const struct query_plan *p, struct sock_table *t, struct collect
 				}
 				s->netlink_error = r;
 				if (p->source == SOURCE_NETLINK) {
-					if (!first_err)
+					/* No diag handler (e.g. no CONFIG_INET_RAW_DIAG) for a
+					 * protocol the user did not name: nothing to list,
+					 * not a failure of the sources asked for. */
+					if (!(r == -ENOENT && !p->protos_given) && !first_err)
 						first_err = r;
 					continue;
 				}
@@ -115,8 +124,11 @@ int collect_run(const struct query_plan *p, struct sock_table *t, struct collect
 			}
 			s->proc_error = r;
 			/* Neither source knows the protocol: this kernel has none
-			 * of those sockets (e.g. UDP-Lite compiled out). */
-			if (r == -ENOENT && (s->netlink_error == 0 || collect_is_quiet_fallback(s->netlink_error)))
+			 * of those sockets (UDP-Lite or IPv6 compiled out, no raw
+			 * table).  tcp, udp and unix always exist where /proc is
+			 * mounted, so their absence means no /proc: a failure. */
+			if (r == -ENOENT && slot_optional(proto, fams[f]) &&
+			    (s->netlink_error == 0 || collect_is_quiet_fallback(s->netlink_error)))
 				continue;
 			if (!first_err)
 				first_err = r;

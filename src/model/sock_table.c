@@ -34,6 +34,9 @@ int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void 
 
 	if (name_len > SOCK_NAME_MAX)
 		return -E2BIG;
+	/* path_off is 32 bits: refuse rather than wrap past 4 GiB of names. */
+	if (t->strings_len + name_len > UINT32_MAX)
+		return -E2BIG;
 	r = array_grow((void **)&t->entries, &t->cap, t->len + 1, sizeof(*t->entries), 256);
 	if (r < 0)
 		return r;

@@ -174,6 +174,42 @@ static void test_netlink_only_fails(void **state)
 	sock_table_free(&t);
 }
 
+static void test_netlink_only_missing_handler(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTOS_ALL, SOURCE_NETLINK);
+	struct collect_report rep;
+	struct sock_table t;
+
+	/* No raw_diag: with every protocol defaulted, raw is just unavailable... */
+	sc.netlink[SOCK_PROTO_RAW][0] = sc.netlink[SOCK_PROTO_RAW][1] = -ENOENT;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_RAW, AF_INET)->served);
+	assert_int_equal(sc.proc_calls, 0);
+	/* ...but when the user named it (-w), it is the failure it is. */
+	p.protos = SOCK_PROTO_BIT(SOCK_PROTO_RAW);
+	p.protos_given = true;
+	assert_int_equal(collect_run(&p, &t, &rep), -ENOENT);
+	sock_table_free(&t);
+}
+
+static void test_missing_proc_is_a_failure(void **state)
+{
+	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_PROC);
+	struct collect_report rep;
+	struct sock_table t;
+
+	/* /proc/net/tcp missing means no /proc at all, not "no sockets". */
+	sc.proc[SOCK_PROTO_TCP][0] = -ENOENT;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), -ENOENT);
+	/* while a missing tcp6 table is a kernel without IPv6 */
+	sc.proc[SOCK_PROTO_TCP][0] = 0;
+	sc.proc[SOCK_PROTO_TCP][1] = -ENOENT;
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	sock_table_free(&t);
+}
+
 static void test_proc_only(void **state)
 {
 	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDP), SOURCE_PROC);
@@ -216,6 +252,8 @@ int main(void)
 		cmocka_unit_test_setup(test_refused_socket_falls_back_quietly, setup),
 		cmocka_unit_test_setup(test_per_protocol_fallback, setup),
 		cmocka_unit_test_setup(test_netlink_only_fails, setup),
+		cmocka_unit_test_setup(test_netlink_only_missing_handler, setup),
+		cmocka_unit_test_setup(test_missing_proc_is_a_failure, setup),
 		cmocka_unit_test_setup(test_proc_only, setup),
 		cmocka_unit_test_setup(test_protocol_missing_everywhere_is_empty, setup),
 	};
