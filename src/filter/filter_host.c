@@ -219,6 +219,14 @@ static int filter_port_after_colon(const char *p, struct filter_host *h, char *m
 	return filter_port_part(p, h, msg, msglen);
 }
 
+/* A port word: ":PORT" (an empty port is malformed), or "PORT" / "" as is. */
+static int filter_port_word(const char *p, struct filter_host *h, char *msg, size_t msglen)
+{
+	if (*p == ':')
+		return filter_port_after_colon(p + 1, h, msg, msglen);
+	return filter_port_part(p, h, msg, msglen);
+}
+
 static int filter_glob_store(struct filter *f, const char *glob, struct filter_host *h)
 {
 	size_t n = strlen(glob) + 1;
@@ -280,10 +288,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 	if (family == AF_UNIX || (family == AF_UNSPEC && !is_port && (addr[0] == '/' || addr[0] == '@'))) {
 		if (is_port) {
 			/* ss compares UNIX "ports" with inodes: keep the number. */
-			if (*addr == ':')
-				r = filter_port_after_colon(addr + 1, &h, msg, msglen);
-			else
-				r = filter_port_part(addr, &h, msg, msglen);
+			r = filter_port_word(addr, &h, msg, msglen);
 			if (r)
 				return r;
 			h.family = AF_UNSPEC;
@@ -299,10 +304,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 	}
 
 	if (is_port) {
-		if (*addr == ':')
-			r = filter_port_after_colon(addr + 1, &h, msg, msglen);
-		else
-			r = filter_port_part(addr, &h, msg, msglen);
+		r = filter_port_word(addr, &h, msg, msglen);
 		if (r)
 			return r;
 		h.family = (uint8_t)family;
@@ -336,11 +338,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		}
 	} else if (addr[0] == '*') {
 		/* ss: `*`, `*:PORT`, even `*PORT`; the address is the wildcard. */
-		port = addr + 1;
-		if (*port == ':')
-			r = filter_port_after_colon(port + 1, &h, msg, msglen);
-		else
-			r = filter_port_part(port, &h, msg, msglen);
+		r = filter_port_word(addr + 1, &h, msg, msglen);
 		if (r)
 			return r;
 		h.family = (uint8_t)family;

@@ -165,7 +165,6 @@ static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 
 void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_spaces_ok, char sep)
 {
-	static const char hex[] = "0123456789abcdef";
 	const uint8_t *p = s;
 	size_t first = 0, last = len, i, start = 0;
 	char esc[4] = { '\\', 'x', 0, 0 };
@@ -181,8 +180,8 @@ void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_space
 		if (!space && !(sep && p[i] == (uint8_t)sep))
 			continue;
 		esc_text(o, p + start, i - start);
-		esc[2] = hex[p[i] >> 4];
-		esc[3] = hex[p[i] & 15];
+		esc[2] = hex_digits[p[i] >> 4];
+		esc[3] = hex_digits[p[i] & 15];
 		outbuf_put(o, esc, 4);
 		start = i + 1;
 	}
