@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * THE column table.  Each column is one row of data: its -o name, text
- * header, alignment, the families it applies to, what it needs collected,
- * and its text renderer.  The text formatter and the plan both iterate this
- * table; adding a column is one row plus its renderer.
+ * THE column table.  Each column is one row of data: its name (for -o and
+ * --sort), text header and alignment, its JSON key and type, what it needs
+ * collected, a text renderer, a JSON emitter, a sort comparison and a
+ * one-line description.  The text and JSON formatters, the plan (what to
+ * collect), --sort, --help and the docs test all read this table; adding a
+ * column is one row plus its value function.
  *
- * JSON is a contract (schema 1, lsock-json(7)) and has a fixed key set, so
- * fmt_json does not follow -o; it reads the same model through the same
- * helpers.
+ * JSON is a contract (schema 1, lsock-json(7)): the rows that carry a JSON
+ * key are emitted in table order, whatever -o says, so the key order is the
+ * table's order.
  */
 #ifndef LSOCK_COLUMNS_H
 #define LSOCK_COLUMNS_H
@@ -15,8 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lsock/json_writer.h"
 #include "lsock/outbuf.h"
 #include "lsock/sock_table.h"
+#include "lsock/sort.h"
 
 struct owner_map;
 struct services;
@@ -25,23 +29,23 @@ struct user_cache;
 enum column_id {
 	COL_PROTO,
 	COL_FAMILY,
+	COL_TYPE,
+	COL_STATE,
 	COL_RECV_Q,
 	COL_SEND_Q,
+	COL_PATH,
+	COL_PEER,
 	COL_LOCAL,
 	COL_REMOTE,
-	COL_STATE,
-	COL_TYPE,
-	COL_USER,
+	COL_V6ONLY,
 	COL_UID,
 	COL_INODE,
 	COL_COOKIE,
-	COL_V6ONLY,
-	COL_PEER,
-	COL_SOURCE,
 	COL_OWNERS,
+	COL_SOURCE,
+	COL_USER,
 	COL_PID,
 	COL_PROGRAM,
-	COL_PATH,
 	_COL_MAX,
 };
 
@@ -57,28 +61,61 @@ enum column_align {
 	ALIGN_RIGHT,
 };
 
+/* The JSON type of a column's value (lsock-json(7)); null is always allowed
+ * where the model does not know the value. */
+enum column_json_type {
+	JSON_TYPE_NONE,   /* not in JSON */
+	JSON_TYPE_STRING,
+	JSON_TYPE_NUMBER,
+	JSON_TYPE_BOOL,
+	JSON_TYPE_OBJECT,
+	JSON_TYPE_ARRAY,
+};
+
+/* Which sockets a JSON key is written for. */
+enum column_applies {
+	APPLIES_INET4 = 1u << 0,
+	APPLIES_INET6 = 1u << 1,
+	APPLIES_UNIX = 1u << 2,
+	APPLIES_INET = APPLIES_INET4 | APPLIES_INET6,
+	APPLIES_ALL = APPLIES_INET | APPLIES_UNIX,
+};
+
 /* Everything a renderer may read besides the entry. */
 struct render_ctx {
 	const struct sock_table *table;
-	const struct owner_map *owners;  /* NULL unless NEED_OWNERS was planned */
+	const struct owner_map *owners;  /* NULL unless owners were collected */
 	const struct services *services; /* NULL with -n */
 	struct user_cache *users;        /* NULL with -n */
-	bool last_column;                /* the cell ends the row: inner spaces in names
-					  * cannot be mistaken for a column break */
 };
 
-typedef void (*column_text_fn)(const struct render_ctx *c, const struct sock_entry *e,
+/* Writes the cell of e.  last: the cell ends the row, so inner spaces in a
+ * name cannot be mistaken for a column break.  Never writes nothing: an
+ * unknown value is "-". */
+typedef void (*column_text_fn)(const struct render_ctx *c, const struct sock_entry *e, bool last,
 			       struct outbuf *o);
+/* Writes the column's key(s) and value(s) into the open socket object. */
+typedef void (*column_json_fn)(const struct render_ctx *c, const struct sock_entry *e,
+			       struct json_writer *w);
 
 struct column {
-	const char *name;   /* for -o */
-	const char *header; /* text header */
+	const char *name;     /* for -o and --sort */
+	const char *header;   /* text header */
 	enum column_align align;
-	unsigned needs;     /* enum column_need */
+	const char *json_key; /* the (first) key it writes, NULL if not in JSON */
+	enum column_json_type json_type;
+	unsigned json_applies; /* enum column_applies */
+	unsigned json_needs;  /* written only when these enum column_need were collected */
+	unsigned needs;       /* enum column_need for the text cell */
 	column_text_fn text;
+	column_json_fn json;
+	sort_cmp_fn cmp;
+	unsigned cmp_needs;   /* enum column_need the comparison reads */
+	const char *help;     /* one line for --help, lsock(8), completions */
 };
 
-#define COLUMNS_MAX 32
+/* At most this many columns in one -o list (a name may repeat). */
+#define COLUMNS_MAX 64
 
 /* An ordered selection of columns for one text table. */
 struct column_list {
@@ -88,7 +125,10 @@ struct column_list {
 
 const struct column *column_get(enum column_id id);
 
-/* Parses "-o a,b,c".  Returns 0, or -EINVAL with the bad name copied to err. */
+/*
+ * Parses "-o a,b,c".  Returns 0; -EINVAL with the unknown name in err,
+ * escaped for the terminal; or -E2BIG for more than COLUMNS_MAX columns.
+ */
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen);
 
 /* The netstat layouts. */
@@ -97,5 +137,22 @@ void column_list_default_unix(struct column_list *ret, bool extend, bool program
 
 /* OR of the needs of the listed columns. */
 unsigned column_list_needs(const struct column_list *l);
+
+/*
+ * Parses "--sort KEY[,KEY...]": every column name, plus the aliases lport,
+ * rport and queue; '-' before a key reverses it.  Returns 0, -EINVAL with the
+ * unknown key in err (escaped), or -E2BIG for more than SORT_KEYS_MAX keys.
+ * *ret_needs is what the keys need collected.
+ */
+int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_needs, char *err,
+		      size_t errlen);
+
+/* Writes the --help block that lists every column with its description and
+ * the sort keys. */
+void column_help(struct outbuf *o);
+
+/* JSON: the socket object of e, keys in table order. */
+void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
+			struct json_writer *w);
 
 #endif

@@ -65,10 +65,33 @@ int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask);
  * which drops the terminator the kernel counts in), else *ret_name is NULL
  * and *ret_name_len is 0.  nlh->nlmsg_len must have been validated.
  * Returns 0 or -EBADMSG (too short, not AF_UNIX, malformed attribute, or a
- * UNIX_DIAG_NAME longer than sun_path's 108 bytes).
+ * UNIX_DIAG_NAME longer than SOCK_UNIX_NAME_MAX).
  */
 int diag_unix_parse(const struct nlmsghdr *nlh, struct sock_entry *ret,
 		    const uint8_t **ret_name, size_t *ret_name_len);
+
+/*
+ * Where the record callbacks put what they parse: the table, where the
+ * current dump started in it (so a restarted dump can drop its partial
+ * rows), and the protocol of the inet dump (the message does not say).
+ */
+struct diag_sink {
+	struct sock_table *t;
+	size_t base;
+	enum sock_proto proto;
+};
+
+/*
+ * The production nl_record_cb of each dump: checks the message type
+ * (SOCK_DIAG_BY_FAMILY, else -EBADMSG), parses the message and appends it to
+ * sink->t.  Exported so that fixture replays and fuzzers run the exact code
+ * the live dump runs.  Returns 0 or -errno (-EBADMSG, -ENOMEM, -E2BIG).
+ */
+int diag_inet_record(const struct nlmsghdr *nlh, void *sink);
+int diag_unix_record(const struct nlmsghdr *nlh, void *sink);
+
+/* The nl_reset_cb of both: drops what the interrupted dump appended. */
+void diag_sink_reset(void *sink);
 
 /*
  * Runs a dump over nl and appends every socket to t.  On failure, t is left

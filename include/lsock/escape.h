@@ -59,4 +59,11 @@ void esc_json(struct outbuf *o, const void *s, size_t len);
 /* Appends s[0..len) as a quoted string of lowercase hex digits. */
 void esc_hex(struct outbuf *o, const void *s, size_t len);
 
+/*
+ * Writes the text escape of the C string s into buf (len bytes), NUL-
+ * terminated, cut with "..." at a character boundary if it does not fit;
+ * returns buf.  For messages that echo what the user typed.
+ */
+const char *esc_text_cstr(const char *s, char *buf, size_t len);
+
 #endif

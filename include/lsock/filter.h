@@ -68,6 +68,13 @@ int filter_parse_family(int nwords, char *const words[], int family, uint32_t de
 /* Whether entry e matches the expression part (states are matched by the caller). */
 bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t);
 
+/*
+ * Keeps the rows of t whose state is in states and that match f (NULL: no
+ * expression).  The kernel filtered states already and /proc did too; this
+ * checks again so that every source obeys the same rule.
+ */
+void filter_apply(struct sock_table *t, uint32_t states, const struct filter *f);
+
 /* NULL is a no-op. */
 void filter_free(struct filter *f);
 

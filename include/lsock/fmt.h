@@ -8,23 +8,33 @@
 #define LSOCK_FMT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lsock/columns.h"
 #include "lsock/outbuf.h"
-#include "lsock/plan.h"
+
+/* How the text table looks: what the plan decided, nothing else. */
+struct text_layout {
+	bool header;          /* titles and column headers (not -H) */
+	bool single_table;    /* -o: one table for every socket */
+	bool inet_section;    /* an inet protocol was asked for */
+	bool unix_section;    /* UNIX was asked for */
+	uint32_t states;      /* the selected states, for the titles */
+	struct column_list inet_cols; /* with single_table: the one table's columns */
+	struct column_list unix_cols;
+};
 
 /* Text: netstat's sections (Internet, then UNIX), or one table with -o. */
-void fmt_text(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c);
+void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c);
 
 /*
  * JSON schema 1 (lsock-json(7)): {"schema":1,[ "owners_complete":B,]"sockets":[...]}.
  * owners_complete is written only when owners were collected.
  */
-void fmt_json(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c,
-	      bool owners_complete);
+void fmt_json(struct outbuf *o, const struct render_ctx *c, bool owners_complete);
 
 /* NDJSON: the same socket objects, one per line. */
-void fmt_ndjson(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c);
+void fmt_ndjson(struct outbuf *o, const struct render_ctx *c);
 
 #define LSOCK_JSON_SCHEMA 1
 

@@ -7,7 +7,7 @@
  *
  * Misuse (a key outside an object, a value in an object without a key,
  * unbalanced or too deep nesting) is a programming error: it is recorded as
- * the outbuf's sticky error (EINVAL, or EOVERFLOW past JSON_MAX_DEPTH), so
+ * the outbuf's sticky error (-EINVAL, or -EOVERFLOW past JSON_MAX_DEPTH), so
  * output stops and the caller's one outbuf_error() check at the end sees it,
  * instead of silently emitting invalid JSON.
  */

@@ -9,30 +9,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsock/collect.h"
+#include "lsock/outbuf.h"
+
 enum output_format {
 	OUTPUT_TEXT,
 	OUTPUT_JSON,
 	OUTPUT_NDJSON,
 };
 
-enum source_mode {
-	SOURCE_AUTO,
-	SOURCE_NETLINK,
-	SOURCE_PROC,
-};
-
 /* -4 / -6 */
 #define OPT_FAMILY_INET4 (1u << 0)
 #define OPT_FAMILY_INET6 (1u << 1)
 
+/* Which states -l / -a select before any filter words. */
 enum state_select {
-	STATES_CONNECTED, /* default, like netstat */
+	STATES_CONNECTED, /* default, like netstat: SOCK_STATES_CONNECTED */
 	STATES_LISTENING, /* -l */
 	STATES_ALL,       /* -a */
 };
 
 struct lsock_options {
-	uint32_t protos;   /* SOCK_PROTO_BIT mask from -t -u -x -w -U; 0: none given */
+	uint32_t protos;   /* SOCK_PROTO_BIT mask from the protocol flags; 0: none given */
 	uint32_t families; /* OPT_FAMILY_* from -4 -6; 0: none given */
 	enum state_select states;
 	bool numeric;
@@ -52,18 +50,14 @@ struct lsock_options {
 };
 
 /*
- * Parses argv.  On error returns -EINVAL and writes a one-line message
- * (without "lsock: " and without newline) into err.
- * proc_root defaults to "/proc", or $LSOCK_PROC_ROOT if set (a test seam,
- * like ss's PROC_ROOT).
+ * Parses argv.  *ret is written on every path.  On error returns -EINVAL
+ * and writes a one-line message (without "lsock: " and without newline,
+ * user input escaped) into err.  proc_root defaults to "/proc", or
+ * $LSOCK_PROC_ROOT if set (a test seam, like ss's PROC_ROOT).
  */
 int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, size_t errlen);
 
-/* Copies s into buf (len bytes) with every byte outside printable ASCII
- * as '?', for a one-line error message that echoes what the user typed. */
-const char *options_printable(const char *s, char *buf, size_t len);
-
-/* The --help text. */
-const char *options_help(void);
+/* Writes the --help text. */
+void options_help(struct outbuf *o);
 
 #endif

@@ -26,20 +26,20 @@ struct outbuf {
 	size_t len;
 	size_t cap;
 	int fd;    /* -1: memory only (tests); nothing is ever flushed */
-	int error; /* first write error, as a positive errno; 0 if none */
+	int error; /* first write error, as -errno; 0 if none */
 };
 
 /*
  * fd = -1 keeps everything in memory (tests read buf/len). Returns 0 or
  * -ENOMEM; on -ENOMEM the outbuf is still usable (everything is dropped and
- * outbuf_error() is ENOMEM) and outbuf_free() is still right.
+ * outbuf_error() is -ENOMEM) and outbuf_free() is still right.
  */
 int outbuf_init(struct outbuf *o, int fd);
 /* Frees the buffer without writing it; the fd is not closed. */
 void outbuf_free(struct outbuf *o);
 
 /* Appenders.  They never fail visibly: an allocation failure or a write
- * error is recorded in o->error (ENOMEM, EPIPE, ...). */
+ * error is recorded in o->error (-ENOMEM, -EPIPE, ...). */
 void outbuf_put(struct outbuf *o, const void *s, size_t len);
 void outbuf_puts(struct outbuf *o, const char *s);
 void outbuf_putc(struct outbuf *o, char c);
@@ -51,11 +51,12 @@ void outbuf_pad(struct outbuf *o, size_t n);        /* n spaces */
  * (the sticky error if one was recorded before).  A no-op for fd = -1. */
 int outbuf_flush(struct outbuf *o);
 
-/* Records err (positive errno) unless an error is already recorded; later
- * output is dropped.  For layers above (the JSON writer records misuse). */
+/* Records err (-errno; a positive errno is taken as its negative) unless an
+ * error is already recorded; later output is dropped.  For layers above (the
+ * JSON writer records misuse). */
 void outbuf_set_error(struct outbuf *o, int err);
 
-/* The first error recorded (positive errno), 0 if none. */
+/* The first error recorded (-errno), 0 if none. */
 static inline int outbuf_error(const struct outbuf *o)
 {
 	return o->error;

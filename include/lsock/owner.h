@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsock/sock_table.h"
+
 /* TASK_COMM_LEN is 16 today; keep room in case it grows. */
 #define OWNER_COMM_MAX 64
 
@@ -62,6 +64,15 @@ struct owner_map {
 int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
 		    void *data, struct owner_map *ret);
 
+/*
+ * owner_map_build() for the sockets of table t: only their inodes are
+ * recorded, and when none can have an owner (no rows, or only inode-0
+ * TIME_WAIT and request sockets) nothing is walked and *ret_walked is false.
+ * *ret is written on every path (an empty map on failure).
+ */
+int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
+			bool *ret_walked);
+
 /* Frees the map; NULL or an all-zero map is fine. */
 void owner_map_free(struct owner_map *m);
 
@@ -72,6 +83,12 @@ void owner_map_free(struct owner_map *m);
  * O(log n).
  */
 size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct owner **ret_first);
+
+/* The process that holds o (o from owner_map_find() on m). */
+static inline const struct owner_proc *owner_map_proc(const struct owner_map *m, const struct owner *o)
+{
+	return &m->procs[o->proc];
+}
 
 /*
  * Whether the caller saw every process's fds: false when some fd table was

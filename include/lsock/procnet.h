@@ -44,7 +44,8 @@ int procnet_inet_parse_line(const char *line, uint8_t family, enum sock_proto pr
 /*
  * Parses a whole /proc/net inet file, header included, and appends the
  * sockets whose state is in state_mask to t.  The uid and inode columns are
- * located from the header.  *ret_skipped counts malformed lines plus dropped
+ * located from the header.  *ret_skipped (written only on success) counts
+ * malformed lines plus dropped
  * duplicate inodes (see procnet_inet_parse_stats() to tell them apart).
  * Returns 0, -EBADMSG if the header line is not the expected one (or the
  * file is empty), -EINVAL for a bad family/proto, -ENOMEM, or -errno from
@@ -53,7 +54,8 @@ int procnet_inet_parse_line(const char *line, uint8_t family, enum sock_proto pr
 int procnet_inet_parse(FILE *f, uint8_t family, enum sock_proto proto, uint32_t state_mask,
 		       struct sock_table *t, size_t *ret_skipped);
 
-/* procnet_inet_parse(), reporting malformed lines and duplicates separately. */
+/* procnet_inet_parse(), reporting malformed lines and duplicates separately;
+ * *ret_stats is written on every path. */
 int procnet_inet_parse_stats(FILE *f, uint8_t family, enum sock_proto proto,
 			     uint32_t state_mask, struct sock_table *t,
 			     struct procnet_stats *ret_stats);
@@ -63,7 +65,7 @@ int procnet_inet_parse_stats(FILE *f, uint8_t family, enum sock_proto proto,
  * after the single space that follows the 7th field (Inode), verbatim: it may
  * hold spaces; only a final '\n' is stripped.  A leading '@' means abstract,
  * and is turned into the leading NUL the kernel uses.  The name bytes are
- * written to name_buf (at least 108 bytes), length in *ret_name_len.
+ * written to name_buf (at least SOCK_UNIX_NAME_MAX bytes), length in *ret_name_len.
  * Note: /proc prints NULs inside abstract names as '@', so those are lossy.
  * State: Flags with __SO_ACCEPTCON (0x10000) is LISTEN; otherwise St (the
  * kernel's socket_state) maps like ss does: 1 SS_UNCONNECTED -> CLOSE,
@@ -78,13 +80,15 @@ int procnet_unix_parse_line(const char *line, struct sock_entry *ret,
 /*
  * Parses a whole /proc/net/unix file, header included, and appends the
  * sockets whose state is in state_mask to t.  Embryos (inode 0) are skipped
- * and not counted.  *ret_skipped counts malformed lines plus dropped
+ * and not counted.  *ret_skipped (written only on success) counts malformed
+ * lines plus dropped
  * duplicate inodes.  Returns 0, -EBADMSG for a bad header, -ENOMEM, or
  * -errno from reading.
  */
 int procnet_unix_parse(FILE *f, uint32_t state_mask, struct sock_table *t, size_t *ret_skipped);
 
-/* procnet_unix_parse(), reporting malformed lines and duplicates separately. */
+/* procnet_unix_parse(), reporting malformed lines and duplicates separately;
+ * *ret_stats is written on every path. */
 int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
 			     struct procnet_stats *ret_stats);
 
@@ -101,69 +105,10 @@ int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
 int procnet_collect(const char *proc_root, uint8_t family, enum sock_proto proto,
 		    uint32_t state_mask, struct sock_table *t, size_t *ret_skipped);
 
-/* procnet_collect(), reporting malformed lines and duplicates separately. */
+/* procnet_collect(), reporting malformed lines and duplicates separately;
+ * *ret_stats is written on every path. */
 int procnet_collect_stats(const char *proc_root, uint8_t family, enum sock_proto proto,
 			  uint32_t state_mask, struct sock_table *t,
 			  struct procnet_stats *ret_stats);
-
-/*
- * Helpers shared by the two parsers (exposed for their tests).
- */
-
-/* A read cursor over [p, end) of one line. */
-struct procnet_cursor {
-	const char *p;
-	const char *end;
-};
-
-/*
- * Skips blanks (space, tab, CR, LF) and returns the next run of non-blank
- * bytes in *ret_tok / *ret_len.  Returns 0, or -EINVAL at the end of line.
- */
-int procnet_next_token(struct procnet_cursor *c, const char **ret_tok, size_t *ret_len);
-
-/*
- * Parses exactly len bytes (1..max_digits, max_digits <= 8) of hex digits.
- * Returns 0, or -EINVAL for an empty, too long or non-hex field.
- */
-int procnet_parse_hex_u32(const char *s, size_t len, size_t max_digits, uint32_t *ret);
-
-/*
- * Parses exactly len bytes of decimal digits (no sign, no blanks) into a u32.
- * Returns 0, -EINVAL for an empty or non-digit field, or -ERANGE on overflow.
- */
-int procnet_parse_dec_u32(const char *s, size_t len, uint32_t *ret);
-
-/* Results of procnet_read_line(). */
-enum procnet_line {
-	PROCNET_LINE_OK,        /* a whole line, its '\n' stripped */
-	PROCNET_LINE_TOO_LONG,  /* longer than the buffer; consumed up to its '\n' */
-	PROCNET_LINE_TRUNCATED, /* the last line had no '\n': the read was cut */
-	PROCNET_LINE_HAS_NUL,   /* holds a NUL byte, which the kernel never prints */
-	PROCNET_LINE_EOF,
-};
-
-/*
- * Reads one line into buf (size >= 2), NUL-terminated, without its '\n'.
- * *ret_len is the number of bytes stored (for LINE_OK, LINE_TRUNCATED and
- * LINE_HAS_NUL).  Returns an enum procnet_line, or -errno on a read error.
- */
-int procnet_read_line(FILE *f, char *buf, size_t size, size_t *ret_len);
-
-/* An open-addressing set of non-zero inodes; all-zero is a valid empty set. */
-struct procnet_inode_set {
-	uint32_t *slots;
-	size_t cap; /* power of two, or 0 */
-	size_t len;
-};
-
-/*
- * Adds inode (must be non-zero) to the set, growing it by doubling.
- * Returns 0 if it was added, 1 if it was already there, or -ENOMEM.
- */
-int procnet_inode_set_add(struct procnet_inode_set *s, uint32_t inode);
-
-/* Frees the set's memory; the set is empty (and reusable) after. */
-void procnet_inode_set_free(struct procnet_inode_set *s);
 
 #endif

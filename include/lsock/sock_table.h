@@ -56,8 +56,25 @@ enum sock_state {
 /* Every real state (bits 1..12); bit 0 (UNKNOWN) is never requested. */
 #define SOCK_STATES_ALL (((1u << _SOCK_STATE_MAX) - 1) & ~1u)
 #define SOCK_STATES_LISTENING (SOCK_STATE_BIT(SOCK_STATE_LISTEN) | SOCK_STATE_BIT(SOCK_STATE_CLOSE))
-/* netstat's default: everything but listeners and unconnected sockets. */
+/* netstat's default: everything but listeners and unconnected sockets
+ * (also ss's `connected` group). */
 #define SOCK_STATES_CONNECTED (SOCK_STATES_ALL & ~SOCK_STATES_LISTENING)
+
+/*
+ * Request sockets (SYN received, not yet accepted) live in the established
+ * hash with sk_state TCP_NEW_SYN_RECV but are reported with state
+ * TCP_SYN_RECV (inet_req_diag_fill()).  Whoever asks for SYN_RECV must ask
+ * for NEW_SYN_RECV too.
+ */
+static inline uint32_t sock_states_widen(uint32_t mask)
+{
+	if (mask & SOCK_STATE_BIT(SOCK_STATE_SYN_RECV))
+		mask |= SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
+	return mask;
+}
+
+/* sizeof(((struct sockaddr_un *)0)->sun_path): no UNIX name is longer. */
+#define SOCK_UNIX_NAME_MAX 108
 
 enum sock_entry_flag {
 	SOCK_F_V6ONLY_KNOWN = 1u << 0, /* the v6only bit below is meaningful */
@@ -68,6 +85,7 @@ enum sock_entry_flag {
 	SOCK_F_HAS_PATH = 1u << 5,      /* UNIX: bound to a name (path_len > 0) */
 	SOCK_F_ABSTRACT = 1u << 6,      /* UNIX: the name is abstract (sun_path[0] == 0) */
 	SOCK_F_QUEUES_KNOWN = 1u << 7,  /* rqueue/wqueue are meaningful */
+	SOCK_F_IFINDEX_KNOWN = 1u << 8, /* ifindex is meaningful (0: not bound) */
 };
 
 /* One socket.  Keep it small: at 100k sockets every byte here is 100 kB. */
@@ -80,15 +98,15 @@ struct sock_entry {
 	uint32_t ifindex;    /* bound device, 0 if none */
 	uint32_t peer_inode; /* UNIX: inode of the peer socket */
 	uint32_t path_off;   /* UNIX: offset of the name in sock_table.strings */
-	uint16_t path_len;   /* UNIX: name length in bytes, as in sun_path (abstract: leading NUL) */
 	uint16_t lport;      /* host order; RAW: the IP protocol number */
 	uint16_t rport;      /* host order */
+	uint16_t flags;      /* enum sock_entry_flag */
+	uint8_t path_len;    /* UNIX: name length in bytes, as in sun_path (abstract: leading NUL) */
 	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
 	uint8_t proto;       /* enum sock_proto */
 	uint8_t type;        /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
 	uint8_t state;       /* enum sock_state */
 	uint8_t source;      /* enum sock_source */
-	uint8_t flags;       /* enum sock_entry_flag */
 	uint8_t laddr[16];   /* network order; AF_INET uses the first 4 bytes */
 	uint8_t raddr[16];
 };
@@ -111,7 +129,7 @@ void sock_table_free(struct sock_table *t);
 /*
  * Appends a copy of *e.  If name_len > 0, the name bytes are copied into the
  * arena and the new entry's path_off/path_len point at them (e->path_* are
- * ignored).  Returns 0, -ENOMEM, or -E2BIG if name_len > 108 (sun_path).
+ * ignored).  Returns 0, -ENOMEM, or -E2BIG if name_len > SOCK_UNIX_NAME_MAX.
  */
 int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void *name, size_t name_len);
 
@@ -124,6 +142,18 @@ static inline const uint8_t *sock_table_name(const struct sock_table *t, const s
 {
 	return t->strings + e->path_off;
 }
+
+/* Room for sock_table_display_name(): '@' + an abstract name. */
+#define SOCK_DISPLAY_NAME_MAX (SOCK_UNIX_NAME_MAX + 1)
+
+/*
+ * The UNIX name as people see it, as ss and netstat print it: a path as it
+ * is, an abstract name as '@' followed by its bytes after the leading NUL
+ * (NULs inside are kept).  Writes at most SOCK_DISPLAY_NAME_MAX bytes (no
+ * terminator) to buf and returns the length; 0 for an unnamed socket.
+ */
+size_t sock_table_display_name(const struct sock_table *t, const struct sock_entry *e,
+			       uint8_t buf[SOCK_DISPLAY_NAME_MAX]);
 
 /* Removes entries for which keep() returns false, preserving order. */
 void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* --sort: ordering the table by keys.  Addresses sort numerically. */
+/*
+ * Ordering the table: the comparisons every sortable column uses (the
+ * column table in output/ points at these), and the sort itself.
+ * Addresses compare as numbers, family first.
+ */
 #ifndef LSOCK_SORT_H
 #define LSOCK_SORT_H
 
@@ -9,25 +13,47 @@
 #include "lsock/sock_table.h"
 
 struct owner_map;
+struct user_cache;
 
-enum sort_key_id {
-	SORT_PROTO,
-	SORT_LOCAL,
-	SORT_REMOTE,
-	SORT_LPORT,
-	SORT_RPORT,
-	SORT_STATE,
-	SORT_PID,
-	SORT_PROGRAM,
-	SORT_INODE,
-	SORT_QUEUE,
-	_SORT_KEY_MAX,
+/* What a comparison may read besides the two entries.  owners and users
+ * may be NULL: owner keys then compare equal, user names as uids. */
+struct sort_ctx {
+	const struct sock_table *table;
+	const struct owner_map *owners;
+	struct user_cache *users;
 };
 
-#define SORT_KEYS_MAX 8
+typedef int (*sort_cmp_fn)(const struct sort_ctx *c, const struct sock_entry *a,
+			   const struct sock_entry *b);
+
+/* The comparisons: < 0, 0 or > 0 as a sorts before, with or after b. */
+int sort_cmp_proto(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_family(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_type(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_state(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_recv_q(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_send_q(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_queue(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_local(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_remote(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_lport(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_rport(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_path(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_peer(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_v6only(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_uid(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_user(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_inode(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_cookie(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_source(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_pid(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_program(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+
+/* At most this many keys in one --sort list. */
+#define SORT_KEYS_MAX 32
 
 struct sort_key {
-	enum sort_key_id id;
+	sort_cmp_fn cmp;
 	bool reverse;
 };
 
@@ -36,14 +62,8 @@ struct sort_spec {
 	size_t len;
 };
 
-/* Parses "KEY[,KEY...]", each optionally prefixed by '-' (descending).
- * Returns 0 or -EINVAL with the bad key in err. */
-int sort_spec_parse(const char *s, struct sort_spec *ret, char *err, size_t errlen);
-
-/* Whether the spec needs owners collected (pid, program). */
-bool sort_spec_needs_owners(const struct sort_spec *s);
-
-/* Sorts t in place.  owners may be NULL (pid/program then compare equal). */
-void sort_table(struct sock_table *t, const struct sort_spec *s, const struct owner_map *owners);
+/* Sorts t in place by s (a no-op without keys); ties end on fields that make
+ * the order deterministic. */
+void sort_table(struct sock_table *t, const struct sort_spec *s, const struct sort_ctx *c);
 
 #endif

@@ -6,25 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsock/columns.h"
+#include "lsock/escape.h"
 #include "lsock/options.h"
-#include "lsock/sock_table.h"
+#include "lsock/proto.h"
 
 enum {
 	OPT_JSON = 0x100,
 	OPT_NDJSON,
 	OPT_SORT,
 	OPT_SOURCE,
+	OPT_PROTO_BASE = 0x200, /* + enum sock_proto: a protocol flag */
 };
 
-/* The leading ":" makes getopt return ":" for a missing argument. */
-static const char short_opts[] = ":tuxwUlanpe46WHo:vhV";
+/* Options that are not protocols; the protocol table adds its own.  The
+ * leading ":" makes getopt return ":" for a missing argument. */
+static const char short_opts[] = ":lanpe46WHo:vhV";
 
-static const struct option long_opts[] = {
-	{ "tcp", no_argument, NULL, 't' },
-	{ "udp", no_argument, NULL, 'u' },
-	{ "unix", no_argument, NULL, 'x' },
-	{ "raw", no_argument, NULL, 'w' },
-	{ "udplite", no_argument, NULL, 'U' },
+static const struct option fixed_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "numeric", no_argument, NULL, 'n' },
@@ -32,9 +31,9 @@ static const struct option long_opts[] = {
 	{ "program", no_argument, NULL, 'p' }, /* netstat's man page spelling */
 	{ "extend", no_argument, NULL, 'e' },
 	{ "ipv4", no_argument, NULL, '4' },
-	{ "inet", no_argument, NULL, '4' },
+	{ "inet", no_argument, NULL, '4' },    /* netstat's --inet */
 	{ "ipv6", no_argument, NULL, '6' },
-	{ "inet6", no_argument, NULL, '6' },
+	{ "inet6", no_argument, NULL, '6' },   /* netstat's --inet6 */
 	{ "wide", no_argument, NULL, 'W' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "columns", required_argument, NULL, 'o' },
@@ -45,37 +44,57 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	{ 0 },
 };
 
-static const char help_text[] =
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every long option: the protocol table's, then the fixed ones, then the
+ * terminator getopt_long wants. */
+struct option_set {
+	struct option longs[_SOCK_PROTO_MAX + ARRAY_SIZE(fixed_opts) + 1];
+	char shorts[sizeof(short_opts) + _SOCK_PROTO_MAX];
+};
+
+static void option_set_build(struct option_set *s)
+{
+	size_t n = 0, k = 0, p;
+
+	memset(s, 0, sizeof(*s));
+	s->shorts[k++] = ':';
+	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
+		const struct proto_desc *d = proto_get((enum sock_proto)p);
+
+		s->longs[n++] = (struct option){ d->opt_long, no_argument, NULL,
+						 OPT_PROTO_BASE + (int)p };
+		if (d->opt_short)
+			s->shorts[k++] = d->opt_short;
+	}
+	memcpy(s->longs + n, fixed_opts, sizeof(fixed_opts));
+	memcpy(s->shorts + k, short_opts + 1, sizeof(short_opts) - 1);
+}
+
+static const char help_head[] =
 	"Usage: lsock [OPTIONS] [FILTER]\n"
 	"List sockets (TCP, UDP, UDP-Lite, RAW, UNIX) and the processes that own them.\n"
 	"\n"
-	"Protocols (none of them: all):\n"
-	"  -t, --tcp          TCP sockets\n"
-	"  -u, --udp          UDP sockets\n"
-	"  -U, --udplite      UDP-Lite sockets\n"
-	"  -w, --raw          RAW sockets\n"
-	"  -x, --unix         UNIX domain sockets\n"
-	"  -4, --ipv4         IPv4 only\n"
-	"  -6, --ipv6         IPv6 only\n"
+	"Protocols (none of them: all):\n";
+
+static const char help_body[] =
+	"  -4, --ipv4         IPv4 only (also --inet)\n"
+	"  -6, --ipv6         IPv6 only (also --inet6)\n"
 	"\n"
 	"States (default: connected sockets, i.e. all but listening and unconnected):\n"
 	"  -l, --listening    listening TCP/UNIX and unconnected UDP/RAW sockets\n"
 	"  -a, --all          sockets in every state\n"
 	"\n"
 	"Output:\n"
-	"  -n, --numeric      numeric ports (host names are never resolved)\n"
-	"  -p, --programs     show the owning processes (PID/Program name)\n"
+	"  -n, --numeric      numeric ports and users (host names are never resolved)\n"
+	"  -p, --programs     show the owning processes (PID/Program name; also --program)\n"
 	"  -e, --extend       add the User and Inode columns\n"
 	"  -W, --wide         accepted for netstat compatibility; nothing is truncated\n"
 	"  -H, --no-header    no title or header lines\n"
-	"  -o, --columns LIST text columns, comma-separated: proto,recv_q,send_q,local,\n"
-	"                     remote,state,user,uid,inode,cookie,owners,pid,program,type,\n"
-	"                     path,peer,v6only,source,family\n"
-	"      --sort KEYS    sort by proto,local,remote,lport,rport,state,pid,program,\n"
-	"                     inode,queue (comma-separated; prefix '-' to reverse)\n"
+	"  -o, --columns LIST text columns, comma-separated (see Columns below)\n"
+	"      --sort KEYS    sort by these keys, comma-separated (see Columns below)\n"
 	"      --json         one JSON document (schema 1, see lsock-json(7))\n"
 	"      --ndjson       one JSON object per socket per line\n"
 	"\n"
@@ -87,25 +106,45 @@ static const char help_text[] =
 	"\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      version\n"
+	"\n";
+
+static const char help_tail[] =
 	"\n"
-	"FILTER is an ss(8) filter: [ state STATE | exclude STATE ]... [ EXPRESSION ],\n"
+	"FILTER is an ss(8) filter: [ state STATE | exclude STATE ]... [ EXPRESSION ]\n"
+	"  keywords:  state exclude excl src dst sport dport dev and or not ( )\n"
+	"  operators: = == eq != ne neq > gt < lt >= ge geq <= le leq && & || | !\n"
+	"  states:    established syn-sent syn-recv syn-rcv fin-wait-1 fin-wait-2\n"
+	"             time-wait closed close unconnected close-wait last-ack listening\n"
+	"             closing, and the groups all connected synchronized bucket big\n"
+	"  and/or have no precedence: they are read left to right; use parentheses.\n"
 	"e.g. 'sport = :22', 'state established dport != :443', 'src 127.0.0.0/8'.\n"
 	"\n"
 	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n";
 
-const char *options_printable(const char *s, char *buf, size_t len)
+void options_help(struct outbuf *o)
 {
-	size_t i;
+	size_t p;
 
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
-	return buf;
-}
+	outbuf_puts(o, help_head);
+	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
+		const struct proto_desc *d = proto_get((enum sock_proto)p);
+		size_t n = strlen(d->opt_long);
 
-const char *options_help(void)
-{
-	return help_text;
+		if (d->opt_short) {
+			outbuf_puts(o, "  -");
+			outbuf_putc(o, d->opt_short);
+			outbuf_puts(o, ", --");
+		} else {
+			outbuf_puts(o, "      --");
+		}
+		outbuf_puts(o, d->opt_long);
+		outbuf_pad(o, n < 13 ? 13 - n : 1);
+		outbuf_puts(o, d->help);
+		outbuf_putc(o, '\n');
+	}
+	outbuf_puts(o, help_body);
+	column_help(o);
+	outbuf_puts(o, help_tail);
 }
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -115,6 +154,52 @@ __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errl
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * getopt_long refuses an abbreviation that fits several options with the
+ * same '?' as an unknown one; say which it was.  Returns true and fills err
+ * if word ("--so=x") abbreviates more than one distinct option.
+ */
+static bool ambiguous(const struct option_set *s, const char *word, char *err, size_t errlen)
+{
+	const char *name = word + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name), i, len = 0, hits = 0;
+	char list[256], typed[80], shown[96];
+	int first_val = 0;
+	bool distinct = false;
+
+	list[0] = '\0';
+	for (i = 0; n && s->longs[i].name; i++) {
+		if (strncmp(s->longs[i].name, name, n))
+			continue;
+		if (strlen(s->longs[i].name) == n)
+			return false; /* an exact match is never ambiguous */
+		if (hits++ == 0)
+			first_val = s->longs[i].val;
+		else if (s->longs[i].val != first_val)
+			distinct = true;
+		len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
+					"%s'--%s'", hits > 1 ? ", " : "", s->longs[i].name);
+		if (len >= sizeof(list))
+			len = sizeof(list) - 1;
+	}
+	if (!distinct)
+		return false;
+	snprintf(typed, sizeof(typed), "%.*s", (int)(n < 60 ? n : 60), name);
+	set_err(err, errlen, "option '--%s' is ambiguous; possibilities: %s",
+		esc_text_cstr(typed, shown, sizeof(shown)), list);
+	return true;
+}
+
+static int set_format(struct lsock_options *o, enum output_format f, char *err, size_t errlen)
+{
+	if (o->format != OUTPUT_TEXT && o->format != f) {
+		set_err(err, errlen, "--json and --ndjson cannot be used together");
+		return -EINVAL;
+	}
+	o->format = f;
+	return 0;
 }
 
 int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, size_t errlen)
@@ -128,32 +213,35 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 	/* secure_getenv: should lsock ever run with file capabilities, a user
 	 * must not point its privileged /proc reads at a tree of their own. */
 	const char *env = secure_getenv("LSOCK_PROC_ROOT");
+	struct option_set set;
 	char word[80];
 	int c;
 
+	*ret = o;
 	if (env && *env)
 		o.proc_root = env;
+	option_set_build(&set);
 
 	/* We report errors ourselves, in one line, with exit status 2. */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, set.shorts, set.longs, NULL)) != -1) {
+		if (c >= OPT_PROTO_BASE && c < OPT_PROTO_BASE + _SOCK_PROTO_MAX) {
+			o.protos |= SOCK_PROTO_BIT(c - OPT_PROTO_BASE);
+			continue;
+		}
+		if (c > 0 && c < 0x100 && strchr(set.shorts, c)) {
+			size_t p;
+
+			for (p = 0; p < _SOCK_PROTO_MAX; p++)
+				if (proto_get((enum sock_proto)p)->opt_short == c)
+					break;
+			if (p < _SOCK_PROTO_MAX) {
+				o.protos |= SOCK_PROTO_BIT(p);
+				continue;
+			}
+		}
 		switch (c) {
-		case 't':
-			o.protos |= SOCK_PROTO_BIT(SOCK_PROTO_TCP);
-			break;
-		case 'u':
-			o.protos |= SOCK_PROTO_BIT(SOCK_PROTO_UDP);
-			break;
-		case 'U':
-			o.protos |= SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE);
-			break;
-		case 'w':
-			o.protos |= SOCK_PROTO_BIT(SOCK_PROTO_RAW);
-			break;
-		case 'x':
-			o.protos |= SOCK_PROTO_BIT(SOCK_PROTO_UNIX);
-			break;
 		case '4':
 			o.families |= OPT_FAMILY_INET4;
 			break;
@@ -186,10 +274,12 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			o.columns = optarg;
 			break;
 		case OPT_JSON:
-			o.format = OUTPUT_JSON;
+			if (set_format(&o, OUTPUT_JSON, err, errlen) < 0)
+				return -EINVAL;
 			break;
 		case OPT_NDJSON:
-			o.format = OUTPUT_NDJSON;
+			if (set_format(&o, OUTPUT_NDJSON, err, errlen) < 0)
+				return -EINVAL;
 			break;
 		case OPT_SORT:
 			o.sort = optarg;
@@ -203,7 +293,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				o.source = SOURCE_PROC;
 			} else {
 				set_err(err, errlen, "invalid --source '%s' (expected auto, netlink or proc)",
-					options_printable(optarg, word, sizeof(word)));
+					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
 			break;
@@ -218,20 +308,24 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			break;
 		case ':':
 			set_err(err, errlen, "option '%s' needs an argument",
-				options_printable(argv[optind - 1], word, sizeof(word)));
+				esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			return -EINVAL;
 		default:
-			/* A long option (unknown, or "--tcp=1") is named by its word;
-			 * glibc's optopt would point at the wrong letter.  An unknown
-			 * short option is named by optopt: its word may be a cluster. */
+			/* A long option (unknown, ambiguous, or "--tcp=1") is named
+			 * by its word; glibc's optopt would point at the wrong
+			 * letter.  An unknown short option is named by optopt: its
+			 * word may be a cluster. */
 			if (!strncmp(argv[optind - 1], "--", 2) || !optopt || optopt == '?') {
+				if (!strncmp(argv[optind - 1], "--", 2) &&
+				    ambiguous(&set, argv[optind - 1], err, errlen))
+					return -EINVAL;
 				set_err(err, errlen, "unknown option or bad use of '%s' (see lsock --help)",
-					options_printable(argv[optind - 1], word, sizeof(word)));
+					esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			} else {
 				char opt[3] = { '-', (char)optopt, 0 };
 
 				set_err(err, errlen, "unknown option '%s' (see lsock --help)",
-					options_printable(opt, word, sizeof(word)));
+					esc_text_cstr(opt, word, sizeof(word)));
 			}
 			return -EINVAL;
 		}

@@ -7,6 +7,7 @@
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
 #include "lsock/procnet.h"
+#include "lsock/proto.h"
 
 bool collect_is_quiet_fallback(int err)
 {
@@ -23,119 +24,147 @@ bool collect_is_quiet_fallback(int err)
 	return false;
 }
 
-/* Tables a kernel may legitimately lack. */
-static bool slot_optional(enum sock_proto proto, uint8_t family)
+bool collect_spec_wants(const struct collect_spec *s, enum sock_proto proto, uint8_t family)
 {
-	return proto == SOCK_PROTO_UDPLITE || proto == SOCK_PROTO_RAW || family == AF_INET6;
-}
+	const struct proto_desc *d = proto_get(proto);
 
-static struct collect_slot *slot_of(struct collect_report *r, enum sock_proto proto, uint8_t family)
-{
-	return &r->slot[proto][family == AF_INET6];
+	if (!d || !(s->protos & SOCK_PROTO_BIT(proto)))
+		return false;
+	if (!d->inet)
+		return family == AF_UNIX;
+	return (family == AF_INET && s->inet4) || (family == AF_INET6 && s->inet6);
 }
 
 const struct collect_slot *collect_slot_of(const struct collect_report *r, enum sock_proto proto,
 					   uint8_t family)
 {
-	return &r->slot[proto][family == AF_INET6];
+	size_t i;
+
+	for (i = 0; i < r->nslots; i++)
+		if (r->slots[i].proto == proto && r->slots[i].family == family)
+			return &r->slots[i];
+	return NULL;
 }
 
-static int dump_netlink(struct nl_transport *nl, const struct query_plan *p, enum sock_proto proto,
-			uint8_t family, struct sock_table *t)
+/* A table a kernel may legitimately lack: an optional protocol, or IPv6. */
+static bool slot_optional(const struct proto_desc *d, uint8_t family)
 {
-	if (proto == SOCK_PROTO_UNIX)
-		return diag_unix_collect(nl, p->states, t);
-	return diag_inet_collect(nl, family, proto, p->states, t);
+	return d->optional || family == AF_INET6;
 }
 
-/* Collection order is output order: tcp, tcp6, udp, udp6, ... unix, as netstat. */
-static const enum sock_proto order[] = {
-	SOCK_PROTO_TCP, SOCK_PROTO_UDP, SOCK_PROTO_UDPLITE, SOCK_PROTO_RAW, SOCK_PROTO_UNIX,
-};
-
-int collect_run(const struct query_plan *p, struct sock_table *t, struct collect_report *ret_report)
+static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
+			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
+			struct sock_table *t)
 {
-	struct collect_report rep;
+	switch (d->diag) {
+	case PROTO_DIAG_INET:
+		return diag_inet_collect(nl, family, proto, s->states, t);
+	case PROTO_DIAG_UNIX:
+		return diag_unix_collect(nl, s->states, t);
+	case PROTO_DIAG_NONE:
+		break;
+	}
+	/* What the kernel answers for a protocol it has no handler for. */
+	return -ENOENT;
+}
+
+/*
+ * One slot: sock_diag first (unless SOURCE_PROC), then /proc/net.  Returns 0
+ * when the slot is settled (served, or legitimately absent), -ENOMEM, or the
+ * error that makes the slot a failure.
+ */
+static int collect_slot(struct nl_transport *nl, int transport_error, const struct collect_spec *s,
+			enum sock_proto proto, uint8_t family, struct sock_table *t,
+			struct collect_slot *slot)
+{
+	const struct proto_desc *d = proto_get(proto);
+	struct procnet_stats st = { 0 };
+	size_t mark;
+	int r;
+
+	if (s->source != SOURCE_PROC) {
+		r = nl ? dump_netlink(nl, s, d, proto, family, t) : transport_error;
+		if (r == 0) {
+			slot->served = true;
+			slot->source = SOCK_SOURCE_NETLINK;
+			return 0;
+		}
+		if (r == -ENOMEM)
+			return r;
+		slot->netlink_error = r;
+		if (s->source == SOURCE_NETLINK) {
+			/* No diag handler (e.g. no CONFIG_INET_RAW_DIAG) for a
+			 * protocol the user did not name: nothing to list,
+			 * not a failure of the sources asked for. */
+			return r == -ENOENT && !s->protos_given ? 0 : r;
+		}
+		/* Malformed, truncated or interrupted dumps are worth a
+		 * warning; "not available here" is not. */
+		slot->noisy_fallback = !collect_is_quiet_fallback(r);
+	}
+	mark = t->len;
+	r = procnet_collect_stats(s->proc_root, family, proto, s->states, t, &st);
+	if (r == 0) {
+		slot->proc_skipped = st.malformed;
+		slot->proc_duplicates = st.duplicates;
+		slot->served = true;
+		slot->source = SOCK_SOURCE_PROC;
+		return 0;
+	}
+	/* A read that failed half-way leaves nothing behind. */
+	sock_table_truncate(t, mark);
+	if (r == -ENOMEM)
+		return r;
+	slot->proc_error = r;
+	/* Neither source knows the protocol: this kernel has none of those
+	 * sockets (UDP-Lite or IPv6 compiled out, no raw table).  tcp, udp
+	 * and unix always exist where /proc is mounted, so their absence
+	 * means no /proc: a failure. */
+	if (r == -ENOENT && slot_optional(d, family) &&
+	    (slot->netlink_error == 0 || collect_is_quiet_fallback(slot->netlink_error)))
+		return 0;
+	return r;
+}
+
+int collect_run(const struct collect_spec *s, struct sock_table *t,
+		struct collect_report *ret_report)
+{
 	struct nl_transport *nl = NULL;
-	int first_err = 0;
-	size_t i, f;
+	struct collect_report *rep = ret_report;
+	int first_err = 0, r;
+	size_t proto, f, nfams;
 
-	memset(&rep, 0, sizeof(rep));
-	if (p->source != SOURCE_PROC) {
-		rep.transport_error = nl_transport_open(&nl);
-		if (rep.transport_error == -ENOMEM)
+	memset(rep, 0, sizeof(*rep));
+	if (s->source != SOURCE_PROC) {
+		rep->transport_error = nl_transport_open(&nl);
+		if (rep->transport_error == -ENOMEM)
 			return -ENOMEM;
 	}
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		enum sock_proto proto = order[i];
-		static const uint8_t inet_fams[] = { AF_INET, AF_INET6 };
-		static const uint8_t unix_fams[] = { AF_UNIX };
-		const uint8_t *fams = proto == SOCK_PROTO_UNIX ? unix_fams : inet_fams;
-		size_t nfams = proto == SOCK_PROTO_UNIX ? 1 : 2;
+	/* Protocol-table order is output order: tcp, tcp6, udp, ... unix. */
+	for (proto = 0; proto < _SOCK_PROTO_MAX; proto++) {
+		uint8_t fams[2];
 
+		nfams = proto_families((enum sock_proto)proto, fams);
 		for (f = 0; f < nfams; f++) {
-			struct collect_slot *s = slot_of(&rep, proto, fams[f]);
-			struct procnet_stats st = { 0 };
-			size_t mark;
-			int r;
+			struct collect_slot *slot;
 
-			if (!plan_wants(p, proto, fams[f]))
+			if (!collect_spec_wants(s, (enum sock_proto)proto, fams[f]))
 				continue;
-			s->asked = true;
-			if (p->source != SOURCE_PROC) {
-				r = nl ? dump_netlink(nl, p, proto, fams[f], t) : rep.transport_error;
-				if (r == 0) {
-					s->served = true;
-					s->source = SOCK_SOURCE_NETLINK;
-					continue;
-				}
-				if (r == -ENOMEM) {
-					first_err = r;
-					goto out;
-				}
-				s->netlink_error = r;
-				if (p->source == SOURCE_NETLINK) {
-					/* No diag handler (e.g. no CONFIG_INET_RAW_DIAG) for a
-					 * protocol the user did not name: nothing to list,
-					 * not a failure of the sources asked for. */
-					if (!(r == -ENOENT && !p->protos_given) && !first_err)
-						first_err = r;
-					continue;
-				}
-				/* Malformed, truncated or interrupted dumps are worth a
-				 * warning; "not available here" is not. */
-				s->noisy_fallback = !collect_is_quiet_fallback(r);
-			}
-			mark = t->len;
-			r = procnet_collect_stats(p->proc_root, fams[f], proto, p->states, t, &st);
-			if (r == 0) {
-				s->proc_skipped = st.malformed;
-				s->proc_duplicates = st.duplicates;
-				s->served = true;
-				s->source = SOCK_SOURCE_PROC;
-				continue;
-			}
-			/* A read that failed half-way leaves nothing behind. */
-			sock_table_truncate(t, mark);
+			slot = &rep->slots[rep->nslots++];
+			slot->proto = (uint8_t)proto;
+			slot->family = fams[f];
+			r = collect_slot(nl, rep->transport_error, s, (enum sock_proto)proto, fams[f], t,
+					 slot);
 			if (r == -ENOMEM) {
 				first_err = r;
 				goto out;
 			}
-			s->proc_error = r;
-			/* Neither source knows the protocol: this kernel has none
-			 * of those sockets (UDP-Lite or IPv6 compiled out, no raw
-			 * table).  tcp, udp and unix always exist where /proc is
-			 * mounted, so their absence means no /proc: a failure. */
-			if (r == -ENOENT && slot_optional(proto, fams[f]) &&
-			    (s->netlink_error == 0 || collect_is_quiet_fallback(s->netlink_error)))
-				continue;
-			if (!first_err)
+			if (r < 0 && !first_err)
 				first_err = r;
 		}
 	}
 out:
 	nl_transport_close(nl);
-	*ret_report = rep;
 	return first_err;
 }

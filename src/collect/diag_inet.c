@@ -16,10 +16,7 @@
 
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
-
-#ifndef IPPROTO_UDPLITE
-#define IPPROTO_UDPLITE 136
-#endif
+#include "lsock/proto.h"
 
 /* Attributes we read, with the smallest payload we accept for each. */
 static const struct nl_attr_policy inet_policy[INET_DIAG_SKV6ONLY + 1] = {
@@ -28,34 +25,26 @@ static const struct nl_attr_policy inet_policy[INET_DIAG_SKV6ONLY + 1] = {
 	[INET_DIAG_SKV6ONLY] = { .min_len = 1 },
 };
 
-struct inet_proto_info {
-	uint8_t ipproto; /* sdiag_protocol */
-	uint8_t type;    /* socket type reported in sock_entry.type */
-};
-
-static const struct inet_proto_info inet_protos[] = {
-	[SOCK_PROTO_TCP] = { IPPROTO_TCP, SOCK_STREAM },
-	[SOCK_PROTO_UDP] = { IPPROTO_UDP, SOCK_DGRAM },
-	[SOCK_PROTO_UDPLITE] = { IPPROTO_UDPLITE, SOCK_DGRAM },
-	[SOCK_PROTO_RAW] = { IPPROTO_RAW, SOCK_RAW },
-};
-
-static bool inet_proto_ok(enum sock_proto proto)
+/* The protocol row, if inet_diag serves proto. */
+static const struct proto_desc *inet_proto(enum sock_proto proto)
 {
-	return (unsigned int)proto <= SOCK_PROTO_RAW;
+	const struct proto_desc *d = proto_get(proto);
+
+	return d && d->diag == PROTO_DIAG_INET ? d : NULL;
 }
 
 int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 			    enum sock_proto proto, uint32_t state_mask)
 {
+	const struct proto_desc *d = inet_proto(proto);
 	struct inet_diag_req_v2 *req;
 	struct nlmsghdr *nlh;
 	size_t len;
 
-	if ((family != AF_INET && family != AF_INET6) || !inet_proto_ok(proto))
+	if ((family != AF_INET && family != AF_INET6) || !d)
 		return -EINVAL;
 	len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
-	if (proto == SOCK_PROTO_RAW)
+	if (d->diag_req_protocol)
 		len += MNL_ATTR_HDRLEN + sizeof(uint32_t);
 	if (buflen < len)
 		return -ENOBUFS;
@@ -66,41 +55,33 @@ int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
-	req->sdiag_protocol = inet_protos[proto].ipproto;
-	/*
-	 * Request sockets (SYN received, not yet accepted) live in the
-	 * established hash with sk_state TCP_NEW_SYN_RECV but are reported as
-	 * TCP_SYN_RECV (inet_req_diag_fill()).  Since 4.4 tcp_diag widens a
-	 * SYN_RECV request to NEW_SYN_RECV itself; set the bit too so the
-	 * mask we send says what we mean and does not rely on that.
-	 */
-	if (state_mask & SOCK_STATE_BIT(SOCK_STATE_SYN_RECV))
-		state_mask |= SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
-	req->idiag_states = state_mask;
-	if (proto == SOCK_PROTO_RAW) {
+	req->sdiag_protocol = d->ipproto[proto_family_index(family)];
+	/* Since 4.4 tcp_diag widens a SYN_RECV request to NEW_SYN_RECV
+	 * itself; widen it here too so the mask we send says what we mean. */
+	req->idiag_states = sock_states_widen(state_mask);
+	if (d->diag_req_protocol) {
 		/*
-		 * raw_diag registers under IPPROTO_RAW and its dump returns
-		 * raw sockets of every IP protocol (the sdiag_raw_protocol
-		 * byte, alias of pad, only matters for single-socket
-		 * lookups, so it stays 0).  The kernel takes the handler
-		 * from INET_DIAG_REQ_PROTOCOL (a u32, exactly 4 bytes, or
-		 * the request fails with -EINVAL) when present, else from
-		 * sdiag_protocol; send both, as they agree.
+		 * The kernel takes the handler from INET_DIAG_REQ_PROTOCOL (a
+		 * u32, exactly 4 bytes, or the request fails with -EINVAL)
+		 * when present, else from sdiag_protocol; send both, as they
+		 * agree.  For raw_diag the sdiag_raw_protocol byte (alias of
+		 * pad) only matters for single-socket lookups, so it stays 0.
 		 */
-		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, IPPROTO_RAW);
+		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, d->diag_req_protocol);
 	}
 	return (int)nlh->nlmsg_len;
 }
 
 int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct sock_entry *ret)
 {
+	const struct proto_desc *d = inet_proto(proto);
 	const struct nlattr *tb[INET_DIAG_SKV6ONLY + 1];
 	const struct inet_diag_msg *m;
 	struct sock_entry e;
 	size_t alen;
 	int r;
 
-	if (!inet_proto_ok(proto))
+	if (!d)
 		return -EINVAL;
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
 		return -EBADMSG;
@@ -118,7 +99,7 @@ int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct so
 	memset(&e, 0, sizeof(e));
 	e.family = m->idiag_family;
 	e.proto = (uint8_t)proto;
-	e.type = inet_protos[proto].type;
+	e.type = d->type;
 	e.source = SOCK_SOURCE_NETLINK;
 	/* Kernel states beyond ours (TCP_BOUND_INACTIVE, 6.8+) are only sent
 	 * when asked for; clamp anyway rather than index tables with them. */
@@ -137,7 +118,7 @@ int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct so
 	e.uid = m->idiag_uid;
 	e.rqueue = m->idiag_rqueue;
 	e.wqueue = m->idiag_wqueue;
-	e.flags = SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN;
+	e.flags = SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN | SOCK_F_IFINDEX_KNOWN;
 	/* Only AF_INET6 sockets carry it (inet_diag_msg_attrs_fill()). */
 	if (tb[INET_DIAG_SKV6ONLY]) {
 		e.flags |= SOCK_F_V6ONLY_KNOWN;
@@ -148,15 +129,9 @@ int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct so
 	return 0;
 }
 
-struct inet_collect {
-	struct sock_table *t;
-	size_t base;
-	enum sock_proto proto;
-};
-
-static int inet_collect_record(const struct nlmsghdr *nlh, void *data)
+int diag_inet_record(const struct nlmsghdr *nlh, void *data)
 {
-	struct inet_collect *c = data;
+	struct diag_sink *c = data;
 	struct sock_entry e;
 	int r;
 
@@ -168,24 +143,17 @@ static int inet_collect_record(const struct nlmsghdr *nlh, void *data)
 	return sock_table_add(c->t, &e, NULL, 0);
 }
 
-static void inet_collect_reset(void *data)
-{
-	struct inet_collect *c = data;
-
-	sock_table_truncate(c->t, c->base);
-}
-
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
 		      uint32_t state_mask, struct sock_table *t)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
-	struct inet_collect c = { .t = t, .base = t->len, .proto = proto };
+	struct diag_sink c = { .t = t, .base = t->len, .proto = proto };
 	int len, r;
 
 	len = diag_inet_build_request(req, sizeof(req), family, proto, state_mask);
 	if (len < 0)
 		return len;
-	r = nl_transport_dump(nl, req, (size_t)len, inet_collect_record, inet_collect_reset, &c);
+	r = nl_transport_dump(nl, req, (size_t)len, diag_inet_record, diag_sink_reset, &c);
 	if (r < 0)
 		sock_table_truncate(t, c.base);
 	return r;

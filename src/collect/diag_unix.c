@@ -15,12 +15,9 @@
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
 
-/* sizeof(((struct sockaddr_un *)0)->sun_path) */
-#define UNIX_NAME_MAX 108
-
 /* Note UNIX_DIAG_NAME is type 0 (there is no UNIX_DIAG_NONE). */
 static const struct nl_attr_policy unix_policy[UNIX_DIAG_UID + 1] = {
-	[UNIX_DIAG_NAME] = { .min_len = 0, .max_len = UNIX_NAME_MAX },
+	[UNIX_DIAG_NAME] = { .min_len = 0, .max_len = SOCK_UNIX_NAME_MAX },
 	[UNIX_DIAG_PEER] = { .min_len = sizeof(uint32_t) },
 	[UNIX_DIAG_RQLEN] = { .min_len = sizeof(struct unix_diag_rqlen) },
 	[UNIX_DIAG_UID] = { .min_len = sizeof(uint32_t) },
@@ -129,14 +126,9 @@ int diag_unix_parse(const struct nlmsghdr *nlh, struct sock_entry *ret,
 	return 0;
 }
 
-struct unix_collect {
-	struct sock_table *t;
-	size_t base;
-};
-
-static int unix_collect_record(const struct nlmsghdr *nlh, void *data)
+int diag_unix_record(const struct nlmsghdr *nlh, void *data)
 {
-	struct unix_collect *c = data;
+	struct diag_sink *c = data;
 	const uint8_t *name;
 	struct sock_entry e;
 	size_t name_len;
@@ -150,9 +142,9 @@ static int unix_collect_record(const struct nlmsghdr *nlh, void *data)
 	return sock_table_add(c->t, &e, name, name_len);
 }
 
-static void unix_collect_reset(void *data)
+void diag_sink_reset(void *data)
 {
-	struct unix_collect *c = data;
+	struct diag_sink *c = data;
 
 	sock_table_truncate(c->t, c->base);
 }
@@ -160,13 +152,13 @@ static void unix_collect_reset(void *data)
 int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
-	struct unix_collect c = { .t = t, .base = t->len };
+	struct diag_sink c = { .t = t, .base = t->len, .proto = SOCK_PROTO_UNIX };
 	int len, r;
 
 	len = diag_unix_build_request(req, sizeof(req), state_mask);
 	if (len < 0)
 		return len;
-	r = nl_transport_dump(nl, req, (size_t)len, unix_collect_record, unix_collect_reset, &c);
+	r = nl_transport_dump(nl, req, (size_t)len, diag_unix_record, diag_sink_reset, &c);
 	if (r < 0)
 		sock_table_truncate(t, c.base);
 	return r;

@@ -14,10 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lsock/procnet.h"
+#include "procnet_internal.h"
 
-/* sun_path size (struct sockaddr_un); the kernel never prints more. */
-#define UNIX_NAME_MAX 108
 /* include/uapi/linux/net.h: set in Flags for a listening socket. */
 #define UNIX_ACCEPTCON (1u << 16)
 
@@ -99,7 +97,7 @@ static int unix_parse(const char *line, size_t len, struct sock_entry *ret, uint
 			return -EINVAL;
 		name++;
 		name_len--;
-		if (name_len > UNIX_NAME_MAX)
+		if (name_len > SOCK_UNIX_NAME_MAX)
 			return -EINVAL;
 		/* A '\n' or NUL inside means this is not one kernel line. */
 		if (memchr(name, '\n', name_len) || memchr(name, '\0', name_len))
@@ -148,66 +146,47 @@ static bool unix_header_ok(const char *line, size_t len)
 	return procnet_next_token(&c, &tok, &tlen) < 0;
 }
 
-int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
-			     struct procnet_stats *ret_stats)
+static int unix_scan_header(struct procnet_scan *s, const char *line, size_t len)
 {
-	struct procnet_inode_set seen = { 0 };
-	struct procnet_stats st = { 0 };
-	uint8_t name[UNIX_NAME_MAX];
-	char line[PROCNET_LINE_MAX];
-	struct sock_entry e;
-	size_t len, name_len;
-	bool crlf;
-	int r;
-
-	r = procnet_read_line(f, line, sizeof(line), &len);
-	if (r < 0)
-		return r;
-	if (r != PROCNET_LINE_OK || !unix_header_ok(line, len))
+	if (!unix_header_ok(line, len))
 		return -EBADMSG;
 	/* The kernel never writes CR; if the header ends in one, the file was
 	 * converted and every line carries one that is not part of a path. */
-	crlf = len && line[len - 1] == '\r';
+	s->crlf = len && line[len - 1] == '\r';
+	return 0;
+}
 
-	for (;;) {
-		r = procnet_read_line(f, line, sizeof(line), &len);
-		if (r < 0)
-			goto out;
-		if (r == PROCNET_LINE_EOF)
-			break;
-		if (r != PROCNET_LINE_OK) {
-			/* A truncated last line may have lost part of its path. */
-			st.malformed++;
-			continue;
-		}
-		if (crlf && len && line[len - 1] == '\r')
-			len--;
-		if (unix_parse(line, len, &e, name, &name_len) < 0) {
-			st.malformed++;
-			continue;
-		}
-		/* Embryos: connections queued on a listener, not yet accepted,
-		 * have no struct socket and so inode 0; unix_diag skips them. */
-		if (!e.inode)
-			continue;
-		r = procnet_inode_set_add(&seen, e.inode);
-		if (r < 0)
-			goto out;
-		if (r == 1) {
-			st.duplicates++;
-			continue;
-		}
-		if (!(state_mask & SOCK_STATE_BIT(e.state)))
-			continue;
-		r = sock_table_add(t, &e, name, name_len);
-		if (r < 0)
-			goto out;
-	}
-	r = 0;
-	*ret_stats = st;
-out:
-	procnet_inode_set_free(&seen);
-	return r;
+static int unix_scan_line(const struct procnet_scan *s, const char *line, size_t len,
+			  struct sock_entry *ret, uint8_t *name_buf, size_t *ret_name_len)
+{
+	int r;
+
+	if (s->crlf && len && line[len - 1] == '\r')
+		len--;
+	r = unix_parse(line, len, ret, name_buf, ret_name_len);
+	if (r < 0)
+		return r;
+	/* Embryos: connections queued on a listener, not yet accepted, have
+	 * no struct socket and so inode 0; unix_diag skips them. */
+	return ret->inode ? 0 : PROCNET_SCAN_SKIP;
+}
+
+void procnet_unix_scan_init(struct procnet_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->header = unix_scan_header;
+	s->line = unix_scan_line;
+	s->family = AF_UNIX;
+	s->proto = SOCK_PROTO_UNIX;
+}
+
+int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
+			     struct procnet_stats *ret_stats)
+{
+	struct procnet_scan scan;
+
+	procnet_unix_scan_init(&scan);
+	return procnet_parse_file(f, &scan, state_mask, t, ret_stats);
 }
 
 int procnet_unix_parse(FILE *f, uint32_t state_mask, struct sock_table *t, size_t *ret_skipped)

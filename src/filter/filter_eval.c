@@ -140,7 +140,9 @@ static bool filter_node_match(const struct filter *f, int i, const struct sock_e
 	case FN_PORT:
 		return filter_port_cmp(n, e);
 	case FN_DEV:
-		return e->ifindex == n->value;
+		if (!(e->flags & SOCK_F_IFINDEX_KNOWN))
+			return false;
+		return n->cmp ? e->ifindex != n->value : e->ifindex == n->value;
 	case FN_FAMILY:
 		return e->family == n->family;
 	}
@@ -152,6 +154,28 @@ bool filter_match(const struct filter *f, const struct sock_entry *e, const stru
 	if (!f || f->len == 0)
 		return true;
 	return filter_node_match(f, f->root, e, t);
+}
+
+struct filter_apply_ctx {
+	uint32_t states;
+	const struct filter *f;
+	const struct sock_table *t;
+};
+
+static bool filter_keep(const struct sock_entry *e, void *data)
+{
+	const struct filter_apply_ctx *k = data;
+
+	if (!(k->states & SOCK_STATE_BIT(e->state)))
+		return false;
+	return filter_match(k->f, e, k->t);
+}
+
+void filter_apply(struct sock_table *t, uint32_t states, const struct filter *f)
+{
+	struct filter_apply_ctx k = { .states = states, .f = f, .t = t };
+
+	sock_table_filter(t, filter_keep, &k);
 }
 
 void filter_free(struct filter *f)

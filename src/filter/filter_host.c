@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "filter_internal.h"
+#include "lsock/array.h"
 
 #define HOST_WORD_MAX 256
 
@@ -230,19 +231,11 @@ static int filter_port_word(const char *p, struct filter_host *h, char *msg, siz
 static int filter_glob_store(struct filter *f, const char *glob, struct filter_host *h)
 {
 	size_t n = strlen(glob) + 1;
+	int r;
 
-	if (f->strings_len + n > f->strings_cap) {
-		size_t cap = (f->strings_cap ? f->strings_cap * 2 : 128);
-		char *p;
-
-		while (cap < f->strings_len + n)
-			cap *= 2;
-		p = realloc(f->strings, cap);
-		if (!p)
-			return -ENOMEM;
-		f->strings = p;
-		f->strings_cap = cap;
-	}
+	r = array_grow((void **)&f->strings, &f->strings_cap, f->strings_len + n, 1, 128);
+	if (r < 0)
+		return r;
 	memcpy(f->strings + f->strings_len, glob, n);
 	h->glob_off = (uint32_t)f->strings_len;
 	f->strings_len += n;

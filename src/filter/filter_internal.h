@@ -97,7 +97,7 @@ struct filter_host {
 struct filter_node {
 	uint8_t type;  /* enum filter_node_type */
 	uint8_t side;  /* enum filter_side */
-	uint8_t cmp;   /* enum filter_cmp, FN_PORT only */
+	uint8_t cmp;   /* FN_PORT: enum filter_cmp; FN_DEV: 1 for != */
 	uint8_t family; /* FN_FAMILY only */
 	int32_t left;  /* child node indices (FN_AND, FN_OR; FN_NOT uses left) */
 	int32_t right;

@@ -32,14 +32,13 @@ struct filter_parser {
 
 #define ST(s) SOCK_STATE_BIT(SOCK_STATE_##s)
 #define STATES_SYN_RECV (ST(SYN_RECV) | ST(NEW_SYN_RECV))
-#define STATES_CONNECTED (SOCK_STATES_ALL & ~(ST(LISTEN) | ST(CLOSE)))
 #define STATES_BUCKET (STATES_SYN_RECV | ST(TIME_WAIT))
 /*
  * What ss shows when state words leave the mask empty (`state listening
  * exclude listening`): its built-in default SS_CONN, connected minus the
  * minisockets, whatever -a or -l said.  Verified: ESTAB only, no TIME-WAIT.
  */
-#define STATES_SS_EMPTY_DEFAULT (STATES_CONNECTED & ~STATES_BUCKET)
+#define STATES_SS_EMPTY_DEFAULT (SOCK_STATES_CONNECTED & ~STATES_BUCKET)
 
 struct state_name {
 	const char *name;
@@ -63,8 +62,8 @@ static const struct state_name state_names[] = {
 	{ "listening", ST(LISTEN) },
 	{ "closing", ST(CLOSING) },
 	{ "all", SOCK_STATES_ALL },
-	{ "connected", STATES_CONNECTED },
-	{ "synchronized", STATES_CONNECTED & ~ST(SYN_SENT) },
+	{ "connected", SOCK_STATES_CONNECTED },
+	{ "synchronized", SOCK_STATES_CONNECTED & ~ST(SYN_SENT) },
 	{ "bucket", STATES_BUCKET },
 	{ "big", SOCK_STATES_ALL & ~STATES_BUCKET },
 };
@@ -232,8 +231,9 @@ static int filter_parse_dev(struct filter_parser *p)
 	if (n < 0)
 		return n;
 	p->f->nodes[n].value = idx;
-	if (negate)
-		n = filter_node_pair(p, FN_NOT, n, -1);
+	/* Not a NOT node: a socket whose device is unknown (/proc rows) matches
+	 * neither `dev = X` nor `dev != X`. */
+	p->f->nodes[n].cmp = negate;
 	return n;
 }
 

@@ -8,23 +8,13 @@
 
 #include "lsock/array.h"
 #include "lsock/services.h"
+#include "lsock/strparse.h"
 
 /* A service name goes into an aligned column unescaped, so accept only the
  * characters real service names use. */
 static bool name_ok(const char *name)
 {
-	size_t i, n = strlen(name);
-
-	if (n == 0 || n >= sizeof(((struct service_entry *)0)->name))
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '+' || c == '-'))
-			return false;
-	}
-	return true;
+	return strparse_plain_name(name, sizeof(((struct service_entry *)0)->name), "+");
 }
 
 int services_add(struct services *s, uint16_t port, int is_udp, const char *name)

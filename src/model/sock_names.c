@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <sys/socket.h>
 
+#include "lsock/proto.h"
 #include "lsock/sock_names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,23 +23,6 @@ static const char *const state_names[_SOCK_STATE_MAX] = {
 	[SOCK_STATE_NEW_SYN_RECV] = "NEW_SYN_RECV",
 };
 
-static const char *const proto_names[_SOCK_PROTO_MAX] = {
-	[SOCK_PROTO_TCP] = "tcp",
-	[SOCK_PROTO_UDP] = "udp",
-	[SOCK_PROTO_UDPLITE] = "udplite",
-	[SOCK_PROTO_RAW] = "raw",
-	[SOCK_PROTO_UNIX] = "unix",
-};
-
-/* [proto][is_inet6] */
-static const char *const proto_labels[_SOCK_PROTO_MAX][2] = {
-	[SOCK_PROTO_TCP] = { "tcp", "tcp6" },
-	[SOCK_PROTO_UDP] = { "udp", "udp6" },
-	[SOCK_PROTO_UDPLITE] = { "udpl", "udpl6" },
-	[SOCK_PROTO_RAW] = { "raw", "raw6" },
-	[SOCK_PROTO_UNIX] = { "unix", "unix" },
-};
-
 static const char *const source_names[_SOCK_SOURCE_MAX] = {
 	[SOCK_SOURCE_NETLINK] = "netlink",
 	[SOCK_SOURCE_PROC] = "proc",
@@ -51,14 +35,16 @@ const char *sock_state_name(uint8_t state)
 
 const char *sock_proto_name(uint8_t proto)
 {
-	return proto < ARRAY_SIZE(proto_names) ? proto_names[proto] : "UNKNOWN";
+	const struct proto_desc *d = proto_get(proto);
+
+	return d ? d->name : "UNKNOWN";
 }
 
 const char *sock_proto_label(uint8_t proto, uint8_t family)
 {
-	if (proto >= ARRAY_SIZE(proto_labels))
-		return "UNKNOWN";
-	return proto_labels[proto][family == AF_INET6];
+	const struct proto_desc *d = proto_get(proto);
+
+	return d ? d->label[proto_family_index(family)] : "UNKNOWN";
 }
 
 const char *sock_family_name(uint8_t family)

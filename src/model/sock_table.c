@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lsock/array.h"
 #include "lsock/sock_table.h"
@@ -10,8 +11,6 @@
  * accident (at 100k sockets every byte is 100 kB). */
 _Static_assert(sizeof(struct sock_entry) == 80, "struct sock_entry grew: update the README");
 
-/* sun_path is 108 bytes (struct sockaddr_un); the kernel never reports more. */
-#define SOCK_NAME_MAX 108
 
 void sock_table_init(struct sock_table *t)
 {
@@ -32,7 +31,7 @@ int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void 
 	struct sock_entry *ne;
 	int r;
 
-	if (name_len > SOCK_NAME_MAX)
+	if (name_len > SOCK_UNIX_NAME_MAX)
 		return -E2BIG;
 	/* path_off is 32 bits: refuse rather than wrap past 4 GiB of names. */
 	if (t->strings_len + name_len > UINT32_MAX)
@@ -89,4 +88,22 @@ void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entr
 		j++;
 	}
 	t->len = j;
+}
+
+size_t sock_table_display_name(const struct sock_table *t, const struct sock_entry *e,
+			       uint8_t buf[SOCK_DISPLAY_NAME_MAX])
+{
+	const uint8_t *name = sock_table_name(t, e);
+	size_t len = e->path_len;
+
+	if (e->family != AF_UNIX || len == 0)
+		return 0;
+	if (e->flags & SOCK_F_ABSTRACT) {
+		/* unix_seq_show() and ss print the leading NUL as '@'. */
+		buf[0] = '@';
+		memcpy(buf + 1, name + 1, len - 1);
+		return len;
+	}
+	memcpy(buf, name, len);
+	return len;
 }

@@ -5,23 +5,13 @@
 #include <string.h>
 
 #include "lsock/array.h"
+#include "lsock/strparse.h"
 #include "lsock/users.h"
 
 /* Names go into an aligned column; accept what useradd accepts, else print the uid. */
 static bool name_ok(const char *s)
 {
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n >= sizeof(((struct user_cache_entry *)0)->name))
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-' || c == '$'))
-			return false;
-	}
-	return true;
+	return strparse_plain_name(s, sizeof(((struct user_cache_entry *)0)->name), "$");
 }
 
 const char *user_cache_name(struct user_cache *c, uint32_t uid)

@@ -1,269 +1,130 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The column table and what reads it: -o and --sort parsing, the netstat
+ * layouts, --help's column list, and the JSON socket object.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lsock/addr.h"
-#include "lsock/columns.h"
+#include "column_cells.h"
 #include "lsock/escape.h"
-#include "lsock/owner.h"
-#include "lsock/services.h"
-#include "lsock/sock_names.h"
-#include "lsock/users.h"
 
-static void put_dash(struct outbuf *o)
-{
-	outbuf_putc(o, '-');
-}
-
-static bool is_inet(const struct sock_entry *e)
-{
-	return e->family == AF_INET || e->family == AF_INET6;
-}
-
-static void text_proto(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_puts(o, sock_proto_label(e->proto, e->family));
-}
-
-static void text_family(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_puts(o, sock_family_name(e->family));
-}
-
-static void text_recv_q(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->flags & SOCK_F_QUEUES_KNOWN)
-		outbuf_u64(o, e->rqueue);
-	else
-		put_dash(o);
-}
-
-static void text_send_q(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->flags & SOCK_F_QUEUES_KNOWN)
-		outbuf_u64(o, e->wqueue);
-	else
-		put_dash(o);
-}
-
-/* The UNIX name as text: abstract names as '@' + the rest, escaped. */
-static void put_unix_name(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	const uint8_t *name = sock_table_name(c->table, e);
-	size_t len = e->path_len;
-
-	if (e->flags & SOCK_F_ABSTRACT) {
-		outbuf_putc(o, '@');
-		name++;
-		len--;
-	}
-	esc_text_name(o, name, len, c->last_column, 0);
-}
-
-static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e, bool local,
-			 struct outbuf *o)
-{
-	char buf[ADDR_ENDPOINT_MAX];
-	const char *service = NULL;
-	uint16_t port = local ? e->lport : e->rport;
-	size_t n;
-
-	/* RAW's "port" is an IP protocol number, not a service. */
-	if (c->services && port && e->proto != SOCK_PROTO_RAW)
-		service = services_lookup(c->services, port, e->proto != SOCK_PROTO_TCP);
-	n = addr_format_endpoint(buf, e, local, service);
-	outbuf_put(o, buf, n);
-}
-
-static void text_local(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (is_inet(e))
-		put_endpoint(c, e, true, o);
-	else if (e->path_len)
-		put_unix_name(c, e, o);
-	else
-		outbuf_putc(o, '*');
-}
-
-static void text_remote(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (is_inet(e)) {
-		put_endpoint(c, e, false, o);
-	} else if ((e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode) {
-		outbuf_u64(o, e->peer_inode);
-	} else {
-		outbuf_putc(o, '*');
-	}
-}
-
-static void text_state(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_puts(o, sock_state_name(e->state));
-}
-
-static void text_type(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_puts(o, sock_type_name(e->type));
-}
-
-static void text_uid(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->flags & SOCK_F_UID_KNOWN)
-		outbuf_u64(o, e->uid);
-	else
-		put_dash(o);
-}
-
-static void text_user(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	const char *name = NULL;
-
-	if (!(e->flags & SOCK_F_UID_KNOWN)) {
-		put_dash(o);
-		return;
-	}
-	if (c->users)
-		name = user_cache_name(c->users, e->uid);
-	if (name)
-		outbuf_puts(o, name);
-	else
-		outbuf_u64(o, e->uid);
-}
-
-static void text_inode(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_u64(o, e->inode);
-}
-
-static void text_cookie(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->flags & SOCK_F_COOKIE_KNOWN)
-		outbuf_u64(o, e->cookie);
-	else
-		put_dash(o);
-}
-
-static void text_v6only(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->family == AF_INET6 && (e->flags & SOCK_F_V6ONLY_KNOWN))
-		outbuf_putc(o, (e->flags & SOCK_F_V6ONLY) ? '1' : '0');
-	else
-		put_dash(o);
-}
-
-static void text_peer(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN))
-		outbuf_u64(o, e->peer_inode);
-	else
-		put_dash(o);
-}
-
-static void text_source(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	outbuf_puts(o, sock_source_name(e->source));
-}
-
-enum owner_part {
-	OWNER_PID = 1,
-	OWNER_COMM = 2,
-};
-
-/* All holders, one per process (a process holding the socket on two fds is
- * one owner here; JSON lists every fd), comma-separated; "-" if none seen. */
-static void put_owners(const struct render_ctx *c, const struct sock_entry *e, unsigned parts,
-		       struct outbuf *o)
-{
-	const struct owner *first;
-	size_t i, n = 0;
-	int32_t last_pid = -1;
-	bool any = false;
-
-	if (c->owners)
-		n = owner_map_find(c->owners, e->inode, &first);
-	for (i = 0; i < n; i++) {
-		const struct owner_proc *p = &c->owners->procs[first[i].proc];
-
-		if (p->pid == last_pid)
-			continue;
-		last_pid = p->pid;
-		if (any)
-			outbuf_putc(o, ',');
-		any = true;
-		if (parts & OWNER_PID)
-			outbuf_i64(o, p->pid);
-		if (parts == (OWNER_PID | OWNER_COMM))
-			outbuf_putc(o, '/');
-		/* Spaces only in the last column (a comm "x  /run/fake" must not
-		 * pass for a Path column), and never the owners' separator (a
-		 * comm "x,999/sshd" must not pass for a second owner). */
-		if (parts & OWNER_COMM)
-			esc_text_name(o, p->comm, p->comm_len, c->last_column, ',');
-	}
-	if (!any)
-		put_dash(o);
-}
-
-static void text_owners(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	put_owners(c, e, OWNER_PID | OWNER_COMM, o);
-}
-
-static void text_pid(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	put_owners(c, e, OWNER_PID, o);
-}
-
-static void text_program(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	put_owners(c, e, OWNER_COMM, o);
-}
-
-static void text_path(const struct render_ctx *c, const struct sock_entry *e, struct outbuf *o)
-{
-	if (e->family == AF_UNIX && e->path_len)
-		put_unix_name(c, e, o);
-	else if (e->family != AF_UNIX)
-		put_dash(o);
-}
+#define TEXT_ONLY .json_type = JSON_TYPE_NONE
 
 static const struct column columns[_COL_MAX] = {
-	[COL_PROTO] = { .name = "proto", .header = "Proto", .text = text_proto },
-	[COL_FAMILY] = { .name = "family", .header = "Family", .text = text_family },
-	[COL_RECV_Q] = { .name = "recv_q", .header = "Recv-Q", .align = ALIGN_RIGHT, .text = text_recv_q },
-	[COL_SEND_Q] = { .name = "send_q", .header = "Send-Q", .align = ALIGN_RIGHT, .text = text_send_q },
+	[COL_PROTO] = { .name = "proto", .header = "Proto", .json_key = "proto",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
+		.text = cell_text_proto, .json = cell_json_proto, .cmp = sort_cmp_proto,
+		.help = "protocol label: tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, unix" },
+	[COL_FAMILY] = { .name = "family", .header = "Family", .json_key = "family",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
+		.text = cell_text_family, .json = cell_json_family, .cmp = sort_cmp_family,
+		.help = "address family: inet, inet6 or unix" },
+	[COL_TYPE] = { .name = "type", .header = "Type", .json_key = "type",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_UNIX,
+		.text = cell_text_type, .json = cell_json_type, .cmp = sort_cmp_type,
+		.help = "socket type: stream, dgram, seqpacket or raw" },
+	[COL_STATE] = { .name = "state", .header = "State", .json_key = "state",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
+		.text = cell_text_state, .json = cell_json_state, .cmp = sort_cmp_state,
+		.help = "socket state: LISTEN, ESTABLISHED, UNCONN, TIME_WAIT, ..." },
+	[COL_RECV_Q] = { .name = "recv_q", .header = "Recv-Q", .align = ALIGN_RIGHT,
+		.json_key = "recv_q", .json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_ALL,
+		.text = cell_text_recv_q, .json = cell_json_recv_q, .cmp = sort_cmp_recv_q,
+		.help = "bytes waiting to be read; for LISTEN, connections waiting to be accepted" },
+	[COL_SEND_Q] = { .name = "send_q", .header = "Send-Q", .align = ALIGN_RIGHT,
+		.json_key = "send_q", .json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_ALL,
+		.text = cell_text_send_q, .json = cell_json_send_q, .cmp = sort_cmp_send_q,
+		.help = "bytes not yet sent or acknowledged; for LISTEN, the maximum backlog" },
+	[COL_PATH] = { .name = "path", .header = "Path", .json_key = "path",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_UNIX,
+		.text = cell_text_path, .json = cell_json_path, .cmp = sort_cmp_path,
+		.help = "UNIX socket path, or @name for an abstract name" },
+	[COL_PEER] = { .name = "peer", .header = "Peer", .align = ALIGN_RIGHT,
+		.json_key = "peer_inode", .json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_UNIX,
+		.text = cell_text_peer, .json = cell_json_peer, .cmp = sort_cmp_peer,
+		.help = "inode of the connected UNIX peer" },
 	[COL_LOCAL] = { .name = "local", .header = "Local Address", .needs = NEED_SERVICES,
-			.text = text_local },
+		.json_key = "local", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_INET,
+		.text = cell_text_local, .json = cell_json_local, .cmp = sort_cmp_local,
+		.help = "local address and port; for UNIX, the bound name" },
 	[COL_REMOTE] = { .name = "remote", .header = "Foreign Address", .needs = NEED_SERVICES,
-			 .text = text_remote },
-	[COL_STATE] = { .name = "state", .header = "State", .text = text_state },
-	[COL_TYPE] = { .name = "type", .header = "Type", .text = text_type },
-	[COL_USER] = { .name = "user", .header = "User", .needs = NEED_USERS, .text = text_user },
-	[COL_UID] = { .name = "uid", .header = "UID", .align = ALIGN_RIGHT, .text = text_uid },
-	[COL_INODE] = { .name = "inode", .header = "Inode", .align = ALIGN_RIGHT, .text = text_inode },
-	[COL_COOKIE] = { .name = "cookie", .header = "Cookie", .align = ALIGN_RIGHT, .text = text_cookie },
-	[COL_V6ONLY] = { .name = "v6only", .header = "V6only", .text = text_v6only },
-	[COL_PEER] = { .name = "peer", .header = "Peer", .align = ALIGN_RIGHT, .text = text_peer },
-	[COL_SOURCE] = { .name = "source", .header = "Source", .text = text_source },
+		.json_key = "remote", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_INET,
+		.text = cell_text_remote, .json = cell_json_remote, .cmp = sort_cmp_remote,
+		.help = "remote address and port; for UNIX, the peer's inode" },
+	[COL_V6ONLY] = { .name = "v6only", .header = "V6only", .json_key = "v6only",
+		.json_type = JSON_TYPE_BOOL, .json_applies = APPLIES_INET6,
+		.text = cell_text_v6only, .json = cell_json_v6only, .cmp = sort_cmp_v6only,
+		.help = "IPv6 only (1) or also IPv4 (0), for IPv6 sockets" },
+	[COL_UID] = { .name = "uid", .header = "UID", .align = ALIGN_RIGHT, .json_key = "uid",
+		.json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_ALL,
+		.text = cell_text_uid, .json = cell_json_uid, .cmp = sort_cmp_uid,
+		.help = "numeric uid that owns the socket" },
+	[COL_INODE] = { .name = "inode", .header = "Inode", .align = ALIGN_RIGHT,
+		.json_key = "inode", .json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_ALL,
+		.text = cell_text_inode, .json = cell_json_inode, .cmp = sort_cmp_inode,
+		.help = "socket inode number" },
+	[COL_COOKIE] = { .name = "cookie", .header = "Cookie", .align = ALIGN_RIGHT,
+		.json_key = "cookie", .json_type = JSON_TYPE_NUMBER, .json_applies = APPLIES_ALL,
+		.text = cell_text_cookie, .json = cell_json_cookie, .cmp = sort_cmp_cookie,
+		.help = "kernel socket cookie, unique while the system runs" },
 	[COL_OWNERS] = { .name = "owners", .header = "PID/Program name", .needs = NEED_OWNERS,
-			 .text = text_owners },
-	[COL_PID] = { .name = "pid", .header = "PID", .needs = NEED_OWNERS, .text = text_pid },
-	[COL_PROGRAM] = { .name = "program", .header = "Program", .needs = NEED_OWNERS,
-			  .text = text_program },
-	[COL_PATH] = { .name = "path", .header = "Path", .text = text_path },
+		.json_key = "owners", .json_type = JSON_TYPE_ARRAY, .json_applies = APPLIES_ALL,
+		.json_needs = NEED_OWNERS, .text = cell_text_owners, .json = cell_json_owners,
+		.cmp = sort_cmp_pid, .cmp_needs = NEED_OWNERS,
+		.help = "owning processes as PID/name, comma-separated" },
+	[COL_SOURCE] = { .name = "source", .header = "Source", .json_key = "source",
+		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
+		.text = cell_text_source, .json = cell_json_source, .cmp = sort_cmp_source,
+		.help = "where the row came from: netlink or proc" },
+	[COL_USER] = { .name = "user", .header = "User", .needs = NEED_USERS, TEXT_ONLY,
+		.text = cell_text_user, .cmp = sort_cmp_user, .cmp_needs = NEED_USERS,
+		.help = "user name of the socket's uid" },
+	[COL_PID] = { .name = "pid", .header = "PID", .needs = NEED_OWNERS, TEXT_ONLY,
+		.text = cell_text_pid, .cmp = sort_cmp_pid, .cmp_needs = NEED_OWNERS,
+		.help = "PIDs of the owning processes" },
+	[COL_PROGRAM] = { .name = "program", .header = "Program", .needs = NEED_OWNERS, TEXT_ONLY,
+		.text = cell_text_program, .cmp = sort_cmp_program, .cmp_needs = NEED_OWNERS,
+		.help = "names of the owning processes" },
 };
+
+/* Sort keys that are not columns, kept from earlier releases. */
+static const struct {
+	const char *name;
+	sort_cmp_fn cmp;
+	const char *help;
+} sort_aliases[] = {
+	{ "lport", sort_cmp_lport, "local port" },
+	{ "rport", sort_cmp_rport, "remote port" },
+	{ "queue", sort_cmp_queue, "recv_q, then send_q" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct column *column_get(enum column_id id)
 {
 	return (unsigned)id < _COL_MAX ? &columns[id] : NULL;
 }
 
-static void push(struct column_list *l, enum column_id id)
+static int column_find(const char *p, size_t n)
 {
-	if (l->len < COLUMNS_MAX)
-		l->ids[l->len++] = id;
+	int id;
+
+	for (id = 0; id < _COL_MAX; id++)
+		if (strlen(columns[id].name) == n && !strncmp(columns[id].name, p, n))
+			return id;
+	return -1;
+}
+
+/* The bad name, escaped for the terminal (one line whatever was typed). */
+static void bad_name(char *err, size_t errlen, const char *p, size_t n)
+{
+	char word[80];
+
+	snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
+	esc_text_cstr(word, err, errlen);
 }
 
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen)
@@ -271,28 +132,31 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 	struct column_list l = { .len = 0 };
 	const char *p = spec;
 
-	while (1) {
+	ret->len = 0;
+	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		int id, found = -1;
+		int id = column_find(p, n);
 
-		for (id = 0; id < _COL_MAX; id++) {
-			if (strlen(columns[id].name) == n && !strncmp(columns[id].name, p, n)) {
-				found = id;
-				break;
-			}
-		}
-		if (found < 0 || l.len >= COLUMNS_MAX) {
-			snprintf(err, errlen, "%.*s", (int)(n > 64 ? 64 : n), p);
+		if (id < 0) {
+			bad_name(err, errlen, p, n);
 			return -EINVAL;
 		}
-		push(&l, (enum column_id)found);
+		if (l.len >= COLUMNS_MAX)
+			return -E2BIG;
+		l.ids[l.len++] = (enum column_id)id;
 		if (!end)
 			break;
 		p = end + 1;
 	}
 	*ret = l;
 	return 0;
+}
+
+static void push(struct column_list *l, enum column_id id)
+{
+	if (l->len < COLUMNS_MAX)
+		l->ids[l->len++] = id;
 }
 
 void column_list_default_inet(struct column_list *ret, bool extend, bool programs)
@@ -340,4 +204,108 @@ unsigned column_list_needs(const struct column_list *l)
 	for (i = 0; i < l->len; i++)
 		needs |= columns[l->ids[i]].needs;
 	return needs;
+}
+
+int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_needs, char *err,
+		      size_t errlen)
+{
+	struct sort_spec s = { .len = 0 };
+	unsigned needs = 0;
+	const char *p = spec;
+
+	ret->len = 0;
+	*ret_needs = 0;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p), i;
+		sort_cmp_fn cmp = NULL;
+		bool reverse = false;
+		int id;
+
+		if (n && *p == '-') {
+			reverse = true;
+			p++;
+			n--;
+		}
+		id = column_find(p, n);
+		if (id >= 0) {
+			cmp = columns[id].cmp;
+			needs |= columns[id].cmp_needs;
+		}
+		for (i = 0; !cmp && i < ARRAY_SIZE(sort_aliases); i++)
+			if (strlen(sort_aliases[i].name) == n && !strncmp(sort_aliases[i].name, p, n))
+				cmp = sort_aliases[i].cmp;
+		if (!cmp) {
+			bad_name(err, errlen, p, n);
+			return -EINVAL;
+		}
+		if (s.len >= SORT_KEYS_MAX)
+			return -E2BIG;
+		s.keys[s.len].cmp = cmp;
+		s.keys[s.len].reverse = reverse;
+		s.len++;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	*ret = s;
+	*ret_needs = needs;
+	return 0;
+}
+
+void column_help(struct outbuf *o)
+{
+	size_t id, i;
+
+	outbuf_puts(o, "Columns (for -o/--columns; every column is also a --sort key):\n");
+	for (id = 0; id < _COL_MAX; id++) {
+		size_t n = strlen(columns[id].name);
+
+		outbuf_puts(o, "  ");
+		outbuf_puts(o, columns[id].name);
+		outbuf_pad(o, n < 11 ? 11 - n : 1);
+		outbuf_puts(o, columns[id].help);
+		outbuf_putc(o, '\n');
+	}
+	outbuf_puts(o, "Sort keys: the column names, plus");
+	for (i = 0; i < ARRAY_SIZE(sort_aliases); i++) {
+		outbuf_puts(o, i == 0 ? " " : i + 1 == ARRAY_SIZE(sort_aliases) ? " and " : ", ");
+		outbuf_puts(o, sort_aliases[i].name);
+		outbuf_puts(o, " (");
+		outbuf_puts(o, sort_aliases[i].help);
+		outbuf_puts(o, ")");
+	}
+	outbuf_puts(o, "; prefix '-' to reverse.\n");
+}
+
+static unsigned applies_of(uint8_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return APPLIES_INET4;
+	case AF_INET6:
+		return APPLIES_INET6;
+	case AF_UNIX:
+		return APPLIES_UNIX;
+	}
+	return 0;
+}
+
+void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
+			struct json_writer *w)
+{
+	unsigned applies = applies_of(e->family), have = c->owners ? NEED_OWNERS : 0;
+	size_t id;
+
+	json_begin_object(w);
+	for (id = 0; id < _COL_MAX; id++) {
+		const struct column *col = &columns[id];
+
+		if (!col->json || !(col->json_applies & applies))
+			continue;
+		if ((col->json_needs & have) != col->json_needs)
+			continue;
+		col->json(c, e, w);
+	}
+	json_end_object(w);
 }

@@ -7,6 +7,7 @@
  * so esc_text_width() cannot drift from esc_text().
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "lsock/escape.h"
 
@@ -343,4 +344,32 @@ void esc_hex(struct outbuf *o, const void *s, size_t len)
 		len -= n;
 	}
 	outbuf_putc(o, '"');
+}
+
+const char *esc_text_cstr(const char *s, char *buf, size_t len)
+{
+	static const char ellipsis[] = "...";
+	struct outbuf o;
+	size_t n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (outbuf_init(&o, -1) < 0)
+		return buf;
+	esc_text(&o, s, strlen(s));
+	n = o.len;
+	if (!o.error && n < len) {
+		memcpy(buf, o.buf, n + 1);
+	} else if (len > sizeof(ellipsis)) {
+		/* Cut before a UTF-8 continuation byte never splits a character;
+		 * escapes are ASCII, so any other cut is whole. */
+		n = len - sizeof(ellipsis);
+		while (n > 0 && ((unsigned char)o.buf[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf, o.buf, n);
+		memcpy(buf + n, ellipsis, sizeof(ellipsis));
+	}
+	outbuf_free(&o);
+	return buf;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -31,11 +32,8 @@ static bool row_in_section(const struct sock_entry *e, int section)
 static void render(const struct render_ctx *c, const struct column_list *cols, size_t k,
 		   const struct sock_entry *e, struct outbuf *scratch)
 {
-	struct render_ctx rc = *c;
-
-	rc.last_column = k + 1 == cols->len;
 	scratch->len = 0;
-	column_get(cols->ids[k])->text(&rc, e, scratch);
+	column_get(cols->ids[k])->text(c, e, k + 1 == cols->len, scratch);
 }
 
 /*
@@ -61,7 +59,7 @@ static void put_cell(struct outbuf *o, const struct column *col, const char *s, 
 	*pending += COL_SEP;
 }
 
-static size_t print_section(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c,
+static size_t print_section(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c,
 			    const struct column_list *cols, int section, const char *title)
 {
 	const struct sock_table *t = c->table;
@@ -70,11 +68,11 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 	size_t i, k, rows = 0;
 
 	if (outbuf_init(&scratch, -1) < 0) {
-		o->error = o->error ? o->error : ENOMEM;
+		outbuf_set_error(o, -ENOMEM);
 		return 0;
 	}
 	for (k = 0; k < cols->len; k++)
-		widths[k] = p->header ? strlen(column_get(cols->ids[k])->header) : 0;
+		widths[k] = l->header ? strlen(column_get(cols->ids[k])->header) : 0;
 
 	/* Pass 1: widths over the whole section. */
 	for (i = 0; i < t->len; i++) {
@@ -91,7 +89,7 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 		}
 	}
 
-	if (p->header) {
+	if (l->header) {
 		if (title) {
 			outbuf_puts(o, title);
 			outbuf_putc(o, '\n');
@@ -120,46 +118,38 @@ static size_t print_section(struct outbuf *o, const struct query_plan *p, const 
 		}
 		outbuf_putc(o, '\n');
 	}
-	if (scratch.error == ENOMEM && !o->error)
-		o->error = scratch.error;
+	if (outbuf_error(&scratch) == -ENOMEM)
+		outbuf_set_error(o, -ENOMEM);
 	outbuf_free(&scratch);
 	return rows;
 }
 
-static const char *title_suffix(enum state_select s)
+static const char *title_suffix(uint32_t states)
 {
-	switch (s) {
-	case STATES_LISTENING:
+	if (!(states & SOCK_STATES_LISTENING))
+		return "(w/o servers)";
+	if (!(states & ~SOCK_STATES_LISTENING))
 		return "(only servers)";
-	case STATES_ALL:
-		return "(servers and established)";
-	case STATES_CONNECTED:
-		break;
-	}
-	return "(w/o servers)";
+	return "(servers and established)";
 }
 
-void fmt_text(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c)
+void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c)
 {
 	char title[96];
-	bool any_inet = (p->protos & ~SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0;
-	bool any_unix = (p->protos & SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0;
 
 	/* -H and nothing to show: print nothing at all, so `[ -z "$(lsock -H ...)" ]` works. */
-	if (!p->header && c->table->len == 0)
+	if (!l->header && c->table->len == 0)
 		return;
-	if (p->single_table) {
-		print_section(o, p, c, &p->inet_cols, -1, NULL);
+	if (l->single_table) {
+		print_section(o, l, c, &l->inet_cols, -1, NULL);
 		return;
 	}
-	if (any_inet) {
-		strcpy(title, "Active Internet connections ");
-		strcat(title, title_suffix(p->state_select));
-		print_section(o, p, c, &p->inet_cols, 0, title);
+	if (l->inet_section) {
+		snprintf(title, sizeof(title), "Active Internet connections %s", title_suffix(l->states));
+		print_section(o, l, c, &l->inet_cols, 0, title);
 	}
-	if (any_unix) {
-		strcpy(title, "Active UNIX domain sockets ");
-		strcat(title, title_suffix(p->state_select));
-		print_section(o, p, c, &p->unix_cols, 1, title);
+	if (l->unix_section) {
+		snprintf(title, sizeof(title), "Active UNIX domain sockets %s", title_suffix(l->states));
+		print_section(o, l, c, &l->unix_cols, 1, title);
 	}
 }

@@ -29,7 +29,7 @@ static bool json_before_value(struct json_writer *w)
 	}
 	if (w->depth > 0) {
 		if (w->in_object[w->depth]) {
-			outbuf_set_error(w->out, EINVAL);
+			outbuf_set_error(w->out, -EINVAL);
 			return false;
 		}
 		if (w->need_comma[w->depth])
@@ -42,7 +42,7 @@ static bool json_before_value(struct json_writer *w)
 static void json_begin(struct json_writer *w, bool object)
 {
 	if (w->depth >= JSON_MAX_DEPTH) {
-		outbuf_set_error(w->out, EOVERFLOW);
+		outbuf_set_error(w->out, -EOVERFLOW);
 		return;
 	}
 	if (!json_before_value(w))
@@ -56,7 +56,7 @@ static void json_begin(struct json_writer *w, bool object)
 static void json_end(struct json_writer *w, bool object)
 {
 	if (w->depth == 0 || w->in_object[w->depth] != object || w->after_key) {
-		outbuf_set_error(w->out, EINVAL);
+		outbuf_set_error(w->out, -EINVAL);
 		return;
 	}
 	outbuf_putc(w->out, object ? '}' : ']');
@@ -86,7 +86,7 @@ void json_end_array(struct json_writer *w)
 void json_key(struct json_writer *w, const char *key)
 {
 	if (w->depth == 0 || !w->in_object[w->depth] || w->after_key) {
-		outbuf_set_error(w->out, EINVAL);
+		outbuf_set_error(w->out, -EINVAL);
 		return;
 	}
 	if (w->need_comma[w->depth])

@@ -32,10 +32,11 @@ static const char digit_pairs[200] = "00010203040506070809"
 
 void outbuf_set_error(struct outbuf *o, int err)
 {
-	/* Accept -errno too: mixing up the sign must not clear or hide an error. */
-	if (err < 0)
+	/* Accept a positive errno too: mixing up the sign must not clear or
+	 * hide an error. */
+	if (err > 0)
 		err = -err;
-	if (!o->error && err > 0)
+	if (!o->error && err < 0)
 		o->error = err;
 }
 
@@ -91,7 +92,7 @@ static void outbuf_drain(struct outbuf *o)
 	int r = outbuf_write_all(o->fd, o->buf, o->len);
 
 	if (r < 0)
-		outbuf_set_error(o, -r);
+		outbuf_set_error(o, r);
 	o->len = 0;
 	o->buf[0] = '\0';
 }
@@ -126,7 +127,7 @@ int outbuf_init(struct outbuf *o, int fd)
 	*o = (struct outbuf){ .fd = fd < 0 ? -1 : fd };
 	o->buf = malloc(cap);
 	if (!o->buf) {
-		o->error = ENOMEM;
+		o->error = -ENOMEM;
 		return -ENOMEM;
 	}
 	o->cap = cap;
@@ -150,7 +151,7 @@ void outbuf_put(struct outbuf *o, const void *s, size_t len)
 		return;
 	if (o->fd < 0) {
 		if (len >= o->cap - o->len && outbuf_grow(o, len) < 0) {
-			outbuf_set_error(o, ENOMEM);
+			outbuf_set_error(o, -ENOMEM);
 			return;
 		}
 	} else if (len >= OUTBUF_CHUNK - o->len) {
@@ -173,7 +174,7 @@ void outbuf_put(struct outbuf *o, const void *s, size_t len)
 			int r = outbuf_write_all(o->fd, p, len);
 
 			if (r < 0)
-				outbuf_set_error(o, -r);
+				outbuf_set_error(o, r);
 			return;
 		}
 	}
@@ -257,9 +258,9 @@ void outbuf_pad(struct outbuf *o, size_t n)
 int outbuf_flush(struct outbuf *o)
 {
 	if (o->error)
-		return -o->error;
+		return o->error;
 	if (o->fd < 0 || o->len == 0)
 		return 0;
 	outbuf_drain(o);
-	return -o->error;
+	return o->error;
 }

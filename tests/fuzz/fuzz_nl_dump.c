@@ -37,16 +37,35 @@ static int fuzz_record(const struct nlmsghdr *nlh, void *data)
 	    nlh->nlmsg_len > (size_t)(c->buf + c->len - msg))
 		abort();
 
-	if (diag_inet_parse(nlh, (enum sock_proto)(nlh->nlmsg_type % (SOCK_PROTO_RAW + 1)),
-			    &e) == 0) {
-		if (e.family != AF_INET && e.family != AF_INET6)
-			abort();
-		if (e.state >= _SOCK_STATE_MAX)
-			abort();
-		(void)sock_table_add(&c->t, &e, NULL, 0);
+	/* The live dump's own callbacks (the message type check included);
+	 * the low bits of the flags pick the inet protocol, as the request
+	 * would have. */
+	{
+		struct diag_sink sink = { .t = &c->t, .base = c->t.len,
+					  .proto = (enum sock_proto)(nlh->nlmsg_flags % (SOCK_PROTO_RAW + 1)) };
+		size_t before = c->t.len;
+
+		if (diag_inet_record(nlh, &sink) == 0 && c->t.len == before + 1) {
+			const struct sock_entry *n = &c->t.entries[before];
+
+			if (n->family != AF_INET && n->family != AF_INET6)
+				abort();
+			if (n->state >= _SOCK_STATE_MAX)
+				abort();
+		}
+		sink.proto = SOCK_PROTO_UNIX;
+		before = c->t.len;
+		if (diag_unix_record(nlh, &sink) == 0 && c->t.len == before + 1) {
+			const struct sock_entry *n = &c->t.entries[before];
+
+			if (n->family != AF_UNIX || n->path_len > SOCK_UNIX_NAME_MAX)
+				abort();
+			if (!!(n->flags & SOCK_F_HAS_PATH) != !!n->path_len)
+				abort();
+		}
 	}
 	if (diag_unix_parse(nlh, &e, &name, &name_len) == 0) {
-		if (name_len > 108 || (name_len && !name) || (!name_len && name))
+		if (name_len > SOCK_UNIX_NAME_MAX || (name_len && !name) || (!name_len && name))
 			abort();
 		if (name_len && (name < msg || name + name_len > msg + nlh->nlmsg_len))
 			abort();

@@ -84,10 +84,10 @@ int __wrap_procnet_collect_stats(const char *proc_root, uint8_t family, enum soc
 	return r;
 }
 
-static struct query_plan plan(uint32_t protos, enum source_mode source)
+static struct collect_spec plan(uint32_t protos, enum source_mode source)
 {
-	struct query_plan p = { .protos = protos, .inet4 = true, .inet6 = true, .source = source,
-				.states = SOCK_STATES_ALL, .proc_root = "/proc" };
+	struct collect_spec p = { .protos = protos, .inet4 = true, .inet6 = true, .source = source,
+				  .states = SOCK_STATES_ALL, .proc_root = "/proc" };
 	return p;
 }
 
@@ -99,7 +99,7 @@ static int setup(void **state)
 
 static void test_all_netlink(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTOS_ALL, SOURCE_AUTO);
+	struct collect_spec p = plan(SOCK_PROTOS_ALL, SOURCE_AUTO);
 	struct collect_report rep;
 	struct sock_table t;
 	size_t i;
@@ -119,7 +119,7 @@ static void test_all_netlink(void **state)
 
 static void test_refused_socket_falls_back_quietly(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UNIX),
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UNIX),
 				   SOURCE_AUTO);
 	struct collect_report rep;
 	struct sock_table t;
@@ -138,7 +138,7 @@ static void test_refused_socket_falls_back_quietly(void **state)
 
 static void test_per_protocol_fallback(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_RAW),
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_RAW),
 				   SOURCE_AUTO);
 	struct collect_report rep;
 	struct sock_table t;
@@ -161,7 +161,7 @@ static void test_per_protocol_fallback(void **state)
 
 static void test_netlink_only_fails(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_NETLINK);
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_NETLINK);
 	struct collect_report rep;
 	struct sock_table t;
 
@@ -176,7 +176,7 @@ static void test_netlink_only_fails(void **state)
 
 static void test_netlink_only_missing_handler(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTOS_ALL, SOURCE_NETLINK);
+	struct collect_spec p = plan(SOCK_PROTOS_ALL, SOURCE_NETLINK);
 	struct collect_report rep;
 	struct sock_table t;
 
@@ -195,7 +195,7 @@ static void test_netlink_only_missing_handler(void **state)
 
 static void test_missing_proc_is_a_failure(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_PROC);
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_PROC);
 	struct collect_report rep;
 	struct sock_table t;
 
@@ -212,7 +212,7 @@ static void test_missing_proc_is_a_failure(void **state)
 
 static void test_proc_only(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDP), SOURCE_PROC);
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDP), SOURCE_PROC);
 	struct collect_report rep;
 	struct sock_table t;
 
@@ -225,7 +225,7 @@ static void test_proc_only(void **state)
 
 static void test_protocol_missing_everywhere_is_empty(void **state)
 {
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE), SOURCE_AUTO);
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE), SOURCE_AUTO);
 	struct collect_report rep;
 	struct sock_table t;
 

@@ -61,17 +61,14 @@ struct replay {
 	int calls;
 };
 
+/* Counts the calls, then runs the live dump's own record callback. */
 static int replay_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct replay *rp = data;
-	struct sock_entry e;
-	int r;
+	struct diag_sink sink = { .t = &rp->t, .base = 0, .proto = rp->proto };
 
 	rp->calls++;
-	r = diag_inet_parse(nlh, rp->proto, &e);
-	if (r < 0)
-		return r;
-	return sock_table_add(&rp->t, &e, NULL, 0);
+	return diag_inet_record(nlh, &sink);
 }
 
 /* Replays a recorded dump with the seq/portid it was recorded with. */
@@ -98,7 +95,8 @@ static void test_replay_tcp4(void **state)
 {
 	struct replay rp;
 	const struct sock_entry *e;
-	const uint8_t flags = SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN;
+	const uint16_t flags = SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN |
+			       SOCK_F_IFINDEX_KNOWN;
 
 	assert_int_equal(replay_fixture("diag_tcp4.nl", SOCK_PROTO_TCP, &rp), 0);
 	assert_int_equal(rp.t.len, 3);
@@ -245,7 +243,8 @@ static void test_parse_v4(void **state)
 	assert_int_equal(e.inode, 4711);
 	assert_int_equal(e.uid, 1000);
 	assert_true(e.cookie == 0x0123456789abcdefull);
-	assert_int_equal(e.flags, SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN);
+	assert_int_equal(e.flags, SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN |
+					  SOCK_F_IFINDEX_KNOWN);
 }
 
 static void test_parse_raw_port_is_protocol(void **state)

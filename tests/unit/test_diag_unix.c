@@ -46,19 +46,14 @@ struct replay {
 	int calls;
 };
 
+/* Counts the calls, then runs the live dump's own record callback. */
 static int replay_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct replay *rp = data;
-	const uint8_t *name;
-	struct sock_entry e;
-	size_t name_len;
-	int r;
+	struct diag_sink sink = { .t = &rp->t, .base = 0, .proto = SOCK_PROTO_UNIX };
 
 	rp->calls++;
-	r = diag_unix_parse(nlh, &e, &name, &name_len);
-	if (r < 0)
-		return r;
-	return sock_table_add(&rp->t, &e, name, name_len);
+	return diag_unix_record(nlh, &sink);
 }
 
 static const struct sock_entry *find_inode(const struct sock_table *t, uint32_t inode)

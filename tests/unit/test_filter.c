@@ -86,6 +86,7 @@ static struct sock_entry inet(int family, int proto, int state, const char *la, 
 	e.state = (uint8_t)state;
 	e.lport = (uint16_t)lp;
 	e.rport = (uint16_t)rp;
+	e.flags = SOCK_F_IFINDEX_KNOWN; /* as sock_diag reports it */
 	assert_int_equal(inet_pton(family, la, e.laddr), 1);
 	assert_int_equal(inet_pton(family, ra, e.raddr), 1);
 	return e;
@@ -565,6 +566,14 @@ static void test_dev(void **state)
 	f = parse_ok("dev lo"); /* the loopback device exists in every netns */
 	e.ifindex = 1;
 	assert_true(filter_match(f, &e, NULL));
+	filter_free(f);
+	/* /proc rows do not say which device: neither = nor != matches them. */
+	e.flags &= (uint16_t)~SOCK_F_IFINDEX_KNOWN;
+	f = parse_ok("dev != 7");
+	assert_false(filter_match(f, &e, NULL));
+	filter_free(f);
+	f = parse_ok("dev = 1");
+	assert_false(filter_match(f, &e, NULL));
 	filter_free(f);
 }
 

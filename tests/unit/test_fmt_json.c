@@ -14,13 +14,12 @@ static struct outbuf o;
 
 static char *json(const struct render_ctx *c, bool nd, bool complete)
 {
-	struct query_plan p = { .protos = SOCK_PROTOS_ALL };
 
 	assert_int_equal(outbuf_init(&o, -1), 0);
 	if (nd)
-		fmt_ndjson(&o, &p, c);
+		fmt_ndjson(&o, c);
 	else
-		fmt_json(&o, &p, c, complete);
+		fmt_json(&o, c, complete);
 	outbuf_putc(&o, '\0');
 	return o.buf;
 }

@@ -11,7 +11,7 @@
 #include "fmt_fixture.h"
 #include "lsock/fmt.h"
 
-static char *render(const struct query_plan *p, const struct render_ctx *c, struct outbuf *o)
+static char *render(const struct text_layout *p, const struct render_ctx *c, struct outbuf *o)
 {
 	assert_int_equal(outbuf_init(o, -1), 0);
 	fmt_text(o, p, c);
@@ -19,9 +19,11 @@ static char *render(const struct query_plan *p, const struct render_ctx *c, stru
 	return o->buf;
 }
 
-static struct query_plan plan(uint32_t protos, bool programs, bool header)
+static struct text_layout plan(uint32_t protos, bool programs, bool header)
 {
-	struct query_plan p = { .protos = protos, .header = header, .state_select = STATES_LISTENING };
+	struct text_layout p = { .header = header, .states = SOCK_STATES_LISTENING,
+				 .inet_section = (protos & ~SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0,
+				 .unix_section = (protos & SOCK_PROTO_BIT(SOCK_PROTO_UNIX)) != 0 };
 
 	column_list_default_inet(&p.inet_cols, false, programs);
 	column_list_default_unix(&p.unix_cols, false, programs);
@@ -33,7 +35,7 @@ static void test_tulpn_layout(void **state)
 	struct sock_table t;
 	struct owner_map m;
 	struct outbuf o;
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP), true, true);
+	struct text_layout p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP), true, true);
 	struct render_ctx c = { .table = &t, .owners = &m };
 
 	sock_table_init(&t);
@@ -58,7 +60,7 @@ static void test_unix_section_and_escapes(void **state)
 {
 	struct sock_table t;
 	struct outbuf o;
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), false, true);
+	struct text_layout p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), false, true);
 	struct render_ctx c = { .table = &t };
 	const char abs_name[] = "\0abs\0x\a";
 
@@ -87,7 +89,7 @@ static void test_names_cannot_fake_columns(void **state)
 	struct owner_map m = { .owners = ov, .len = 1, .procs = pv, .nprocs = 1 };
 	struct sock_table t;
 	struct outbuf o;
-	struct query_plan p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), true, false);
+	struct text_layout p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), true, false);
 	struct render_ctx c = { .table = &t, .owners = &m };
 	char err[64];
 
@@ -110,7 +112,7 @@ static void test_no_header_empty_prints_nothing(void **state)
 {
 	struct sock_table t;
 	struct outbuf o;
-	struct query_plan p = plan(SOCK_PROTOS_ALL, false, false);
+	struct text_layout p = plan(SOCK_PROTOS_ALL, false, false);
 	struct render_ctx c = { .table = &t };
 
 	sock_table_init(&t);
@@ -127,7 +129,8 @@ static void test_columns_option(void **state)
 {
 	struct sock_table t;
 	struct outbuf o;
-	struct query_plan p = { .protos = SOCK_PROTOS_ALL, .header = false, .single_table = true };
+	struct text_layout p = { .inet_section = true, .unix_section = true, .header = false,
+				 .single_table = true };
 	struct render_ctx c = { .table = &t };
 	char err[64];
 

@@ -203,7 +203,7 @@ static void test_overflow(void **state)
 	json_init(&w, o);
 	for (int i = 0; i <= JSON_MAX_DEPTH; i++)
 		json_begin_array(&w);
-	assert_int_equal(outbuf_error(o), EOVERFLOW);
+	assert_int_equal(outbuf_error(o), -EOVERFLOW);
 	assert_int_equal(w.depth, JSON_MAX_DEPTH);
 }
 
@@ -216,7 +216,7 @@ static void check_misuse(void (*misuse)(struct json_writer *w), const char *befo
 	assert_int_equal(outbuf_init(&o, -1), 0);
 	json_init(&w, &o);
 	misuse(&w);
-	assert_int_equal(outbuf_error(&o), EINVAL);
+	assert_int_equal(outbuf_error(&o), -EINVAL);
 	assert_string_equal(o.buf, before);
 	json_u64(&w, 1);
 	json_end_all(&w);

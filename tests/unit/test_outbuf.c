@@ -389,7 +389,7 @@ static void test_write_zero_is_eio(void **state)
 	fake.write_zero = true;
 	outbuf_puts(&o, "abc");
 	assert_int_equal(outbuf_flush(&o), -EIO);
-	assert_int_equal(outbuf_error(&o), EIO);
+	assert_int_equal(outbuf_error(&o), -EIO);
 	outbuf_free(&o);
 	close(p[0]);
 	close(p[1]);
@@ -407,7 +407,7 @@ static void test_dev_full_sticky(void **state)
 	outbuf_puts(&o, "row 1\n");
 	assert_int_equal(outbuf_error(&o), 0);
 	assert_int_equal(outbuf_flush(&o), -ENOSPC);
-	assert_int_equal(outbuf_error(&o), ENOSPC);
+	assert_int_equal(outbuf_error(&o), -ENOSPC);
 	/* Later output is dropped and the first error stays. */
 	fake.active = true;
 	outbuf_puts(&o, "row 2\n");
@@ -418,7 +418,7 @@ static void test_dev_full_sticky(void **state)
 	assert_int_equal(outbuf_flush(&o), -ENOSPC);
 	assert_int_equal(fake.nwrites, 0);
 	outbuf_set_error(&o, EPIPE);
-	assert_int_equal(outbuf_error(&o), ENOSPC);
+	assert_int_equal(outbuf_error(&o), -ENOSPC);
 	outbuf_free(&o);
 	close(fd);
 }
@@ -436,12 +436,12 @@ static void test_dev_full_without_flush(void **state)
 	/* Crossing a chunk writes on its own and records the error then. */
 	for (size_t i = 0; i < OUTBUF_CHUNK; i += 100)
 		outbuf_put(&o, big, 100);
-	assert_int_equal(outbuf_error(&o), ENOSPC);
+	assert_int_equal(outbuf_error(&o), -ENOSPC);
 	outbuf_free(&o);
 	/* One put bigger than the buffer goes straight to the fd. */
 	assert_int_equal(outbuf_init(&o, fd), 0);
 	outbuf_put(&o, big, 3 * OUTBUF_CHUNK);
-	assert_int_equal(outbuf_error(&o), ENOSPC);
+	assert_int_equal(outbuf_error(&o), -ENOSPC);
 	outbuf_free(&o);
 	close(fd);
 	free(big);
@@ -460,7 +460,7 @@ static void test_epipe_with_sigpipe_ignored(void **state)
 	assert_int_equal(outbuf_init(&o, p[1]), 0);
 	outbuf_puts(&o, "tcp 0 0 ...\n");
 	assert_int_equal(outbuf_flush(&o), -EPIPE);
-	assert_int_equal(outbuf_error(&o), EPIPE);
+	assert_int_equal(outbuf_error(&o), -EPIPE);
 	outbuf_puts(&o, "more");
 	assert_int_equal(o.len, 0);
 	assert_int_equal(outbuf_flush(&o), -EPIPE);
@@ -481,7 +481,7 @@ static void test_ebadf(void **state)
 	assert_int_equal(outbuf_init(&o, p[1]), 0);
 	outbuf_putc(&o, 'x');
 	assert_int_equal(outbuf_flush(&o), -EBADF);
-	assert_int_equal(outbuf_error(&o), EBADF);
+	assert_int_equal(outbuf_error(&o), -EBADF);
 	outbuf_free(&o);
 }
 
@@ -493,7 +493,7 @@ static void test_enomem(void **state)
 	(void)state;
 	fake.fail_alloc = true;
 	assert_int_equal(outbuf_init(&o, -1), -ENOMEM);
-	assert_int_equal(outbuf_error(&o), ENOMEM);
+	assert_int_equal(outbuf_error(&o), -ENOMEM);
 	outbuf_puts(&o, "dropped");
 	outbuf_putc(&o, 'x');
 	outbuf_pad(&o, 3);
@@ -507,7 +507,7 @@ static void test_enomem(void **state)
 	outbuf_puts(&o, "ab");
 	fake.fail_alloc = true;
 	outbuf_put(&o, block, sizeof(block));
-	assert_int_equal(outbuf_error(&o), ENOMEM);
+	assert_int_equal(outbuf_error(&o), -ENOMEM);
 	fake.fail_alloc = false;
 	outbuf_putc(&o, 'c');
 	assert_int_equal(o.len, 2);
@@ -524,7 +524,7 @@ static void test_set_error_sign(void **state)
 	outbuf_set_error(&o, 0);
 	assert_int_equal(outbuf_error(&o), 0);
 	outbuf_set_error(&o, -EINVAL);
-	assert_int_equal(outbuf_error(&o), EINVAL);
+	assert_int_equal(outbuf_error(&o), -EINVAL);
 	outbuf_free(&o);
 }
 

@@ -31,10 +31,10 @@ static void test_no_protocol_means_all(void **state)
 	char err[256];
 
 	assert_int_equal(PLAN(&p, err, "-n"), 0);
-	assert_int_equal(p.protos, SOCK_PROTOS_ALL);
+	assert_int_equal(p.spec.protos, SOCK_PROTOS_ALL);
 	assert_true(plan_wants(&p, SOCK_PROTO_RAW, AF_INET6));
 	assert_true(plan_wants(&p, SOCK_PROTO_UNIX, AF_UNIX));
-	assert_int_equal(p.states, SOCK_STATES_CONNECTED | SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	assert_int_equal(p.spec.states, SOCK_STATES_CONNECTED | SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
 	plan_free(&p);
 	/* -4 alone: inet only, as netstat --inet */
 	assert_int_equal(PLAN(&p, err, "-4"), 0);
@@ -68,7 +68,7 @@ static void test_columns_decide_collection(void **state)
 	/* -o program asks for owners even without -p */
 	assert_int_equal(PLAN(&p, err, "-tn", "-o", "local,program"), 0);
 	assert_true(p.needs & NEED_OWNERS);
-	assert_true(p.single_table);
+	assert_true(p.layout.single_table);
 	plan_free(&p);
 	/* JSON: owners only with -p, never services */
 	assert_int_equal(PLAN(&p, err, "-t", "--json"), 0);
@@ -103,11 +103,11 @@ static void test_filter_states(void **state)
 	char err[256];
 
 	assert_int_equal(PLAN(&p, err, "-t", "state", "listening"), 0);
-	assert_int_equal(p.states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
+	assert_int_equal(p.spec.states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
 	plan_free(&p);
 	/* syn-recv also asks the kernel for request sockets (NEW_SYN_RECV) */
 	assert_int_equal(PLAN(&p, err, "-t", "state", "syn-recv"), 0);
-	assert_true(p.states & SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	assert_true(p.spec.states & SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
 	plan_free(&p);
 }
 

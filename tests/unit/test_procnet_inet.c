@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lsock/procnet.h"
+#include "collect/procnet_internal.h"
 
 #define TCP_HDR                                                                              \
 	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  " \

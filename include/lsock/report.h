@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the CLI says on stderr about a snapshot: the collect report's
+ * warnings and verbose lines, failures, and why some owners are missing.
+ * The collectors only fill reports; this is where they become words.
+ */
+#ifndef LSOCK_REPORT_H
+#define LSOCK_REPORT_H
+
+#include <stdbool.h>
+
+#include "lsock/collect.h"
+#include "lsock/owner.h"
+#include "lsock/options.h"
+
+/* Warnings for every slot (fallbacks, skipped lines), and with verbose the
+ * source of each slot. */
+void report_collect(const struct collect_spec *s, const struct collect_report *rep, bool verbose);
+
+/* The one-line message for a failed snapshot (err from snapshot_take()).
+ * Returns the exit status (3). */
+int report_snapshot_failure(const struct collect_spec *s, const struct collect_report *rep,
+			    int owners_error, int err);
+
+/* One line, as netstat prints, saying why some owners show as '-', worded
+ * for the output format. */
+void report_owner_note(const struct owner_map *m, enum output_format format);
+
+#endif

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Column values: each text renderer writes exactly one cell ("-" when the
+ * value is unknown), each JSON emitter its key(s) and value(s).  Formatting
+ * happens here, late; the model only holds what the kernel said.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "column_cells.h"
+#include "lsock/addr.h"
+#include "lsock/escape.h"
+#include "lsock/owner.h"
+#include "lsock/proto.h"
+#include "lsock/services.h"
+#include "lsock/sock_names.h"
+#include "lsock/users.h"
+
+static void put_dash(struct outbuf *o)
+{
+	outbuf_putc(o, '-');
+}
+
+static bool is_inet(const struct sock_entry *e)
+{
+	return e->family == AF_INET || e->family == AF_INET6;
+}
+
+static void put_known_u64(struct outbuf *o, bool known, uint64_t v)
+{
+	if (known)
+		outbuf_u64(o, v);
+	else
+		put_dash(o);
+}
+
+static void json_opt_u64(struct json_writer *w, const char *key, bool known, uint64_t v)
+{
+	json_key(w, key);
+	if (known)
+		json_u64(w, v);
+	else
+		json_null(w);
+}
+
+CELL_TEXT(proto)
+{
+	outbuf_puts(o, sock_proto_label(e->proto, e->family));
+}
+
+CELL_JSON(proto)
+{
+	json_key(w, "proto");
+	json_cstring(w, sock_proto_name(e->proto));
+}
+
+CELL_TEXT(family)
+{
+	outbuf_puts(o, sock_family_name(e->family));
+}
+
+CELL_JSON(family)
+{
+	json_key(w, "family");
+	json_cstring(w, sock_family_name(e->family));
+}
+
+CELL_TEXT(type)
+{
+	outbuf_puts(o, sock_type_name(e->type));
+}
+
+CELL_JSON(type)
+{
+	json_key(w, "type");
+	json_cstring(w, sock_type_name(e->type));
+}
+
+CELL_TEXT(state)
+{
+	outbuf_puts(o, sock_state_name(e->state));
+}
+
+CELL_JSON(state)
+{
+	json_key(w, "state");
+	json_cstring(w, sock_state_name(e->state));
+}
+
+CELL_TEXT(recv_q)
+{
+	put_known_u64(o, e->flags & SOCK_F_QUEUES_KNOWN, e->rqueue);
+}
+
+CELL_JSON(recv_q)
+{
+	json_opt_u64(w, "recv_q", e->flags & SOCK_F_QUEUES_KNOWN, e->rqueue);
+}
+
+CELL_TEXT(send_q)
+{
+	put_known_u64(o, e->flags & SOCK_F_QUEUES_KNOWN, e->wqueue);
+}
+
+CELL_JSON(send_q)
+{
+	json_opt_u64(w, "send_q", e->flags & SOCK_F_QUEUES_KNOWN, e->wqueue);
+}
+
+/* The UNIX name as text: abstract names as '@' + the rest, escaped. */
+static void put_unix_name(const struct render_ctx *c, const struct sock_entry *e, bool last,
+			  struct outbuf *o)
+{
+	uint8_t name[SOCK_DISPLAY_NAME_MAX];
+	size_t len = sock_table_display_name(c->table, e, name);
+
+	if (e->flags & SOCK_F_ABSTRACT) {
+		outbuf_putc(o, '@');
+		esc_text_name(o, name + 1, len - 1, last, 0);
+	} else {
+		esc_text_name(o, name, len, last, 0);
+	}
+}
+
+CELL_TEXT(path)
+{
+	if (e->family == AF_UNIX && e->path_len)
+		put_unix_name(c, e, last, o);
+	else if (e->family != AF_UNIX)
+		put_dash(o);
+}
+
+/* A user-controlled name: exact when valid UTF-8; otherwise U+FFFD in the
+ * display field plus "<key>_hex" with the exact bytes (of the name as the
+ * kernel holds it, without the '@' we show for abstract names). */
+static void json_name(struct json_writer *w, const char *key, const char *hex_key,
+		      const uint8_t *shown, size_t shown_len, const uint8_t *raw, size_t raw_len)
+{
+	json_key(w, key);
+	json_string(w, shown, shown_len);
+	if (!utf8_valid(raw, raw_len)) {
+		json_key(w, hex_key);
+		json_hex(w, raw, raw_len);
+	}
+}
+
+CELL_JSON(path)
+{
+	uint8_t name[SOCK_DISPLAY_NAME_MAX];
+	size_t len = sock_table_display_name(c->table, e, name);
+	bool abstract = e->flags & SOCK_F_ABSTRACT;
+
+	if (len == 0) {
+		json_key(w, "path");
+		json_null(w);
+	} else {
+		json_name(w, "path", "path_hex", name, len, name + abstract, len - abstract);
+	}
+	json_key(w, "abstract");
+	json_bool(w, abstract);
+}
+
+CELL_TEXT(peer)
+{
+	put_known_u64(o, e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN), e->peer_inode);
+}
+
+CELL_JSON(peer)
+{
+	json_opt_u64(w, "peer_inode", e->flags & SOCK_F_PEER_KNOWN, e->peer_inode);
+}
+
+static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e, bool local,
+			 struct outbuf *o)
+{
+	const struct proto_desc *d = proto_get(e->proto);
+	char buf[ADDR_ENDPOINT_MAX];
+	const char *service = NULL;
+	uint16_t port = local ? e->lport : e->rport;
+	size_t n;
+
+	/* RAW's "port" is an IP protocol number, ICMP's an echo id: no service. */
+	if (c->services && port && d && d->port_is_service)
+		service = services_lookup(c->services, port, d->service_udp);
+	n = addr_format_endpoint(buf, e, local, service);
+	outbuf_put(o, buf, n);
+}
+
+CELL_TEXT(local)
+{
+	if (is_inet(e))
+		put_endpoint(c, e, true, o);
+	else if (e->path_len)
+		put_unix_name(c, e, last, o);
+	else
+		outbuf_putc(o, '*');
+}
+
+CELL_TEXT(remote)
+{
+	if (is_inet(e))
+		put_endpoint(c, e, false, o);
+	else if ((e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
+		outbuf_u64(o, e->peer_inode);
+	else
+		outbuf_putc(o, '*');
+}
+
+static void json_endpoint(struct json_writer *w, const char *key, uint8_t family, const uint8_t *addr,
+			  uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = addr_format(buf, family, addr);
+
+	json_key(w, key);
+	json_begin_object(w);
+	json_key(w, "address");
+	json_string(w, buf, n);
+	json_key(w, "port");
+	json_u64(w, port);
+	json_end_object(w);
+}
+
+CELL_JSON(local)
+{
+	json_endpoint(w, "local", e->family, e->laddr, e->lport);
+}
+
+CELL_JSON(remote)
+{
+	json_endpoint(w, "remote", e->family, e->raddr, e->rport);
+}
+
+CELL_TEXT(v6only)
+{
+	if (e->family == AF_INET6 && (e->flags & SOCK_F_V6ONLY_KNOWN))
+		outbuf_putc(o, (e->flags & SOCK_F_V6ONLY) ? '1' : '0');
+	else
+		put_dash(o);
+}
+
+CELL_JSON(v6only)
+{
+	json_key(w, "v6only");
+	if (e->flags & SOCK_F_V6ONLY_KNOWN)
+		json_bool(w, e->flags & SOCK_F_V6ONLY);
+	else
+		json_null(w);
+}
+
+CELL_TEXT(uid)
+{
+	put_known_u64(o, e->flags & SOCK_F_UID_KNOWN, e->uid);
+}
+
+CELL_JSON(uid)
+{
+	json_opt_u64(w, "uid", e->flags & SOCK_F_UID_KNOWN, e->uid);
+}
+
+CELL_TEXT(user)
+{
+	const char *name = NULL;
+
+	if (!(e->flags & SOCK_F_UID_KNOWN)) {
+		put_dash(o);
+		return;
+	}
+	if (c->users)
+		name = user_cache_name(c->users, e->uid);
+	if (name)
+		outbuf_puts(o, name);
+	else
+		outbuf_u64(o, e->uid);
+}
+
+CELL_TEXT(inode)
+{
+	outbuf_u64(o, e->inode);
+}
+
+CELL_JSON(inode)
+{
+	json_key(w, "inode");
+	json_u64(w, e->inode);
+}
+
+CELL_TEXT(cookie)
+{
+	put_known_u64(o, e->flags & SOCK_F_COOKIE_KNOWN, e->cookie);
+}
+
+CELL_JSON(cookie)
+{
+	json_opt_u64(w, "cookie", e->flags & SOCK_F_COOKIE_KNOWN, e->cookie);
+}
+
+CELL_TEXT(source)
+{
+	outbuf_puts(o, sock_source_name(e->source));
+}
+
+CELL_JSON(source)
+{
+	json_key(w, "source");
+	json_cstring(w, sock_source_name(e->source));
+}
+
+enum owner_part {
+	OWNER_PID = 1,
+	OWNER_COMM = 2,
+};
+
+/* All holders, one per process (a process holding the socket on two fds is
+ * one owner here; JSON lists every fd), comma-separated; "-" if none seen. */
+static void put_owners(const struct render_ctx *c, const struct sock_entry *e, unsigned parts,
+		       bool last, struct outbuf *o)
+{
+	const struct owner *first;
+	size_t i, n = 0;
+	int32_t last_pid = -1;
+	bool any = false;
+
+	if (c->owners)
+		n = owner_map_find(c->owners, e->inode, &first);
+	for (i = 0; i < n; i++) {
+		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
+
+		if (p->pid == last_pid)
+			continue;
+		last_pid = p->pid;
+		if (any)
+			outbuf_putc(o, ',');
+		any = true;
+		if (parts & OWNER_PID)
+			outbuf_i64(o, p->pid);
+		if (parts == (OWNER_PID | OWNER_COMM))
+			outbuf_putc(o, '/');
+		/* Spaces only in the last column (a comm "x  /run/fake" must not
+		 * pass for a Path column), and never the owners' separator (a
+		 * comm "x,999/sshd" must not pass for a second owner). */
+		if (parts & OWNER_COMM)
+			esc_text_name(o, p->comm, p->comm_len, last, ',');
+	}
+	if (!any)
+		put_dash(o);
+}
+
+CELL_TEXT(owners)
+{
+	put_owners(c, e, OWNER_PID | OWNER_COMM, last, o);
+}
+
+CELL_TEXT(pid)
+{
+	put_owners(c, e, OWNER_PID, last, o);
+}
+
+CELL_TEXT(program)
+{
+	put_owners(c, e, OWNER_COMM, last, o);
+}
+
+CELL_JSON(owners)
+{
+	const struct owner *first;
+	size_t i, n = owner_map_find(c->owners, e->inode, &first);
+
+	json_key(w, "owners");
+	json_begin_array(w);
+	for (i = 0; i < n; i++) {
+		const struct owner_proc *pr = owner_map_proc(c->owners, &first[i]);
+
+		json_begin_object(w);
+		json_key(w, "pid");
+		json_i64(w, pr->pid);
+		json_key(w, "fd");
+		json_i64(w, first[i].fd);
+		json_name(w, "comm", "comm_hex", pr->comm, pr->comm_len, pr->comm, pr->comm_len);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
