@@ -138,6 +138,10 @@ void column_list_default_unix(struct column_list *ret, bool extend, bool program
 /* OR of the needs of the listed columns. */
 unsigned column_list_needs(const struct column_list *l);
 
+/* OR of what the JSON keys need collected (JSON always carries every key;
+ * owners are asked for with -p only). */
+unsigned column_json_needs(void);
+
 /*
  * Parses "--sort KEY[,KEY...]": every column name, plus the aliases lport,
  * rport and queue; '-' before a key reverses it.  Returns 0, -EINVAL with the

@@ -117,8 +117,8 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	/* The visible columns decide what gets collected. */
 	if (p.format == OUTPUT_TEXT)
 		p.needs = column_list_needs(&p.layout.inet_cols) | column_list_needs(&p.layout.unix_cols);
-	else if (o->programs)
-		p.needs = NEED_OWNERS;
+	else
+		p.needs = column_json_needs() & (o->programs ? ~0u : ~(unsigned)NEED_OWNERS);
 	p.needs |= sort_needs;
 	if (o->numeric)
 		p.needs &= ~(unsigned)(NEED_SERVICES | NEED_USERS);

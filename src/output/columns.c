@@ -206,6 +206,17 @@ unsigned column_list_needs(const struct column_list *l)
 	return needs;
 }
 
+unsigned column_json_needs(void)
+{
+	unsigned needs = 0;
+	size_t id;
+
+	for (id = 0; id < _COL_MAX; id++)
+		if (columns[id].json)
+			needs |= columns[id].json_needs;
+	return needs;
+}
+
 int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_needs, char *err,
 		      size_t errlen)
 {
