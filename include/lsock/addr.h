@@ -15,6 +15,7 @@
 /* Enough for "[" INET6_ADDRSTRLEN "]:" and a 32-byte service name. */
 #define ADDR_ENDPOINT_MAX 96
 
+
 /* True if addr is the wildcard (0.0.0.0 or ::) for family. */
 bool addr_is_any(uint8_t family, const uint8_t *addr);
 
@@ -33,5 +34,11 @@ size_t addr_format(char *buf, uint8_t family, const uint8_t *addr);
  * service, if not NULL, replaces the port number.
  */
 size_t addr_format_endpoint(char *buf, const struct sock_entry *e, bool local, const char *service);
+
+/* The two halves of addr_format_endpoint(), for callers that put something
+ * (the "%dev" scope) between them: the host part ("1.2.3.4", "[::1]", "*"),
+ * and the port part ("22", "*", or service), each NUL-terminated. */
+size_t addr_format_host(char *buf, const struct sock_entry *e, bool local);
+size_t addr_format_port(char *buf, uint16_t port, const char *service);
 
 #endif

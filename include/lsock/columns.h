@@ -25,6 +25,7 @@
 struct owner_map;
 struct services;
 struct user_cache;
+struct ifname_cache;
 
 enum column_id {
 	COL_PROTO,
@@ -38,6 +39,7 @@ enum column_id {
 	COL_LOCAL,
 	COL_REMOTE,
 	COL_V6ONLY,
+	COL_INTERFACE,
 	COL_UID,
 	COL_INODE,
 	COL_COOKIE,
@@ -87,6 +89,7 @@ struct render_ctx {
 	const struct owner_map *owners;  /* NULL unless owners were collected */
 	const struct services *services; /* NULL with -n */
 	struct user_cache *users;        /* NULL with -n */
+	struct ifname_cache *ifnames;    /* looked up lazily, only for bound sockets */
 };
 
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a

@@ -41,6 +41,8 @@ int sort_cmp_rport(const struct sort_ctx *c, const struct sock_entry *a, const s
 int sort_cmp_path(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_peer(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_v6only(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_interface(const struct sort_ctx *c, const struct sock_entry *a,
+		       const struct sock_entry *b);
 int sort_cmp_uid(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_user(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_inode(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);

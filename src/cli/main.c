@@ -10,6 +10,7 @@
 
 #include "lsock/filter.h"
 #include "lsock/fmt.h"
+#include "lsock/ifnames.h"
 #include "lsock/plan.h"
 #include "lsock/report.h"
 #include "lsock/services.h"
@@ -81,6 +82,7 @@ static int list(const struct query_plan *plan)
 	};
 	struct services services = { 0 };
 	struct user_cache users = { 0 };
+	struct ifname_cache ifnames = { 0 };
 	struct snapshot snap;
 	struct render_ctx ctx = { 0 };
 	struct output out = { .plan = plan, .ctx = &ctx, .owners_complete = true };
@@ -99,6 +101,7 @@ static int list(const struct query_plan *plan)
 		.owners = req.owners ? &snap.owners : NULL,
 		.services = plan->needs & NEED_SERVICES ? &services : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
+		.ifnames = &ifnames,
 	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;
@@ -111,6 +114,7 @@ static int list(const struct query_plan *plan)
 		status = snap.table.len ? EXIT_LISTED : EXIT_NO_MATCH;
 out:
 	user_cache_free(&users);
+	ifname_cache_free(&ifnames);
 	services_free(&services);
 	snapshot_free(&snap);
 	return status;

@@ -126,6 +126,13 @@ int sort_cmp_v6only(const struct sort_ctx *c, const struct sock_entry *a, const 
 			 !!(b->flags & SOCK_F_V6ONLY));
 }
 
+/* By index: unknown (/proc) first, then unbound (0), then by device. */
+int sort_cmp_interface(const struct sort_ctx *c, const struct sock_entry *a,
+		       const struct sock_entry *b)
+{
+	return CMP_KNOWN(SOCK_F_IFINDEX_KNOWN, a->ifindex, b->ifindex);
+}
+
 int sort_cmp_uid(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b)
 {
 	return CMP_KNOWN(SOCK_F_UID_KNOWN, a->uid, b->uid);

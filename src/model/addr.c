@@ -48,10 +48,9 @@ size_t addr_format(char *buf, uint8_t family, const uint8_t *addr)
 	return strlen(buf);
 }
 
-size_t addr_format_endpoint(char *buf, const struct sock_entry *e, bool local, const char *service)
+size_t addr_format_host(char *buf, const struct sock_entry *e, bool local)
 {
 	const uint8_t *addr = local ? e->laddr : e->raddr;
-	uint16_t port = local ? e->lport : e->rport;
 	size_t n = 0;
 
 	if (e->family == AF_INET6) {
@@ -67,7 +66,14 @@ size_t addr_format_endpoint(char *buf, const struct sock_entry *e, bool local, c
 	} else {
 		n += addr_format(buf + n, AF_INET, addr);
 	}
-	buf[n++] = ':';
+	buf[n] = '\0';
+	return n;
+}
+
+size_t addr_format_port(char *buf, uint16_t port, const char *service)
+{
+	size_t n = 0;
+
 	if (service) {
 		size_t sl = strnlen(service, 32);
 
@@ -80,4 +86,12 @@ size_t addr_format_endpoint(char *buf, const struct sock_entry *e, bool local, c
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+size_t addr_format_endpoint(char *buf, const struct sock_entry *e, bool local, const char *service)
+{
+	size_t n = addr_format_host(buf, e, local);
+
+	buf[n++] = ':';
+	return n + addr_format_port(buf + n, local ? e->lport : e->rport, service);
 }

@@ -11,6 +11,7 @@
 #include "column_cells.h"
 #include "lsock/addr.h"
 #include "lsock/escape.h"
+#include "lsock/ifnames.h"
 #include "lsock/owner.h"
 #include "lsock/proto.h"
 #include "lsock/services.h"
@@ -171,20 +172,34 @@ CELL_JSON(peer)
 	json_opt_u64(w, "peer_inode", e->flags & SOCK_F_PEER_KNOWN, e->peer_inode);
 }
 
+/* The interface a socket is bound to, or NULL: not bound, unknown, or gone. */
+static const char *bound_ifname(const struct render_ctx *c, const struct sock_entry *e)
+{
+	if (!c->ifnames || !(e->flags & SOCK_F_IFINDEX_KNOWN) || !e->ifindex)
+		return NULL;
+	return ifname_cache_name(c->ifnames, e->ifindex);
+}
+
 static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e, bool local,
 			 struct outbuf *o)
 {
 	const struct proto_desc *d = proto_get(e->proto);
 	char buf[ADDR_ENDPOINT_MAX];
-	const char *service = NULL;
+	const char *service = NULL, *ifname = local ? bound_ifname(c, e) : NULL;
 	uint16_t port = local ? e->lport : e->rport;
-	size_t n;
 
 	/* RAW's "port" is an IP protocol number, ICMP's an echo id: no service. */
 	if (c->services && port && d && d->port_is_service)
 		service = services_lookup(c->services, port, d->service_udp);
-	n = addr_format_endpoint(buf, e, local, service);
-	outbuf_put(o, buf, n);
+	outbuf_put(o, buf, addr_format_host(buf, e, local));
+	/* The scope, as ss prints it: 127.0.0.1%lo:2408, [fe80::1]%eth0:22.
+	 * A device name may hold any byte but '/', ':' and blanks. */
+	if (ifname) {
+		outbuf_putc(o, '%');
+		esc_text_name(o, ifname, strlen(ifname), false, 0);
+	}
+	outbuf_putc(o, ':');
+	outbuf_put(o, buf, addr_format_port(buf, port, service));
 }
 
 CELL_TEXT(local)
@@ -247,6 +262,27 @@ CELL_JSON(v6only)
 		json_bool(w, e->flags & SOCK_F_V6ONLY);
 	else
 		json_null(w);
+}
+
+/* "*" for a socket bound to no device, "-" where the source cannot say. */
+CELL_TEXT(interface)
+{
+	const char *name = bound_ifname(c, e);
+
+	if (name)
+		esc_text_name(o, name, strlen(name), last, 0);
+	else if (!is_inet(e) || !(e->flags & SOCK_F_IFINDEX_KNOWN))
+		put_dash(o);
+	else if (e->ifindex)
+		outbuf_u64(o, e->ifindex); /* the device is gone: its index */
+	else
+		outbuf_putc(o, '*');
+}
+
+CELL_JSON(interface)
+{
+	json_key(w, "interface");
+	json_cstring(w, bound_ifname(c, e));
 }
 
 CELL_TEXT(uid)
