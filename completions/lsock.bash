@@ -25,7 +25,7 @@ _lsock()
 		return
 	fi
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-t --tcp -u --udp -U --udplite -w --raw -x --unix -4 --ipv4 -6 --ipv6 -l --listening -a --all -n --numeric -p --programs --program --inet --inet6 -e --extend -W --wide -H --no-header -o --columns --sort --json --ndjson --source= -v --verbose -h --help -V --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 -6 --ipv6 -l --listening -a --all -n --numeric -p --programs --program --inet --inet6 -e --extend -W --wide -H --no-header -o --columns --sort --json --ndjson --source= -v --verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY[0]} == --source= ]] && compopt -o nospace
 		return
 	fi

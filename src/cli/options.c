@@ -75,7 +75,7 @@ static void option_set_build(struct option_set *s)
 
 static const char help_head[] =
 	"Usage: lsock [OPTIONS] [FILTER]\n"
-	"List sockets (TCP, UDP, UDP-Lite, RAW, UNIX) and the processes that own them.\n"
+	"List sockets (TCP, UDP, UDP-Lite, RAW, ICMP, UNIX) and the processes that own them.\n"
 	"\n"
 	"Protocols (none of them: all):\n";
 

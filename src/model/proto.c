@@ -46,6 +46,19 @@ static const struct proto_desc protos[_SOCK_PROTO_MAX] = {
 		.proc_file = { "raw", "raw6" }, .diag = PROTO_DIAG_INET,
 		.diag_req_protocol = IPPROTO_RAW, .optional = true,
 	},
+	/*
+	 * ICMP echo ("ping") sockets, socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP),
+	 * for users in net.ipv4.ping_group_range.  No sock_diag handler exists
+	 * (inet_diag answers protocols 1 and 58 with DONE(-ENOENT)); ping_v4/v6
+	 * print /proc/net/icmp{,6} in the UDP layout.  The "port" is the echo
+	 * identifier, not a service.
+	 */
+	[SOCK_PROTO_ICMP] = {
+		.name = "icmp", .label = { "icmp", "icmp6" }, .help = "ICMP echo (ping) sockets",
+		.opt_long = "icmp", .inet = true,
+		.ipproto = { IPPROTO_ICMP, IPPROTO_ICMPV6 }, .type = SOCK_DGRAM,
+		.proc_file = { "icmp", "icmp6" }, .diag = PROTO_DIAG_NONE, .optional = true,
+	},
 	[SOCK_PROTO_UNIX] = {
 		.name = "unix", .label = { "unix", "unix" }, .help = "UNIX domain sockets",
 		.opt_short = 'x', .opt_long = "unix", .inet = false,

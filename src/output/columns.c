@@ -17,7 +17,7 @@ static const struct column columns[_COL_MAX] = {
 	[COL_PROTO] = { .name = "proto", .header = "Proto", .json_key = "proto",
 		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
 		.text = cell_text_proto, .json = cell_json_proto, .cmp = sort_cmp_proto,
-		.help = "protocol label: tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, unix" },
+		.help = "protocol label: tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, icmp, icmp6, unix" },
 	[COL_FAMILY] = { .name = "family", .header = "Family", .json_key = "family",
 		.json_type = JSON_TYPE_STRING, .json_applies = APPLIES_ALL,
 		.text = cell_text_family, .json = cell_json_family, .cmp = sort_cmp_family,

@@ -97,9 +97,12 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Every protocol that has a sock_diag handler. */
+#define PROTOS_DIAG (SOCK_PROTOS_ALL & ~SOCK_PROTO_BIT(SOCK_PROTO_ICMP))
+
 static void test_all_netlink(void **state)
 {
-	struct collect_spec p = plan(SOCK_PROTOS_ALL, SOURCE_AUTO);
+	struct collect_spec p = plan(PROTOS_DIAG, SOURCE_AUTO);
 	struct collect_report rep;
 	struct sock_table t;
 	size_t i;
@@ -114,6 +117,38 @@ static void test_all_netlink(void **state)
 	assert_int_equal(t.entries[0].proto, SOCK_PROTO_TCP);
 	assert_int_equal(t.entries[1].family, AF_INET6);
 	assert_int_equal(t.entries[8].proto, SOCK_PROTO_UNIX);
+	sock_table_free(&t);
+}
+
+/* ICMP has no sock_diag handler: read from /proc, never asked of netlink,
+ * and quietly, in every mode but --source=netlink with --icmp. */
+static void test_proc_only_protocol(void **state)
+{
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_ICMP), SOURCE_AUTO);
+	struct collect_report rep;
+	struct sock_table t;
+
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(sc.netlink_calls, 0);
+	assert_int_equal(sc.proc_calls, 2);
+	assert_int_equal(t.len, 2);
+	assert_int_equal(t.entries[0].source, SOCK_SOURCE_PROC);
+	assert_false(collect_slot_of(&rep, SOCK_PROTO_ICMP, AF_INET)->noisy_fallback);
+	assert_int_equal(collect_slot_of(&rep, SOCK_PROTO_ICMP, AF_INET6)->netlink_error, -ENOENT);
+	sock_table_free(&t);
+
+	/* --source=netlink: nothing to list unless --icmp was given. */
+	memset(&sc, 0, sizeof(sc));
+	p = plan(SOCK_PROTOS_ALL, SOURCE_NETLINK);
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	assert_int_equal(sc.proc_calls, 0);
+	sock_table_free(&t);
+	p = plan(SOCK_PROTO_BIT(SOCK_PROTO_ICMP), SOURCE_NETLINK);
+	p.protos_given = true;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), -ENOENT);
 	sock_table_free(&t);
 }
 
@@ -249,6 +284,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_all_netlink, setup),
+		cmocka_unit_test_setup(test_proc_only_protocol, setup),
 		cmocka_unit_test_setup(test_refused_socket_falls_back_quietly, setup),
 		cmocka_unit_test_setup(test_per_protocol_fallback, setup),
 		cmocka_unit_test_setup(test_netlink_only_fails, setup),
