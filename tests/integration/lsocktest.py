@@ -9,8 +9,7 @@ Typical use::
 
     import lsocktest as lt
 
-    def main():
-        lt.enter_private_netns()         # re-run in private net/pid namespaces, or exit 77
+    def main():                          # runs in private net/pid namespaces
         with lt.SocketMix() as mix:
             srv = mix.tcp_listen("127.0.0.1", 2299)
             mix.tcp_connect(srv)
@@ -22,11 +21,10 @@ Typical use::
 
             lt.main([("lsock == ss", vs_ss)])        # runs every case, exits 0 or 1
 
-    if __name__ == "__main__":
-        main()
+    lt.run_test(main)    # enters the namespaces (or exits 77), runs main, exits
 
 What is here:
-  - outcomes: skip(), check(), expect(), main(cases);
+  - outcomes: skip(), check(), expect(), main(cases), run_test(fn);
   - running commands: run() and run_lsock() return a Result that keeps
     both the exact bytes (out, err) and their text (stdout, stderr); every
     lsock run goes behind LSOCK_WRAPPER (a valgrind command line in CI);
@@ -131,6 +129,24 @@ def main(cases):
         print(f"{len(failed)} of {len(cases)} case(s) failed: {', '.join(failed)}", flush=True)
         sys.exit(1)
     print(f"all {len(cases)} case(s) passed", flush=True)
+    sys.exit(0)
+
+
+def run_test(fn, *, netns=True):
+    """The whole `__main__` of a test script: enters private namespaces
+    (enter_private_netns(); exits 77 when it cannot), checks that the lsock
+    binary exists, calls fn() (which usually ends in main(cases)) and exits.
+    A TestFailure that escapes fn (a broken set-up) is reported and exits 1;
+    so does any other exception, with its traceback.  netns=False runs fn
+    in the caller's namespaces, for tests that only read files."""
+    if netns:
+        enter_private_netns()
+    try:
+        lsock_path()
+        fn()
+    except TestFailure as e:
+        print(f"FAIL: {e}", flush=True)
+        sys.exit(1)
     sys.exit(0)
 
 

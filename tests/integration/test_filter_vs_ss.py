@@ -18,11 +18,9 @@ LAST_ACK stay empty on both sides."""
 import errno
 import os
 import socket
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 # Fields that must agree besides membership: the identity of each row.
 FIELDS = ("proto", "family", "state", "laddr", "lport", "raddr", "rport")
@@ -280,8 +278,6 @@ def compare_filter(flags, ss_flags, words, *, expect_nonempty):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     with lt.SocketMix() as mix:
         tw = build_mix(mix)
         build_unix(mix)
@@ -336,9 +332,4 @@ def main():
         lt.main(cases)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

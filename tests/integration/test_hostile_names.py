@@ -8,12 +8,10 @@ carries the exact names, with *_hex siblings for invalid UTF-8.
 The sockets live in a private netns and are held by python3 holders that
 rename themselves with prctl(PR_SET_NAME)."""
 import os
-import sys
 import tempfile
 import shutil
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 # comm values (at most 15 bytes, PR_SET_NAME truncates the rest).
 COMM_ESC = b"e\x1b[1m\nvil"        # ESC and a newline
@@ -60,8 +58,6 @@ def bad_bytes(data):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     d = tempfile.mkdtemp(prefix="lsocktest.")
     os.chmod(d, 0o755)
     db = d.encode()
@@ -211,9 +207,4 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

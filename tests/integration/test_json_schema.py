@@ -25,8 +25,7 @@ except ImportError:
     print("FAIL: python3-jsonschema is not installed (apt-get install python3-jsonschema)")
     sys.exit(1)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 BAD_COMM = b"js\xffon"
 
@@ -67,8 +66,6 @@ def errors_of(validator, inst, what):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     doc_v, sock_v = load_schema()
     with lt.SocketMix() as mix, lt.Holders() as h:
         lt.build_standard_mix(mix)
@@ -193,9 +190,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

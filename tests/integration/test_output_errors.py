@@ -15,11 +15,9 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 PER_HOLDER = 6700   # each holder stays well below the 20,000 fd hard limit
 HOLDERS = 3
@@ -80,8 +78,6 @@ def build_locale(tmp):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     tmp = tempfile.mkdtemp(prefix="lsocktest.")
     try:
         with lt.SocketMix() as mix, lt.Holders() as h:
@@ -191,9 +187,4 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -9,10 +9,8 @@ import json
 import os
 import re
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 SORT_V4 = ["10.0.0.100", "10.0.0.9", "10.0.0.2", "10.0.0.10"]        # made in this order
 SORT_V6 = ["2001:db8::10", "2001:db8::a", "2001:db8::9", "2001:db8::1:0"]
@@ -34,8 +32,6 @@ def names_word(line, word):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     for a in SORT_V4:
         lt.add_addr(f"{a}/32")
     for a in SORT_V6:
@@ -217,9 +213,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)
