@@ -9,13 +9,32 @@ Typical use::
 
     import lsocktest as lt
 
-    lt.enter_private_netns()             # re-run in private net/pid namespaces, or exit 77
-    with lt.SocketMix() as mix:
-        srv = mix.tcp_listen("127.0.0.1", 2299)
-        mix.tcp_connect(srv)
-        ours = lt.lsock_sockets(["-tuxanp"])     # normalized records
-        oracle = lt.ss_sockets()                 # same shape, from `ss -tuxanpe`
-        lt.check(lt.compare(ours, oracle), "lsock vs ss")
+    def main():                          # runs in private net/pid namespaces
+        with lt.SocketMix() as mix:
+            srv = mix.tcp_listen("127.0.0.1", 2299)
+            mix.tcp_connect(srv)
+
+            def vs_ss():
+                ours, doc, r = lt.lsock_sockets(["-tuxanp"])   # normalized records
+                oracle, _ = lt.ss_sockets()          # same shape, from `ss -tuxanpe`
+                lt.check(lt.compare(ours, oracle), "lsock vs ss")
+
+            lt.main([("lsock == ss", vs_ss)])        # runs every case, exits 0 or 1
+
+    lt.run_test(main)    # enters the namespaces (or exits 77), runs main, exits
+
+What is here:
+  - outcomes: skip(), check(), expect(), main(cases), run_test(fn);
+  - running commands: run() and run_lsock() return a Result that keeps
+    both the exact bytes (out, err) and their text (stdout, stderr); every
+    lsock run goes behind LSOCK_WRAPPER (a valgrind command line in CI);
+    lsock_doc() and lsock_sockets() run `lsock ... --json`;
+  - ss as the oracle (ss_sockets, parse_ss) and compare() for two lists of
+    normalized records;
+  - sockets and processes: SocketMix (sockets with what is expected of
+    them) and Holders (python3 snippets that make, name and hold sockets);
+  - namespace chores: addresses on lo, per-netns sysctls, waiting for a
+    TCP state.
 
 Records ("socket dicts") are plain dicts with the same keys whichever tool
 they come from, so they can be compared field by field:
@@ -113,6 +132,24 @@ def main(cases):
     sys.exit(0)
 
 
+def run_test(fn, *, netns=True):
+    """The whole `__main__` of a test script: enters private namespaces
+    (enter_private_netns(); exits 77 when it cannot), checks that the lsock
+    binary exists, calls fn() (which usually ends in main(cases)) and exits.
+    A TestFailure that escapes fn (a broken set-up) is reported and exits 1;
+    so does any other exception, with its traceback.  netns=False runs fn
+    in the caller's namespaces, for tests that only read files."""
+    if netns:
+        enter_private_netns()
+    try:
+        lsock_path()
+        fn()
+    except TestFailure as e:
+        print(f"FAIL: {e}", flush=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
 # --------------------------------------------------------------------------
 # Environment: binaries and the private network namespace
 # --------------------------------------------------------------------------
@@ -174,18 +211,59 @@ def enter_private_netns():
     sys.exit(r.returncode)
 
 
+def ip(*args):
+    """Runs `ip ARGS` in the current netns; fails on error."""
+    r = subprocess.run(["ip"] + list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        raise TestFailure(f"ip {' '.join(args)}: {r.stderr.strip()}")
+
+
+def add_addr(cidr, dev="lo"):
+    """Adds an address to dev and waits until it is usable.  IPv6 addresses
+    are added with nodad, yet the kernel installs their routes from the
+    addrconf work queue, after `ip` returns (connect() to them fails with
+    ENETUNREACH for a moment): poll until a UDP connect() to it works."""
+    addr = cidr.split("/", 1)[0]
+    if ":" not in addr:
+        ip("addr", "add", cidr, "dev", dev)
+        return
+    ip("-6", "addr", "add", cidr, "dev", dev, "nodad")
+
+    def usable():
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            s.bind((addr, 0))
+            s.connect((addr, 9))
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+    wait_until(usable, f"address {addr} usable")
+
+
+def set_netns_sysctl(name, value):
+    """Writes a per-netns sysctl (e.g. net/ipv4/tcp_syn_retries) in the
+    current (private) netns."""
+    with open(os.path.join("/proc/sys", name), "w") as f:
+        f.write(str(value))
+
+
 # --------------------------------------------------------------------------
 # Running commands
 # --------------------------------------------------------------------------
 
 class Result:
-    """Outcome of run(): argv, status, stdout, stderr (text)."""
+    """Outcome of run(): argv, status, the exact output bytes (out, err) and
+    the same decoded as UTF-8 with replacement (stdout, stderr)."""
 
-    def __init__(self, argv, status, stdout, stderr):
-        self.argv = argv
+    def __init__(self, argv, status, out, err):
+        self.argv = list(argv)
         self.status = status
-        self.stdout = stdout
-        self.stderr = stderr
+        self.out = out.encode() if isinstance(out, str) else out
+        self.err = err.encode() if isinstance(err, str) else err
+        self.stdout = self.out.decode("utf-8", "replace")
+        self.stderr = self.err.decode("utf-8", "replace")
 
     def json(self):
         """stdout parsed as one JSON document (fails readably if it is not)."""
@@ -193,6 +271,10 @@ class Result:
             return json.loads(self.stdout)
         except ValueError as e:
             raise TestFailure(f"{self.describe()}: stdout is not JSON ({e}):\n{self.stdout[:2000]}")
+
+    def stderr_lines(self):
+        """Non-empty stderr lines."""
+        return [x for x in self.stderr.splitlines() if x.strip()]
 
     def describe(self):
         """A one-line summary for failure messages."""
@@ -212,21 +294,23 @@ def in_sandbox(argv, err="EPROTONOSUPPORT"):
     return [helper_path("nodiag"), str(err), "--"] + list(argv)
 
 
-def run(argv, *, nobody=False, sandbox=None, timeout=60, env=None):
+def run(argv, *, nobody=False, sandbox=None, env=None, stdout=subprocess.PIPE, preexec_fn=None,
+        cwd=None, timeout=120):
     """Runs argv and returns a Result.  nobody=True runs it as uid 65534;
-    sandbox="EPERM" (etc.) runs it under nodiag.  Never raises on a non-zero
-    exit status; a timeout is a TestFailure."""
+    sandbox="EPERM" (etc.) runs it under nodiag; stdout may be a file to
+    write to instead of a pipe (Result.out is then empty).  Never raises on
+    a non-zero exit status; a timeout is a TestFailure."""
     argv = list(argv)
     if sandbox:
         argv = in_sandbox(argv, sandbox)
     if nobody:
         argv = as_nobody(argv)
     try:
-        p = subprocess.run(argv, capture_output=True, timeout=timeout, env=env)
+        p = subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE, env=env,
+                           preexec_fn=preexec_fn, cwd=cwd, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise TestFailure(f"`{' '.join(argv)}` timed out after {timeout}s")
-    return Result(argv, p.returncode,
-                  p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+    return Result(argv, p.returncode, p.stdout or b"", p.stderr or b"")
 
 
 def lsock_wrapper():
@@ -235,12 +319,28 @@ def lsock_wrapper():
     return shlex.split(os.environ.get("LSOCK_WRAPPER", ""))
 
 
+def lsock_argv(args, *, wrapped=True):
+    """The argv that runs lsock with args, behind LSOCK_WRAPPER if set."""
+    return (lsock_wrapper() if wrapped else []) + [lsock_path()] + list(args)
+
+
+def lsock_shell(args, *, wrapped=True):
+    """lsock_argv() quoted for a `bash -c` command line."""
+    return shlex.join(lsock_argv(args, wrapped=wrapped))
+
+
 def run_lsock(args, **kw):
     """Runs lsock with args (see run() for keywords), behind LSOCK_WRAPPER
     when it is set, so CI can run every test's lsock under valgrind."""
     if lsock_wrapper():
         kw.setdefault("timeout", 300)
-    return run(lsock_wrapper() + [lsock_path()] + list(args), **kw)
+    return run(lsock_argv(args), **kw)
+
+
+def text_rows(text):
+    """Data rows of lsock's text output (not titles, headers or blank lines)."""
+    return [x for x in text.splitlines()
+            if x.strip() and not x.startswith("Active ") and not x.startswith("Proto ")]
 
 
 # --------------------------------------------------------------------------
@@ -284,16 +384,28 @@ def normalize_lsock(obj):
     return rec
 
 
-def lsock_sockets(args, **kw):
-    """Runs `lsock ARGS --json` (kw as for run()) and returns
-    (list of socket dicts, the whole JSON document, Result).
-    Fails unless the exit status is 0 or 1 (1 = nothing matched)."""
+def lsock_doc(args, **kw):
+    """Runs `lsock ARGS --json` (kw as for run()) and returns (document,
+    Result).  Fails unless the exit status is 0 or 1 (1 = nothing matched),
+    stdout is strict UTF-8 JSON and the document has schema 1 and a list of
+    sockets."""
     r = run_lsock(list(args) + ["--json"], **kw)
     if r.status not in (0, 1):
         raise TestFailure(r.describe())
-    doc = r.json()
-    if not isinstance(doc, dict) or doc.get("schema") != 1 or not isinstance(doc.get("sockets"), list):
+    try:
+        doc = json.loads(r.out.decode("utf-8"))
+    except ValueError as e:
+        raise TestFailure(f"{r.describe()}: stdout is not UTF-8 JSON ({e}):\n{r.out[:2000]!r}")
+    if not isinstance(doc, dict) or doc.get("schema") != 1 or \
+            not isinstance(doc.get("sockets"), list):
         raise TestFailure(f"{r.describe()}: JSON does not follow the schema: {r.stdout[:500]}")
+    return doc, r
+
+
+def lsock_sockets(args, **kw):
+    """lsock_doc() as socket dicts: returns (list of socket dicts, the whole
+    JSON document, Result)."""
+    doc, r = lsock_doc(args, **kw)
     return [normalize_lsock(s) for s in doc["sockets"]], doc, r
 
 
@@ -549,37 +661,124 @@ def wait_until(cond, what, timeout=10.0):
         time.sleep(0.005)
 
 
-def _proc_tcp_rows():
-    """(local_port, remote_port, state) of every /proc/net/tcp{,6} row."""
+# TCP states as /proc/net/tcp numbers them (include/net/tcp_states.h).
+TCP_STATE_NUM = {
+    "ESTABLISHED": 1, "SYN_SENT": 2, "SYN_RECV": 3, "FIN_WAIT1": 4, "FIN_WAIT2": 5,
+    "TIME_WAIT": 6, "CLOSE": 7, "CLOSE_WAIT": 8, "LAST_ACK": 9, "LISTEN": 10, "CLOSING": 11,
+}
+
+
+def tcp_rows():
+    """(laddr_hex, lport, raddr_hex, rport, state number) of /proc/net/tcp{,6}."""
     rows = []
     for name in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(name) as f:
             next(f)
             for line in f:
                 t = line.split()
-                rows.append((int(t[1].rsplit(":", 1)[1], 16), int(t[2].rsplit(":", 1)[1], 16),
-                             int(t[3], 16)))
+                la, lp = t[1].rsplit(":", 1)
+                ra, rp = t[2].rsplit(":", 1)
+                rows.append((la, int(lp, 16), ra, int(rp, 16), int(t[3], 16)))
     return rows
 
 
-_HOLDER = r"""
-import os, socket, sys
-# Holds the fds it inherited (or creates one socket as told), reports its
-# inodes on stdout, and exits when stdin reaches EOF.
-spec = sys.argv[1]
-held = []
-if spec == "inherit":
-    pass
-else:
-    fam, typ, host, port, backlog = spec.split(",")
-    s = socket.socket(int(fam), int(typ))
-    s.bind((host, int(port)))
-    if int(typ) == socket.SOCK_STREAM:
-        s.listen(int(backlog))
-    held.append(s)
-    print(os.fstat(s.fileno()).st_ino)
-print("ready", flush=True)
-sys.stdin.read()
+def wait_tcp_state(lport, rport, state, timeout=10.0):
+    """Waits until /proc/net/tcp* has a row lport -> rport in `state` (a
+    name from TCP_STATE_NUM).  Only for kernel-side progress (an ACK, a
+    FIN) that no fd can signal."""
+    num = TCP_STATE_NUM[state]
+    wait_until(lambda: any(r[1] == lport and r[3] == rport and r[4] == num for r in tcp_rows()),
+               f"TCP {lport}->{rport} in {state}", timeout)
+
+
+# --------------------------------------------------------------------------
+# Holder processes
+# --------------------------------------------------------------------------
+
+HOLDER_PRELUDE = r"""
+import ctypes, os, resource, socket, sys
+def set_comm(name):
+    # PR_SET_NAME: the kernel keeps at most 15 bytes.
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(15, ctypes.c_char_p(name), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NAME)")
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+def ready(*facts):
+    for f in facts:
+        print(f)
+    print("ready", flush=True)
+    sys.stdin.read()
+"""
+
+
+class Holders:
+    """Starts python3 snippets (HOLDER_PRELUDE + code) that make or inherit
+    sockets and hold them; each prints zero or more fact lines and then
+    "ready" (ready(*facts) does both), and exits when its stdin closes.
+    A context manager; close() ends them all."""
+
+    def __init__(self):
+        self.procs = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def start_proc(self, code, *args, cwd=None, pass_fds=(), nobody=False):
+        """Like start(), but returns (Popen, list of fact lines).  pass_fds
+        are inherited; nobody=True runs the snippet as uid 65534 (setpriv
+        execs python3 after the uid change, so the process is dumpable and
+        nobody can read its /proc/PID/fd)."""
+        argv = [PYTHON, "-c", HOLDER_PRELUDE + code] + [str(a) for a in args]
+        if nobody:
+            argv = as_nobody(argv)
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=cwd,
+                             pass_fds=pass_fds)
+        self.procs.append(p)
+        facts = []
+        while True:
+            line = p.stdout.readline()
+            if not line:
+                p.wait()
+                raise TestFailure(f"holder died before it was ready (status {p.returncode})")
+            line = line.rstrip(b"\n").decode()
+            if line == "ready":
+                return p, facts
+            facts.append(line)
+
+    def start(self, code, *args, cwd=None, pass_fds=(), nobody=False):
+        """Runs HOLDER_PRELUDE + code with argv[1:] = args; returns
+        (pid, list of fact lines) once it printed "ready"."""
+        p, facts = self.start_proc(code, *args, cwd=cwd, pass_fds=pass_fds, nobody=nobody)
+        return p.pid, facts
+
+    def close(self):
+        """Closes every holder's stdin and waits for it (kills it after 30 s)."""
+        for p in self.procs:
+            with contextlib.suppress(OSError):
+                p.stdin.close()
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs = []
+
+
+# A holder that makes one socket: family, type, host, port, backlog.
+_HOLD_ONE = r"""
+fam, typ, host, port, backlog = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
+                                 int(sys.argv[4]), int(sys.argv[5]))
+s = socket.socket(fam, typ)
+s.bind((host, port))
+if typ == socket.SOCK_STREAM:
+    s.listen(backlog)
+ready(os.fstat(s.fileno()).st_ino)
 """
 
 
@@ -600,15 +799,15 @@ class SocketMix:
     """Creates and holds sockets for a test, and records what it expects.
 
     Sockets made in this process are owned by os.getpid(); share_with_child()
-    and as_nobody_listener() start holder processes (python3, comm "python3")
-    that keep them open until close().  All methods return once the kernel
+    and as_nobody_listener() start holder processes (self.holders, python3
+    with comm "python3") that keep them open until close().  All methods return once the kernel
     state is settled (data queued, ACKs and FINs processed), so tools can run
     right away.  Use as a context manager; close() releases everything and
     removes the temporary dir used for UNIX paths (self.dir)."""
 
     def __init__(self):
         self.socks = []
-        self.children = []
+        self.holders = Holders()
         self.expected = []
         self.dir = tempfile.mkdtemp(prefix="lsocktest.")
         os.chmod(self.dir, 0o755)
@@ -625,15 +824,7 @@ class SocketMix:
             with contextlib.suppress(OSError):
                 s.close()
         self.socks = []
-        for p in self.children:
-            with contextlib.suppress(OSError):
-                p.stdin.close()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        self.children = []
+        self.holders.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _keep(self, sock, desc, owners=None, uid=0):
@@ -696,8 +887,9 @@ class SocketMix:
         srv.close()
 
         def settled():
-            rows = [r for r in _proc_tcp_rows() if cport in (r[0], r[1]) and port in (r[0], r[1])]
-            return rows == [(cport, port, 6)]
+            rows = [(r[1], r[3], r[4]) for r in tcp_rows()
+                    if cport in (r[1], r[3]) and port in (r[1], r[3])]
+            return rows == [(cport, port, TCP_STATE_NUM["TIME_WAIT"])]
         wait_until(settled, f"TIME_WAIT on client port {cport}")
         return cport
 
@@ -779,28 +971,14 @@ class SocketMix:
 
     # -- other processes ----------------------------------------------------
 
-    def _start_holder(self, argv, pass_fds=()):
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             pass_fds=pass_fds, text=True)
-        self.children.append(p)
-        lines = []
-        while True:
-            line = p.stdout.readline()
-            if not line:
-                raise TestFailure(f"holder {argv} died before it was ready")
-            line = line.strip()
-            if line == "ready":
-                return p, lines
-            lines.append(line)
-
     def share_with_child(self, sock):
         """Starts a child python3 process that holds `sock` too: the socket
         then has two owners (us and the child).  Returns the child's pid."""
-        p, _ = self._start_holder([PYTHON, "-c", _HOLDER, "inherit"], pass_fds=(sock.fileno(),))
+        pid, _ = self.holders.start("ready()\n", pass_fds=(sock.fileno(),))
         for e in self.expected:
             if e.inode == sock_inode(sock):
-                e.owners = e.owners | {p.pid}
-        return p.pid
+                e.owners = e.owners | {pid}
+        return pid
 
     def as_nobody_listener(self, host, port, *, kind=socket.SOCK_STREAM, backlog=7):
         """A socket created by a python3 process running as nobody (uid 65534):
@@ -808,11 +986,11 @@ class SocketMix:
         re-execs after the uid change, so it is dumpable and nobody can read
         its /proc/PID/fd.  Returns (pid, inode)."""
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-        spec = f"{int(fam)},{int(kind)},{host},{port},{backlog}"
-        p, lines = self._start_holder(as_nobody([PYTHON, "-c", _HOLDER, spec]))
-        inode = int(lines[0])
-        self.expected.append(Expected(inode, f"nobody's socket {host}:{port}", {p.pid}, NOBODY_UID))
-        return p.pid, inode
+        pid, facts = self.holders.start(_HOLD_ONE, int(fam), int(kind), host, port, backlog,
+                                        nobody=True)
+        inode = int(facts[0])
+        self.expected.append(Expected(inode, f"nobody's socket {host}:{port}", {pid}, NOBODY_UID))
+        return pid, inode
 
 
 def errno_name(num):

@@ -13,11 +13,8 @@ LISTEN sockets both tools show the backlog as Send-Q over netlink, so it
 their uid is not compared (the kernel reports 0 for them, and lsock may say
 null).
 """
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 LSOCK_ARGS = ["-tuxanp"]
 
@@ -36,8 +33,6 @@ def skip_netlink(rec):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     with lt.SocketMix() as mix:
         facts = lt.build_standard_mix(mix)
         nobody_inode = facts["nobody_inode"]
@@ -125,9 +120,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+lt.run_test(main)

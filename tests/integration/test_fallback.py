@@ -17,11 +17,8 @@ or `uid:` for UDP rows (those join on the 4-tuple) and calls every
 non-listening UNIX socket ESTAB (the UNIX state is checked against the
 netlink truth instead).
 """
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 ERRNOS = ("EPROTONOSUPPORT", "EPERM", "EACCES")
 ARGS = ["-tuxanp"]
@@ -65,8 +62,6 @@ def check_sources(recs, want, what):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     lt.helper_path("nodiag")
     with lt.SocketMix() as mix:
         lt.build_standard_mix(mix)
@@ -139,9 +134,4 @@ def main():
         lt.main(cases)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+lt.run_test(main)

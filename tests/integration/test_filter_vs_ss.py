@@ -18,12 +18,9 @@ LAST_ACK stay empty on both sides."""
 import errno
 import os
 import socket
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
-import lsocktest2 as lt2  # noqa: E402
+import lsocktest as lt
 
 # Fields that must agree besides membership: the identity of each row.
 FIELDS = ("proto", "family", "state", "laddr", "lport", "raddr", "rport")
@@ -116,7 +113,7 @@ def park_fin_wait1(mix, port):
     except BlockingIOError:
         pass
     c.shutdown(socket.SHUT_WR)
-    lt2.wait_tcp_state(c.getsockname()[1], port, "FIN_WAIT1")
+    lt.wait_tcp_state(c.getsockname()[1], port, "FIN_WAIT1")
 
 
 def park_half_close(mix, listener):
@@ -125,21 +122,21 @@ def park_half_close(mix, listener):
     c, srv = mix.tcp_connect(listener, "127.0.0.1")
     srv.shutdown(socket.SHUT_WR)
     cport = c.getsockname()[1]
-    lt2.wait_tcp_state(port, cport, "FIN_WAIT2")
-    lt2.wait_tcp_state(cport, port, "CLOSE_WAIT")
+    lt.wait_tcp_state(port, cport, "FIN_WAIT2")
+    lt.wait_tcp_state(cport, port, "CLOSE_WAIT")
 
 
 def park_syn_sent(mix):
     """A SYN to 10.9.0.2, which is routed into lo but is not local: the
     kernel drops it on input (no forwarding), so the client stays SYN_SENT."""
-    lt2.ip("route", "add", "10.9.0.0/24", "dev", "lo")
+    lt.ip("route", "add", "10.9.0.0/24", "dev", "lo")
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.bind(("127.0.0.1", 0))
     c.setblocking(False)
     err = c.connect_ex(("10.9.0.2", 80))
     lt.expect(err == errno.EINPROGRESS, f"connect to 10.9.0.2: {os.strerror(err)}")
     mix._keep(c, "syn-sent client")
-    lt2.wait_tcp_state(c.getsockname()[1], 80, "SYN_SENT")
+    lt.wait_tcp_state(c.getsockname()[1], 80, "SYN_SENT")
 
 
 def park_syn_recv(mix, port):
@@ -156,7 +153,7 @@ def park_syn_recv(mix, port):
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.connect(("127.0.0.1", port))
     mix._keep(c, "syn-recv client")
-    lt2.wait_tcp_state(port, c.getsockname()[1], "SYN_RECV")
+    lt.wait_tcp_state(port, c.getsockname()[1], "SYN_RECV")
 
 
 class TimeWait:
@@ -181,19 +178,19 @@ class TimeWait:
         if time.monotonic() - self.born < self.MAX_AGE:
             return
         lt.wait_until(lambda: not any(r[1] == self.cport and r[3] == self.port
-                                      for r in lt2.tcp_rows()),
+                                      for r in lt.tcp_rows()),
                       f"TIME_WAIT on port {self.cport} to expire", 40)
         self._make()
 
 
 def build_mix(mix):
-    lt2.add_addr("10.1.2.3/24")
-    lt2.add_addr("2001:db8::1/64")
+    lt.add_addr("10.1.2.3/24")
+    lt.add_addr("2001:db8::1/64")
     # SYN_SENT and SYN_RECV time out after tcp_syn_retries and
     # tcp_synack_retries retransmissions (about 2 min and 1 min); these
     # sysctls are per-netns, so make them outlive any run.
-    lt2.set_netns_sysctl("net/ipv4/tcp_syn_retries", 127)
-    lt2.set_netns_sysctl("net/ipv4/tcp_synack_retries", 127)
+    lt.set_netns_sysctl("net/ipv4/tcp_syn_retries", 127)
+    lt.set_netns_sysctl("net/ipv4/tcp_synack_retries", 127)
     l22 = mix.tcp_listen("127.0.0.1", 22)
     l80 = mix.tcp_listen("0.0.0.0", 80)
     l443 = mix.tcp_listen("::1", 443)
@@ -263,13 +260,13 @@ def compare_filter(flags, ss_flags, words, *, expect_nonempty):
     ss = lt.run(["ss", "-H"] + ss_flags + words)
     r_args = flags + words
     if ss.status != 0:
-        r = lt2.run_lsock(r_args + ["--json"])
+        r = lt.run_lsock(r_args + ["--json"])
         if r.status != 2:
             return [f"ss rejects it ({ss.stderr.strip().splitlines()[0][:200]!r}) but "
                     f"{r.describe()}, want 2"]
         return []
     oracle = parse_ss_filtered(ss.stdout, words)
-    ours, r = lt2.lsock_records(r_args)
+    ours, _, r = lt.lsock_sockets(r_args)
     problems = lt.compare(ours, oracle, FIELDS)
     want_status = 0 if ours else 1
     if r.status != want_status:
@@ -281,8 +278,6 @@ def compare_filter(flags, ss_flags, words, *, expect_nonempty):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     with lt.SocketMix() as mix:
         tw = build_mix(mix)
         build_unix(mix)
@@ -337,9 +332,4 @@ def main():
         lt.main(cases)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -12,8 +12,6 @@ import lsocktest as lt
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     # Our own /proc mount (unshare --mount-proc): remounting it is private.
     r = subprocess.run(["mount", "-o", "remount,hidepid=2", "/proc"], capture_output=True, text=True)
     if r.returncode != 0:
@@ -66,5 +64,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    main()
+lt.run_test(main)

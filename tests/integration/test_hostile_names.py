@@ -8,13 +8,10 @@ carries the exact names, with *_hex siblings for invalid UTF-8.
 The sockets live in a private netns and are held by python3 holders that
 rename themselves with prctl(PR_SET_NAME)."""
 import os
-import sys
 import tempfile
 import shutil
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
-import lsocktest2 as lt2  # noqa: E402
+import lsocktest as lt
 
 # comm values (at most 15 bytes, PR_SET_NAME truncates the rest).
 COMM_ESC = b"e\x1b[1m\nvil"        # ESC and a newline
@@ -61,9 +58,7 @@ def bad_bytes(data):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
-    d = tempfile.mkdtemp(prefix="lsocktest2.")
+    d = tempfile.mkdtemp(prefix="lsocktest.")
     os.chmod(d, 0o755)
     db = d.encode()
     # name bytes as bound (sun_path) -> (abstract?, what JSON "path" must say,
@@ -80,7 +75,7 @@ def main():
     }
     tcp = {2401: COMM_ESC, 2402: COMM_PAREN, 2403: COMM_BAD}
     try:
-        with lt2.Holders() as h:
+        with lt.Holders() as h:
             pid_esc, inos = h.start(HOLD, COMM_ESC.hex(), *[f"unix:{n.hex()}" for n in names],
                                     "tcp:2401", cwd=d)
             ino_of = dict(zip(list(names) + [2401], (int(x) for x in inos)))
@@ -92,14 +87,14 @@ def main():
 
             def check_text(args, want):
                 """want: list of (what, [substrings that must share one row])."""
-                r = lt2.run_lsock(args)
+                r = lt.run_lsock(args)
                 problems = []
                 if r.status != 0:
                     problems.append(r.describe())
                 bad = bad_bytes(r.out)
                 if bad:
                     problems.append(f"control bytes at offsets {bad[:10]} in stdout: {r.out!r}")
-                rows = lt2.text_rows(r.stdout)
+                rows = lt.text_rows(r.stdout)
                 if len(rows) != len(want):
                     problems.append(f"{len(rows)} rows for {len(want)} sockets")
                 for what, needles in want:
@@ -126,7 +121,7 @@ def main():
                 check_text(["-tlnp"], want)
 
             def documented_escapes():
-                r = lt2.run_lsock(["-xtlp"])
+                r = lt.run_lsock(["-xtlp"])
                 out = r.stdout
                 problems = []
                 for esc in ("\\x1b", "\\n", "\\x07", "\\x00", "\\xff"):
@@ -140,7 +135,7 @@ def main():
 
             def json_exact():
                 # lsock_doc decodes strictly as UTF-8 before json.loads.
-                doc, r = lt2.lsock_doc(["-xtlp"])
+                doc, r = lt.lsock_doc(["-xtlp"])
                 problems = []
                 by_ino = {s.get("inode"): s for s in doc["sockets"]}
                 if len(doc["sockets"]) != len(names) + len(tcp):
@@ -180,7 +175,7 @@ def main():
                 lt.check(problems, "lsock -xtlp --json")
 
             def ndjson_one_line_each():
-                r = lt2.run_lsock(["-xtlp", "--ndjson"])
+                r = lt.run_lsock(["-xtlp", "--ndjson"])
                 problems = [] if r.status == 0 else [r.describe()]
                 lines = r.out.split(b"\n")
                 if lines[-1] != b"":
@@ -195,8 +190,8 @@ def main():
             def stat_parsers():
                 # The comm with ") R 1 2 (" must not confuse whoever parses
                 # /proc/PID/stat: the pid column is right in text -p output.
-                r = lt2.run_lsock(["-tlnp", "-o", "local,pid,program"])
-                rows = [x.split(None, 2) for x in lt2.text_rows(r.stdout)]
+                r = lt.run_lsock(["-tlnp", "-o", "local,pid,program"])
+                rows = [x.split(None, 2) for x in lt.text_rows(r.stdout)]
                 want = ["127.0.0.1:2402", str(pid_paren), "x) R 1 2 (y"]
                 lt.expect(want in rows, f"want row {want} in:\n{r.stdout}")
 
@@ -212,9 +207,4 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -7,7 +7,6 @@ namespace puts in net.ipv4.ping_group_range.  ss has no code for them, so
 the oracle is the kernel's own table: every socket the test opened must be
 listed once, with its inode, address, echo identifier, state and owner.
 """
-import os
 import socket
 import subprocess
 
@@ -103,9 +102,4 @@ def main():
         holder.kill()
 
 
-lt.enter_private_netns()
-try:
-    main()
-except lt.TestFailure as e:
-    print(f"FAIL: {e}")
-    raise SystemExit(1)
+lt.run_test(main)

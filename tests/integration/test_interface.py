@@ -12,7 +12,6 @@ null from /proc/net, and select the same sockets as ss for `dev = lo` and
 """
 import socket
 import subprocess
-import sys
 
 import lsocktest as lt
 
@@ -24,7 +23,6 @@ def endpoints(text):
 
 
 def main():
-    lt.enter_private_netns()
     subprocess.run(["ip", "-6", "addr", "add", "fe80::1/64", "dev", "lo", "nodad"], check=True)
     held = []
 
@@ -105,9 +103,4 @@ def main():
     ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+lt.run_test(main)

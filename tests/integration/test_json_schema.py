@@ -25,9 +25,7 @@ except ImportError:
     print("FAIL: python3-jsonschema is not installed (apt-get install python3-jsonschema)")
     sys.exit(1)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
-import lsocktest2 as lt2  # noqa: E402
+import lsocktest as lt
 
 BAD_COMM = b"js\xffon"
 
@@ -68,10 +66,8 @@ def errors_of(validator, inst, what):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     doc_v, sock_v = load_schema()
-    with lt.SocketMix() as mix, lt2.Holders() as h:
+    with lt.SocketMix() as mix, lt.Holders() as h:
         lt.build_standard_mix(mix)
         mix.raw_icmp("127.0.0.1")
         mix.udplite_bind("::1", 5555)
@@ -83,7 +79,7 @@ def main():
         h.start(HOLD, BAD_COMM.hex(), 2299)
 
         def validate(args, *, expect_nonempty=True):
-            doc, r = lt2.lsock_doc(args)
+            doc, r = lt.lsock_doc(args)
             problems = errors_of(doc_v, doc, f"lsock {' '.join(args)} --json")
             if expect_nonempty and not doc["sockets"]:
                 problems.append(f"lsock {' '.join(args)} --json listed nothing")
@@ -143,7 +139,7 @@ def main():
         def ndjson():
             problems = []
             for args in (["-tuxwUanp", "--ndjson"], ["-tuxwUan", "--ndjson", "--source=proc"]):
-                r = lt2.run_lsock(args)
+                r = lt.run_lsock(args)
                 if r.status != 0:
                     problems.append(r.describe())
                 lines = r.out.decode("utf-8").splitlines()
@@ -162,7 +158,7 @@ def main():
         def validator_bites():
             # Guard: the schema rejects broken documents, so the passes above
             # are not vacuous.
-            doc, _ = lt2.lsock_doc(["-tuxanp"])
+            doc, _ = lt.lsock_doc(["-tuxanp"])
             inet = next(s for s in doc["sockets"] if s["family"] == "inet")
             unix = next(s for s in doc["sockets"] if s["family"] == "unix")
             mutations = {
@@ -194,9 +190,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -15,12 +15,9 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
-import lsocktest2 as lt2  # noqa: E402
+import lsocktest as lt
 
 PER_HOLDER = 6700   # each holder stays well below the 20,000 fd hard limit
 HOLDERS = 3
@@ -49,7 +46,7 @@ def ignore_sigpipe():
 
 def pipe_to_head(args, *, preexec_fn=None):
     """Runs `lsock ARGS | head -1`; returns (lsock status, lsock stderr, head's line)."""
-    lsock = subprocess.Popen(lt2.lsock_argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    lsock = subprocess.Popen(lt.lsock_argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              preexec_fn=preexec_fn)
     head = subprocess.Popen(["head", "-1"], stdin=lsock.stdout, stdout=subprocess.PIPE)
     lsock.stdout.close()  # only head holds the read end now
@@ -62,7 +59,7 @@ def pipe_to_head(args, *, preexec_fn=None):
 
 def to_dev_full(args):
     with open("/dev/full", "wb") as full:
-        return lt2.run_lsock(args, stdout=full)
+        return lt.run_lsock(args, stdout=full)
 
 
 def build_locale(tmp):
@@ -81,11 +78,9 @@ def build_locale(tmp):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
-    tmp = tempfile.mkdtemp(prefix="lsocktest2.")
+    tmp = tempfile.mkdtemp(prefix="lsocktest.")
     try:
-        with lt.SocketMix() as mix, lt2.Holders() as h:
+        with lt.SocketMix() as mix, lt.Holders() as h:
             lt.build_standard_mix(mix)
             # Non-ASCII (valid UTF-8) and invalid UTF-8 names: a locale-aware
             # escaper (iswprint under LC_ALL=C) would treat them differently.
@@ -99,8 +94,8 @@ def main():
             def many():
                 # Guard: the mass of sockets is there, or the pipe cases
                 # below prove nothing.
-                r = lt2.run_lsock(["-tln", "-H"])
-                n = len(lt2.text_rows(r.stdout))
+                r = lt.run_lsock(["-tln", "-H"])
+                n = len(lt.text_rows(r.stdout))
                 lt.expect(r.status == 0 and n >= LISTENERS,
                           f"{r.describe()}: {n} rows, want >= {LISTENERS}")
                 lt.expect(len(r.out) > 8 * 65536, f"only {len(r.out)} bytes of output, not much "
@@ -167,8 +162,8 @@ def main():
                 problems = []
                 for args in (["-tan"], ["-tuxwanpe"], ["-tuxan"], ["-tuxanp", "--json"],
                              ["-xa", "--ndjson"], ["--help"]):
-                    rc = lt2.run_lsock(args, env=c_env)
-                    rd = lt2.run_lsock(args, env=de_env)
+                    rc = lt.run_lsock(args, env=c_env)
+                    rd = lt.run_lsock(args, env=de_env)
                     if rc.status != 0 or rd.status != 0:
                         problems.append(f"{rc.describe()} / {rd.describe()}")
                     if rc.out != rd.out:
@@ -192,9 +187,4 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -9,11 +9,8 @@ import json
 import os
 import re
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
-import lsocktest2 as lt2  # noqa: E402
+import lsocktest as lt
 
 SORT_V4 = ["10.0.0.100", "10.0.0.9", "10.0.0.2", "10.0.0.10"]        # made in this order
 SORT_V6 = ["2001:db8::10", "2001:db8::a", "2001:db8::9", "2001:db8::1:0"]
@@ -35,12 +32,10 @@ def names_word(line, word):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     for a in SORT_V4:
-        lt2.add_addr(f"{a}/32")
+        lt.add_addr(f"{a}/32")
     for a in SORT_V6:
-        lt2.add_addr(f"{a}/128")
+        lt.add_addr(f"{a}/128")
     me = os.getpid()
     with lt.SocketMix() as mix:
         l80 = mix.tcp_listen("127.0.0.1", 80)
@@ -56,23 +51,23 @@ def main():
         ino80 = lt.sock_inode(l80)
 
         def exit_listed():
-            r = lt2.run_lsock(["-tln"])
-            lt.expect(r.status == 0 and lt2.text_rows(r.stdout), f"{r.describe()}, want 0 and rows")
+            r = lt.run_lsock(["-tln"])
+            lt.expect(r.status == 0 and lt.text_rows(r.stdout), f"{r.describe()}, want 0 and rows")
 
         def exit_nothing():
             problems = []
             for args in (["-tln", "sport", "=", ":9"], ["-w"], ["-U", "-a"]):
-                r = lt2.run_lsock(args)
+                r = lt.run_lsock(args)
                 if r.status != 1:
                     problems.append(f"{r.describe()}, want 1 (nothing matched)\n{r.stdout}")
-                if lt2.text_rows(r.stdout):
+                if lt.text_rows(r.stdout):
                     problems.append(f"lsock {' '.join(args)} printed rows:\n{r.stdout}")
             lt.check(problems, "exit 1 when nothing matches")
 
         def exit_usage():
             problems = []
             for words, bad in BAD_FILTERS:
-                r = lt2.run_lsock(["-tln"] + words)
+                r = lt.run_lsock(["-tln"] + words)
                 what = f"lsock -tln {' '.join(words)}"
                 if r.status != 2:
                     problems.append(f"{r.describe()}, want 2")
@@ -89,7 +84,7 @@ def main():
         def busy_idiom():
             problems = []
             for port, want in ((80, "busy\n"), (81, "")):
-                lsock = lt2.lsock_shell(["-tln", "sport", "=", f":{port}"])
+                lsock = lt.lsock_shell(["-tln", "sport", "=", f":{port}"])
                 cmd = f"{lsock} >/dev/null && echo busy"
                 p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
                 if p.stdout != want:
@@ -100,8 +95,8 @@ def main():
         def ndjson_is_json():
             problems = []
             for args in (["-tuxanp"], ["-tuxan", "--source=proc"], ["-tln", "sport", "=", ":80"]):
-                doc, _ = lt2.lsock_doc(args)
-                r = lt2.run_lsock(args + ["--ndjson"])
+                doc, _ = lt.lsock_doc(args)
+                r = lt.run_lsock(args + ["--ndjson"])
                 what = f"lsock {' '.join(args)} --ndjson"
                 if r.status != 0:
                     problems.append(r.describe())
@@ -124,12 +119,12 @@ def main():
             problems = []
             for args in (["-tlnH", "sport", "=", ":9"], ["-wH"],
                          ["-tln", "--ndjson", "sport", "=", ":9"], ["-w", "--ndjson"]):
-                r = lt2.run_lsock(args)
+                r = lt.run_lsock(args)
                 if r.status != 1 or r.out != b"":
                     problems.append(f"{r.describe()}: want status 1 and empty stdout, got "
                                     f"{r.out[:200]!r}")
             for args in (["-tln", "sport", "=", ":9"], ["-w", "-H"]):
-                r = lt2.run_lsock(args + ["--json"])
+                r = lt.run_lsock(args + ["--json"])
                 try:
                     doc = json.loads(r.out.decode("utf-8"))
                 except ValueError as e:
@@ -142,7 +137,7 @@ def main():
 
         def columns_order():
             cols = "proto,local,remote,state,pid,program,user,inode"
-            r = lt2.run_lsock(["-tln", "-o", cols])
+            r = lt.run_lsock(["-tln", "-o", cols])
             problems = [] if r.status == 0 else [r.describe()]
             lines = r.stdout.splitlines()
             header = next((x for x in lines if x.startswith("Proto")), "")
@@ -151,14 +146,14 @@ def main():
                 problems.append(f"header not in -o order: {header!r}")
             want = ["tcp", "127.0.0.1:80", "0.0.0.0:*", "LISTEN", str(me), "python3", None,
                     str(ino80)]
-            rows = [x.split() for x in lt2.text_rows(r.stdout)]
+            rows = [x.split() for x in lt.text_rows(r.stdout)]
             got = [x for x in rows if len(x) > 1 and x[1] == "127.0.0.1:80"]
             if len(got) != 1 or len(got[0]) != len(want) or \
                     any(w is not None and w != g for w, g in zip(want, got[0])) or \
                     got[0][6] not in ("root", "0"):
                 problems.append(f"row for 127.0.0.1:80: want {want} (user root or 0), got {got}")
-            r = lt2.run_lsock(["-tln", "-o", "inode,local", "-H"])
-            got = [x.split() for x in lt2.text_rows(r.stdout) if "127.0.0.1:80" in x.split()]
+            r = lt.run_lsock(["-tln", "-o", "inode,local", "-H"])
+            got = [x.split() for x in lt.text_rows(r.stdout) if "127.0.0.1:80" in x.split()]
             if got != [[str(ino80), "127.0.0.1:80"]]:
                 problems.append(f"-o inode,local -H: want [[{ino80}, 127.0.0.1:80]], got {got}\n"
                                 f"{r.stdout}")
@@ -168,10 +163,10 @@ def main():
             problems = []
 
             def locals_of(args):
-                r = lt2.run_lsock(["-tlnH", "-o", "local"] + args)
+                r = lt.run_lsock(["-tlnH", "-o", "local"] + args)
                 if r.status != 0:
                     problems.append(r.describe())
-                return [x.strip() for x in lt2.text_rows(r.stdout)]
+                return [x.strip() for x in lt.text_rows(r.stdout)]
 
             def split(ep):
                 host, _, port = ep.rpartition(":")
@@ -197,11 +192,11 @@ def main():
             # -p with an empty result must not walk /proc at all (ss does):
             # point the process table at nothing and the run still succeeds.
             env = dict(os.environ, LSOCK_PROC_ROOT="/nonexistent-lsock-proc")
-            r = lt2.run_lsock(["-tlnp", "sport", "=", ":9"], env=env)
+            r = lt.run_lsock(["-tlnp", "sport", "=", ":9"], env=env)
             lt.expect(r.status == 1 and r.err == b"" and r.out.count(b"\n") == 2,
                       f"empty -p result should skip the walk: {r.describe()}")
             # ...while a non-empty one does walk it, and says it failed.
-            r = lt2.run_lsock(["-tlnp", "sport", "=", ":80"], env=env)
+            r = lt.run_lsock(["-tlnp", "sport", "=", ":80"], env=env)
             lt.expect(r.status == 3 and b"cannot resolve owners" in r.err and r.out == b"",
                       f"a listed socket needs the walk: {r.describe()}")
 
@@ -218,9 +213,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}", flush=True)
-        sys.exit(1)
+lt.run_test(main)

@@ -4,11 +4,8 @@ usage-error contract, in a private netns.  Column spacing is free, so rows
 are compared token by token."""
 import os
 import re
-import socket
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lsocktest as lt  # noqa: E402
+import lsocktest as lt
 
 HEADER_RE = re.compile(r"^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+State"
                        r"(\s+User\s+Inode)?(\s+PID/Program name)?\s*$")
@@ -35,8 +32,6 @@ def run_ok(args, **kw):
 
 
 def main():
-    lt.enter_private_netns()
-    lt.lsock_path()
     me = os.getpid()
     with lt.SocketMix() as mix:
         l4 = mix.tcp_listen("0.0.0.0", 2299, backlog=128)
@@ -167,9 +162,4 @@ def main():
         ])
 
 
-if __name__ == "__main__":
-    try:
-        main()
-    except lt.TestFailure as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+lt.run_test(main)

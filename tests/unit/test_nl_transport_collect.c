@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The diag collectors over the scripted kernel (nl_script.h; the
+ * mnl_socket_* wraps are in test_nl_transport_collect.wrap): a failed or
+ * interrupted dump leaves the table as it was before the dump.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include "lsock/diag.h"
+#include "lsock/nl_transport.h"
+
+#include "nl_script.h"
+
+static void put_unix(struct step *st, uint32_t ino, const char *name, size_t name_len,
+		     uint16_t extra_flags)
+{
+	uint8_t p[256] __attribute__((aligned(4)));
+	struct unix_diag_msg m = { .udiag_family = AF_UNIX, .udiag_type = SOCK_STREAM,
+				   .udiag_state = SOCK_STATE_LISTEN, .udiag_ino = ino };
+	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + name_len),
+			    .nla_type = UNIX_DIAG_NAME };
+	size_t plen = sizeof(m);
+
+	memcpy(p, &m, sizeof(m));
+	if (name_len) {
+		memcpy(p + plen, &a, sizeof(a));
+		memcpy(p + plen + sizeof(a), name, name_len);
+		plen += NLA_ALIGN(sizeof(a) + name_len);
+	}
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI | extra_flags, 0, 0, p, plen);
+}
+
+static void test_unix_collect_error_keeps_table(void **state)
+{
+	struct sock_table t = { .len = 0 };
+	struct sock_entry pre = { .inode = 1 };
+	struct nl_transport *nl;
+	struct step *st;
+
+	assert_int_equal(sock_table_add(&t, &pre, "/pre", 4), 0);
+	script_start();
+	st = step_new();
+	put_unix(st, 10, "/a", 2, 0);
+	put_unix(st, 11, "/bb", 3, 0);
+	put_error(step_new(), -EACCES);
+
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t), -EACCES);
+	assert_int_equal(t.len, 1);
+	assert_int_equal(t.strings_len, 4);
+	assert_int_equal(t.entries[0].inode, 1);
+	nl_transport_close(nl);
+	sock_table_free(&t);
+}
+
+static void test_unix_collect_redump(void **state)
+{
+	struct sock_table t = { .len = 0 };
+	struct sock_entry pre = { .inode = 1 };
+	struct nl_transport *nl;
+	struct step *st;
+
+	assert_int_equal(sock_table_add(&t, &pre, "/pre", 4), 0);
+	script_start();
+	st = step_new();
+	put_unix(st, 10, "/a", 2, 0);
+	put_unix(st, 11, "/bb", 3, NLM_F_DUMP_INTR);
+	put_done(st, 0, 0);
+	st = step_new();
+	put_unix(st, 10, "/a", 2, 0);
+	put_unix(st, 11, "/bb", 3, 0);
+	put_done(st, 0, 0);
+
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t), 0);
+	assert_int_equal(S.sends, 2);
+	/* no duplicates from the discarded partial dump */
+	assert_int_equal(t.len, 3);
+	assert_int_equal(t.strings_len, 4 + 2 + 3);
+	assert_int_equal(t.entries[1].inode, 10);
+	assert_int_equal(t.entries[2].inode, 11);
+	assert_memory_equal(sock_table_name(&t, &t.entries[2]), "/bb", 3);
+	nl_transport_close(nl);
+	sock_table_free(&t);
+}
+
+static void test_inet_collect_bad_record(void **state)
+{
+	struct sock_table t = { .len = 0 };
+	struct nl_transport *nl;
+	struct inet_diag_msg m = { .idiag_family = AF_INET, .idiag_inode = 5 };
+	uint32_t junk = 0;
+	struct step *st;
+
+	script_start();
+	st = step_new();
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	/* a record too short for struct inet_diag_msg */
+	put_msg(step_new(), SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &junk, 4);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t),
+			 -EBADMSG);
+	assert_int_equal(t.len, 0);
+	nl_transport_close(nl);
+	sock_table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_unix_collect_error_keeps_table, script_teardown),
+		cmocka_unit_test_teardown(test_unix_collect_redump, script_teardown),
+		cmocka_unit_test_teardown(test_inet_collect_bad_record, script_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The /proc/net code that procnet_inet.c and procnet_unix.c share: the
+ * number parsers, the inode set that finds repeated rows, and the
+ * procnet_collect() dispatcher over a fake proc root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collect/procnet_internal.h"
+
+static void test_inode_set(void **state)
+{
+	struct procnet_inode_set s = { 0 };
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(procnet_inode_set_add(&s, 0), -EINVAL);
+	for (i = 1; i <= 100000; i++)
+		assert_int_equal(procnet_inode_set_add(&s, i * 7919u), 0);
+	for (i = 1; i <= 100000; i++)
+		assert_int_equal(procnet_inode_set_add(&s, i * 7919u), 1);
+	assert_int_equal(procnet_inode_set_add(&s, UINT32_MAX), 0);
+	assert_int_equal(s.len, 100001);
+	procnet_inode_set_free(&s);
+	assert_int_equal(s.cap, 0);
+	assert_int_equal(procnet_inode_set_add(&s, 5), 0);
+	procnet_inode_set_free(&s);
+}
+
+static void test_numbers(void **state)
+{
+	uint32_t v = 7;
+
+	(void)state;
+	assert_int_equal(procnet_parse_hex_u32("fF", 2, 2, &v), 0);
+	assert_int_equal(v, 255);
+	assert_int_equal(procnet_parse_hex_u32("100", 3, 2, &v), -EINVAL);
+	assert_int_equal(procnet_parse_hex_u32("", 0, 2, &v), -EINVAL);
+	assert_int_equal(procnet_parse_hex_u32("0x1", 3, 8, &v), -EINVAL);
+	assert_int_equal(procnet_parse_hex_u32("1", 1, 9, &v), -EINVAL);
+	assert_int_equal(procnet_parse_dec_u32("4294967295", 10, &v), 0);
+	assert_int_equal(v, UINT32_MAX);
+	assert_int_equal(procnet_parse_dec_u32("4294967296", 10, &v), -ERANGE);
+	assert_int_equal(procnet_parse_dec_u32("00000000000000000001", 20, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(procnet_parse_dec_u32("1 ", 2, &v), -EINVAL);
+}
+
+/* procnet_collect() over a fake proc root of symlinks to the fixtures. */
+struct fake_root {
+	char dir[64];
+	char net[96];
+};
+
+static void link_fixture(const struct fake_root *r, const char *fixture, const char *name)
+{
+	char from[1024], to[256];
+
+	snprintf(from, sizeof(from), "%s/%s", LSOCK_FIXTURES, fixture);
+	snprintf(to, sizeof(to), "%s/%s", r->net, name);
+	assert_int_equal(symlink(from, to), 0);
+}
+
+static void unlink_fixture(const struct fake_root *r, const char *name)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", r->net, name);
+	unlink(p);
+}
+
+static void test_collect(void **state)
+{
+	struct sock_table t = { 0 };
+	struct procnet_stats st;
+	struct fake_root r;
+	char longroot[5000];
+	size_t skipped = 42;
+
+	(void)state;
+	strcpy(r.dir, "/tmp/lsock-procnet-XXXXXX");
+	assert_non_null(mkdtemp(r.dir));
+	snprintf(r.net, sizeof(r.net), "%s/net", r.dir);
+	assert_int_equal(mkdir(r.net, 0700), 0);
+	link_fixture(&r, "proc_net_tcp6.txt", "tcp6");
+	link_fixture(&r, "proc_net_raw.txt", "raw");
+	link_fixture(&r, "proc_net_unix.txt", "unix");
+
+	assert_int_equal(procnet_collect(r.dir, AF_INET6, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 0);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(t.len, 7);
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_RAW, SOCK_STATES_ALL,
+					       &t, &st),
+			 0);
+	assert_int_equal(t.len, 8);
+	assert_int_equal(t.entries[7].inode, 2085640);
+	assert_int_equal(procnet_collect(r.dir, AF_UNIX, SOCK_PROTO_UNIX, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 0);
+	assert_int_equal(t.len, 17);
+	assert_int_equal(t.entries[16].family, AF_UNIX);
+
+	skipped = 42;
+	assert_int_equal(procnet_collect(r.dir, AF_INET6, SOCK_PROTO_UDPLITE, SOCK_STATES_ALL,
+					 &t, &skipped),
+			 -ENOENT);
+	assert_int_equal(skipped, 42);
+	assert_int_equal(procnet_collect(r.dir, AF_INET, SOCK_PROTO_UNIX, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -EINVAL);
+	assert_int_equal(procnet_collect(r.dir, AF_UNIX, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -EINVAL);
+	assert_int_equal(procnet_collect(r.dir, AF_INET, _SOCK_PROTO_MAX, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -EINVAL);
+	assert_int_equal(procnet_collect(NULL, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -EINVAL);
+	memset(longroot, 'a', sizeof(longroot) - 1);
+	longroot[sizeof(longroot) - 1] = '\0';
+	assert_int_equal(procnet_collect(longroot, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					 &skipped),
+			 -ENAMETOOLONG);
+	assert_int_equal(t.len, 17);
+	sock_table_free(&t);
+
+	unlink_fixture(&r, "tcp6");
+	unlink_fixture(&r, "raw");
+	unlink_fixture(&r, "unix");
+	rmdir(r.net);
+	rmdir(r.dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inode_set),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_collect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
