@@ -304,6 +304,18 @@ size_t utf8_display_width(const void *s, size_t len)
 		uint32_t cp;
 		size_t n;
 
+		/* Cells are mostly ASCII: one column a byte, eight bytes at a time. */
+		while (len - i >= 8) {
+			uint64_t word;
+
+			memcpy(&word, p + i, 8);
+			if (word & 0x8080808080808080ull)
+				break;
+			i += 8;
+			width += 8;
+		}
+		if (i == len)
+			break;
 		if (p[i] < 0x80) {
 			i++;
 			width++;

@@ -189,6 +189,15 @@ static void test_width_strings(void **state)
 	assert_int_equal(utf8_display_width("\xe4\xb8", 2), 2);	/* cut short: 2 bytes */
 	assert_int_equal(esc_text_width("\xe2\x80\x8b", 3), 8);	/* U+200B -> \u{200b} */
 	assert_int_equal(esc_text_width("x\xe4\xb8\xad\xc2\xa0", 6), 1 + 2 + 8);
+	/* A wide and a zero-width character at every offset of an ASCII run. */
+	for (size_t off = 0; off < 20; off++) {
+		char buf[40];
+
+		memset(buf, 'a', off);
+		memcpy(buf + off, "\xe4\xb8\xad" "bcdefghij" "e\xcc\x81", 15);
+		assert_int_equal(utf8_display_width(buf, off + 15), off + 2 + 9 + 1);
+		assert_int_equal(utf8_display_width(buf, off), off);
+	}
 }
 
 /* U+2028 and U+2029 are \u2028 \u2029 in JSON; their neighbours stay raw. */
