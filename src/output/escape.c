@@ -97,10 +97,10 @@ static enum uc_class uc_class_of(uint32_t cp)
 	return (enum uc_class)(uc_runs[lo] & 3);
 }
 
-/* Columns a code point takes on a terminal; escaped classes count one. */
-static size_t cp_width(uint32_t cp)
+/* Columns a code point of class k takes on a terminal; escaped ones count one. */
+static size_t class_width(enum uc_class k)
 {
-	switch (uc_class_of(cp)) {
+	switch (k) {
 	case UC_ZERO:
 		return 0;
 	case UC_WIDE:
@@ -182,7 +182,7 @@ static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 
 			if (k != UC_ESCAPE) {
 				*ret_esc_len = 0;
-				*ret_width = k == UC_ZERO ? 0 : k == UC_WIDE ? 2 : 1;
+				*ret_width = class_width(k);
 				return n;
 			}
 			*ret_esc_len = put_text_cp_escape(esc, cp);
@@ -328,7 +328,7 @@ size_t utf8_display_width(const void *s, size_t len)
 			width++;
 			continue;
 		}
-		width += cp_width(cp);
+		width += class_width(uc_class_of(cp));
 		i += n;
 	}
 	return width;
