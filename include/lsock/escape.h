@@ -4,16 +4,25 @@
  * (UNIX names, process names, command lines) reaches output only through
  * one of these functions.
  *
- * Text: printable ASCII and valid printable UTF-8 pass through; every byte
+ * Text: printable ASCII and valid visible UTF-8 pass through; every byte
  *   below 0x20, DEL, backslash, and every byte that is not part of valid
  *   UTF-8 becomes a visible C-style escape: \n \t \r \\ and \xHH for the rest
- *   (always two lowercase hex digits).  C1 controls (U+0080..U+009F) and the
- *   bidi controls U+202A..U+202E, U+2066..U+2069 are written as \u{xxxx}
- *   (always four lowercase hex digits).  A row is therefore always one line,
- *   and the escaping is reversible.  Spaces are not escaped.
+ *   (always two lowercase hex digits).  Every other code point that would be
+ *   invisible or move the cursor is written as \u{x...}: general category
+ *   Cc (the C1 controls U+0080..U+009F), Cf (format: U+200B..U+200F, the
+ *   bidi controls, U+FEFF, U+E0001...), Zl (U+2028), Zp (U+2029), Zs but
+ *   U+0020 (U+00A0, U+3000...), Co (private use) and Cn (unassigned and
+ *   noncharacters), as of the Unicode version in unicode_tables.h.  The hex
+ *   is lowercase, at least four digits, without leading zeros past four:
+ *   \u{00a0}, \u{2028}, \u{e0001}, \u{10ffff}.  A row is therefore always
+ *   one line, and the escaping is reversible.  Spaces are not escaped.
+ * Width: what a terminal shows, independent of the locale: 0 columns for
+ *   combining marks (Mn, Me) and conjoining Hangul vowels and finals, 2 for
+ *   East Asian Wide and Fullwidth, 1 for the rest.
  * JSON: always valid UTF-8 JSON.  Valid UTF-8 comes out exact: control
- *   characters become \n \t \r or \u00xx, DEL \u007f, C1 and bidi controls
- *   \uxxxx, '"' and '\' \" and \\; all decode back to the same bytes.  Each
+ *   characters become \n \t \r or \u00xx, DEL \u007f, C1 controls, U+2028,
+ *   U+2029 and the bidi controls U+202A..U+202E, U+2066..U+2069 \uxxxx, '"'
+ *   and '\' \" and \\; all decode back to the same bytes.  Each
  *   byte of an invalid sequence becomes U+FFFD; callers add a *_hex sibling
  *   field (esc_hex) so scripts can recover the exact bytes.
  * "Invalid" means not well-formed UTF-8: overlongs (C0 80, E0 80 80),
@@ -42,28 +51,42 @@ void esc_text(struct outbuf *o, const void *s, size_t len);
  * netstat prints paths as they are), only leading and trailing spaces are
  * escaped: they would otherwise be invisible.  sep, if not 0, is a list
  * separator the name must not contain either (',' between owners): it is
- * written as \xHH.
+ * written as \xHH.  A name that is exactly "-" is written as \x2d, since
+ * text columns show "-" for "none".
  */
 void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_spaces_ok, char sep);
 
 /*
- * Returns the display width esc_text() would produce for s: one column per
- * code point written (escapes are ASCII).  East Asian wide and combining
- * characters are counted as one column too.
+ * Returns the display width of what esc_text() would write for s: escapes
+ * are ASCII, one column a byte; code points passed through count as
+ * utf8_display_width() says.
  */
 size_t esc_text_width(const void *s, size_t len);
+
+/*
+ * Returns the columns s[0..len) takes on a terminal, for text that
+ * esc_text() wrote (or plain ASCII): the sum of the code points' widths
+ * (above).  Bytes that are not UTF-8, and code points esc_text() escapes,
+ * count one column each; escaped text has neither.
+ */
+size_t utf8_display_width(const void *s, size_t len);
+
+/*
+ * Writes the esc_text() form of the C string s (NULL reads as "") into
+ * buf[0..len), NUL-terminated, for error messages that echo user input.
+ * If it does not fit, it is cut after the last whole unit (an escape or a
+ * code point is never split) that leaves room for "..." (fewer dots when
+ * len < 4), and the dots follow.  Writes nothing if len is 0.  Returns buf.
+ */
+const char *esc_text_cstr(const char *s, char *buf, size_t len);
+
+/* The Unicode version the escape and width tables were generated from ("15.0.0"). */
+const char *esc_unicode_version(void);
 
 /* Appends s[0..len) as a quoted JSON string (with the surrounding quotes). */
 void esc_json(struct outbuf *o, const void *s, size_t len);
 
 /* Appends s[0..len) as a quoted string of lowercase hex digits. */
 void esc_hex(struct outbuf *o, const void *s, size_t len);
-
-/*
- * Writes the text escape of the C string s into buf (len bytes), NUL-
- * terminated, cut with "..." at a character boundary if it does not fit;
- * returns buf.  For messages that echo what the user typed.
- */
-const char *esc_text_cstr(const char *s, char *buf, size_t len);
 
 #endif

@@ -4,15 +4,17 @@
  * runs of bytes that pass through unchanged (printable ASCII and valid,
  * visible UTF-8) are copied with one outbuf_put(); everything else goes
  * through a per-unit escaper shared by the writer and the width counter,
- * so esc_text_width() cannot drift from esc_text().
+ * so esc_text_width() cannot drift from esc_text().  ASCII never reaches
+ * the Unicode table; other code points cost one binary search in it.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "lsock/escape.h"
+#include "unicode_tables.h"
 
-/* Longest escape a single input unit produces: "\u{xxxx}" (text), "\u00xx" (JSON). */
-#define ESC_UNIT_MAX 8
+/* Longest escape a single input unit produces: "\u{10ffff}" (text). */
+#define ESC_UNIT_MAX 10
 
 static const char hex_digits[16] = "0123456789abcdef";
 
@@ -75,15 +77,67 @@ static size_t utf8_decode(const uint8_t *p, size_t avail, uint32_t *ret_cp)
 }
 
 /*
- * Code points that are valid UTF-8 but must not reach a terminal raw: the C1
- * controls (U+009B is a one-character CSI on many terminals) and the bidi
- * embedding/override/isolate controls that reorder what follows them on the
- * line (Trojan Source, CVE-2021-42574).
+ * The class of a code point in the generated table (unicode_tables.h): the
+ * last run that starts at or before cp.  uc_runs[0] starts at U+0000, and
+ * (start << 2 | class) <= (cp << 2 | 3) exactly when start <= cp.
  */
-static bool cp_is_hidden(uint32_t cp)
+static enum uc_class uc_class_of(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	size_t lo = 0, hi = sizeof(uc_runs) / sizeof(uc_runs[0]);
+	uint32_t key = cp << 2 | 3;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (uc_runs[mid] <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (enum uc_class)(uc_runs[lo] & 3);
+}
+
+/* Columns a code point of class k takes on a terminal; escaped ones count one. */
+static size_t class_width(enum uc_class k)
+{
+	switch (k) {
+	case UC_ZERO:
+		return 0;
+	case UC_WIDE:
+		return 2;
+	case UC_PLAIN:
+	case UC_ESCAPE:
+		break;
+	}
+	return 1;
+}
+
+/*
+ * Code points that JSON writes as \uXXXX although they could go raw: the C1
+ * controls (U+009B is a one-character CSI on many terminals), U+2028 and
+ * U+2029 (line terminators for JavaScript and for readers that split lines
+ * the Unicode way, which would cut an NDJSON record in two) and the bidi
+ * embedding/override/isolate controls that reorder what follows them on the
+ * line (Trojan Source, CVE-2021-42574).  All decode back to the same text.
+ */
+static bool json_cp_escaped(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Writes "\u{x...}": lowercase hex, no leading zeros past four digits. */
+static size_t put_text_cp_escape(char *esc, uint32_t cp)
+{
+	size_t digits = cp > 0xfffff ? 6 : cp > 0xffff ? 5 : 4, n = 0;
+
+	esc[n++] = '\\';
+	esc[n++] = 'u';
+	esc[n++] = '{';
+	while (digits--)
+		esc[n++] = hex_digits[(cp >> (4 * digits)) & 0xf];
+	esc[n++] = '}';
+	return n;
 }
 
 bool utf8_valid(const void *s, size_t len)
@@ -111,8 +165,11 @@ bool utf8_valid(const void *s, size_t len)
  * The text escape of the unit at p[0], which is not in text_plain[].
  * Returns how many input bytes the unit covers; *ret_esc_len is 0 if those
  * bytes pass through unchanged (visible UTF-8), else esc holds the escape.
+ * *ret_width is the columns the output takes: the code point's width, or
+ * the escape's length (escapes are ASCII).
  */
-static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *ret_esc_len)
+static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *ret_esc_len,
+			    size_t *ret_width)
 {
 	uint8_t b = p[0];
 	uint32_t cp;
@@ -120,21 +177,16 @@ static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 
 	if (b >= 0x80) {
 		n = utf8_decode(p, avail, &cp);
-		if (n && !cp_is_hidden(cp)) {
-			*ret_esc_len = 0;
-			return n;
-		}
 		if (n) {
-			/* Hidden code points are all <= U+2069: four digits. */
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '{';
-			esc[3] = hex_digits[(cp >> 12) & 0xf];
-			esc[4] = hex_digits[(cp >> 8) & 0xf];
-			esc[5] = hex_digits[(cp >> 4) & 0xf];
-			esc[6] = hex_digits[cp & 0xf];
-			esc[7] = '}';
-			*ret_esc_len = 8;
+			enum uc_class k = uc_class_of(cp);
+
+			if (k != UC_ESCAPE) {
+				*ret_esc_len = 0;
+				*ret_width = class_width(k);
+				return n;
+			}
+			*ret_esc_len = put_text_cp_escape(esc, cp);
+			*ret_width = *ret_esc_len;
 			return n;
 		}
 		/* Not UTF-8: fall through and escape this one byte. */
@@ -157,10 +209,10 @@ static size_t esc_text_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 		esc[1] = 'x';
 		esc[2] = hex_digits[b >> 4];
 		esc[3] = hex_digits[b & 0xf];
-		*ret_esc_len = 4;
+		*ret_esc_len = *ret_width = 4;
 		return 1;
 	}
-	*ret_esc_len = 2;
+	*ret_esc_len = *ret_width = 2;
 	return 1;
 }
 
@@ -170,6 +222,11 @@ void esc_text_name(struct outbuf *o, const void *s, size_t len, bool inner_space
 	size_t first = 0, last = len, i, start = 0;
 	char esc[4] = { '\\', 'x', 0, 0 };
 
+	/* Text columns print "-" for "none": a name "-" must not read as that. */
+	if (len == 1 && p[0] == '-') {
+		outbuf_put(o, "\\x2d", 4);
+		return;
+	}
 	/* [first, last) is the part whose spaces may stay as they are. */
 	while (first < len && p[first] == ' ')
 		first++;
@@ -196,13 +253,13 @@ void esc_text(struct outbuf *o, const void *s, size_t len)
 
 	while (i < len) {
 		char esc[ESC_UNIT_MAX];
-		size_t n, esc_len;
+		size_t n, esc_len, w;
 
 		if (text_plain[p[i]]) {
 			i++;
 			continue;
 		}
-		n = esc_text_unit(p + i, len - i, esc, &esc_len);
+		n = esc_text_unit(p + i, len - i, esc, &esc_len, &w);
 		if (!esc_len) {
 			i += n;
 			continue;
@@ -224,19 +281,98 @@ size_t esc_text_width(const void *s, size_t len)
 
 	while (i < len) {
 		char esc[ESC_UNIT_MAX];
-		size_t n, esc_len;
+		size_t n, esc_len, w;
 
 		if (text_plain[p[i]]) {
 			i++;
 			width++;
 			continue;
 		}
-		n = esc_text_unit(p + i, len - i, esc, &esc_len);
-		/* A passed-through code point is one column; escapes are ASCII. */
-		width += esc_len ? esc_len : 1;
+		n = esc_text_unit(p + i, len - i, esc, &esc_len, &w);
+		width += w;
 		i += n;
 	}
 	return width;
+}
+
+size_t utf8_display_width(const void *s, size_t len)
+{
+	const uint8_t *p = s;
+	size_t i = 0, width = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n;
+
+		/* Cells are mostly ASCII: one column a byte, eight bytes at a time. */
+		while (len - i >= 8) {
+			uint64_t word;
+
+			memcpy(&word, p + i, 8);
+			if (word & 0x8080808080808080ull)
+				break;
+			i += 8;
+			width += 8;
+		}
+		if (i == len)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			width++;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &cp);
+		if (!n) {
+			/* Not UTF-8 (esc_text never leaves such a byte): one column. */
+			i++;
+			width++;
+			continue;
+		}
+		width += class_width(uc_class_of(cp));
+		i += n;
+	}
+	return width;
+}
+
+const char *esc_text_cstr(const char *s, char *buf, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)(s ? s : "");
+	size_t n = strlen((const char *)p), i = 0, pos = 0, cut = 0, dots;
+
+	if (!len)
+		return buf;
+	dots = len - 1 < 3 ? len - 1 : 3;
+	while (i < n) {
+		char esc[ESC_UNIT_MAX];
+		const void *src = p + i;
+		size_t k = 1, out = 1, w;
+
+		if (!text_plain[p[i]]) {
+			k = esc_text_unit(p + i, n - i, esc, &out, &w);
+			if (out)
+				src = esc;
+			else
+				out = k;
+		}
+		if (pos + out > len - 1) {
+			/* Cut after the last whole unit that leaves room for the dots. */
+			memcpy(buf + cut, "...", dots);
+			buf[cut + dots] = '\0';
+			return buf;
+		}
+		memcpy(buf + pos, src, out);
+		pos += out;
+		i += k;
+		if (pos + dots <= len - 1)
+			cut = pos;
+	}
+	buf[pos] = '\0';
+	return buf;
+}
+
+const char *esc_unicode_version(void)
+{
+	return UC_UNICODE_VERSION;
 }
 
 /*
@@ -252,7 +388,7 @@ static size_t esc_json_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 
 	if (b >= 0x80) {
 		n = utf8_decode(p, avail, &cp);
-		if (n && !cp_is_hidden(cp)) {
+		if (n && !json_cp_escaped(cp)) {
 			*ret_esc_len = 0;
 			return n;
 		}
@@ -283,7 +419,7 @@ static size_t esc_json_unit(const uint8_t *p, size_t avail, char *esc, size_t *r
 		esc[1] = 'r';
 		break;
 	default:
-		/* Controls, DEL, C1 and bidi controls: all <= U+FFFF. */
+		/* Controls, DEL, C1, U+2028/9 and bidi controls: all <= U+FFFF. */
 		esc[1] = 'u';
 		esc[2] = hex_digits[(cp >> 12) & 0xf];
 		esc[3] = hex_digits[(cp >> 8) & 0xf];
@@ -344,32 +480,4 @@ void esc_hex(struct outbuf *o, const void *s, size_t len)
 		len -= n;
 	}
 	outbuf_putc(o, '"');
-}
-
-const char *esc_text_cstr(const char *s, char *buf, size_t len)
-{
-	static const char ellipsis[] = "...";
-	struct outbuf o;
-	size_t n;
-
-	if (len == 0)
-		return buf;
-	buf[0] = '\0';
-	if (outbuf_init(&o, -1) < 0)
-		return buf;
-	esc_text(&o, s, strlen(s));
-	n = o.len;
-	if (!o.error && n < len) {
-		memcpy(buf, o.buf, n + 1);
-	} else if (len > sizeof(ellipsis)) {
-		/* Cut before a UTF-8 continuation byte never splits a character;
-		 * escapes are ASCII, so any other cut is whole. */
-		n = len - sizeof(ellipsis);
-		while (n > 0 && ((unsigned char)o.buf[n] & 0xc0) == 0x80)
-			n--;
-		memcpy(buf, o.buf, n);
-		memcpy(buf + n, ellipsis, sizeof(ellipsis));
-	}
-	outbuf_free(&o);
-	return buf;
 }

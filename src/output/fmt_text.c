@@ -4,21 +4,18 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lsock/escape.h"
 #include "lsock/fmt.h"
 
 /* Columns are separated by two spaces; widths fit the content (nothing is
  * ever truncated, which is what netstat's -W asks for). */
 #define COL_SEP 2
 
-/* Display width of escaped output: escaping leaves only printable text, so
- * every UTF-8 code point is one column (continuation bytes don't count). */
+/* Display width of escaped output: escaping leaves only visible text, so
+ * this is the sum of its code points' terminal widths (0, 1 or 2). */
 static size_t display_width(const char *s, size_t len)
 {
-	size_t i, w = 0;
-
-	for (i = 0; i < len; i++)
-		w += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return w;
+	return utf8_display_width(s, len);
 }
 
 static bool row_in_section(const struct sock_entry *e, int section)

@@ -2,9 +2,12 @@
 /*
  * The escaping policy: every byte 0x00-0xff through esc_text/esc_json (the
  * expected strings are built from the written rules here, independently of
- * the code), UTF-8 edge cases as literal goldens, width agreement, and round
- * trips: text escapes and JSON strings decode back to the input bytes.
- * outbuf_put is wrapped (test_escape.wrap) to count calls on the fast path.
+ * the code), UTF-8 edge cases as literal goldens, width agreement, round
+ * trips (text escapes and JSON strings decode back to the input bytes),
+ * esc_text_name's "-" rule and esc_text_cstr.  The Unicode classes (which
+ * code points are escaped, how wide the rest are) are in
+ * test_escape_unicode.c.  outbuf_put is wrapped (test_escape.wrap) to count
+ * calls on the fast path.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,16 +46,6 @@ static void out_json(struct outbuf *o, const void *s, size_t len)
 	assert_int_equal(outbuf_init(o, -1), 0);
 	esc_json(o, s, len);
 	assert_int_equal(outbuf_error(o), 0);
-}
-
-/* Code points in valid UTF-8: every byte that is not a continuation byte. */
-static size_t count_code_points(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
 }
 
 static void put_utf8(char *dst, size_t *len, uint32_t cp)
@@ -157,10 +150,10 @@ static long json_decode(const char *s, size_t len, char *dst)
 	return (long)n;
 }
 
-/* Reverses esc_text: \n \t \r \\ \xHH \u{XXXX}.  Returns length or -1. */
+/* Reverses esc_text: \n \t \r \\ \xHH \u{X...}.  Returns length or -1. */
 static long text_unescape(const char *s, size_t len, char *dst)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, n = 0, k;
 	long v;
 
 	while (i < len) {
@@ -182,11 +175,16 @@ static long text_unescape(const char *s, size_t len, char *dst)
 			i += 4;
 			break;
 		case 'u':
-			if (i + 8 > len || s[i + 2] != '{' || s[i + 7] != '}' ||
-			    (v = hex_n(s + i + 3, 4)) < 0)
+			/* \u{ then 4 to 6 hex digits, no leading zero past four, then }. */
+			if (i + 2 >= len || s[i + 2] != '{')
+				return -1;
+			for (k = 0; i + 3 + k < len && s[i + 3 + k] != '}'; k++)
+				;
+			if (k < 4 || k > 6 || i + 3 + k >= len || (k > 4 && s[i + 3] == '0') ||
+			    (v = hex_n(s + i + 3, k)) < 0x80 || v > 0x10ffff)
 				return -1;
 			put_utf8(dst, &n, (uint32_t)v);
-			i += 8;
+			i += 4 + k;
 			break;
 		default:
 			return -1;
@@ -272,20 +270,25 @@ static void test_byte_table(void **state)
 	outbuf_free(&o);
 }
 
-/* U+0080..U+00FF as two bytes C2/C3 xx: C1 controls escaped, Latin-1 passed. */
+/*
+ * U+0080..U+00FF as two bytes C2/C3 xx: in text, C1 controls (Cc), the
+ * no-break space U+00A0 (Zs) and the soft hyphen U+00AD (Cf) are escaped,
+ * the rest of Latin-1 passes; JSON escapes only the C1 controls.
+ */
 static void test_two_byte_table(void **state)
 {
 	struct outbuf o;
 
 	(void)state;
 	for (uint32_t cp = 0x80; cp <= 0xff; cp++) {
+		bool text_escaped = cp <= 0x9f || cp == 0xa0 || cp == 0xad;
 		char in[4], want[16];
 		size_t len = 0;
 
 		put_utf8(in, &len, cp);
 		assert_true(utf8_valid(in, len));
 		out_text(&o, in, len);
-		if (cp <= 0x9f) {
+		if (text_escaped) {
 			snprintf(want, sizeof(want), "\\u{%04x}", cp);
 			assert_string_equal(o.buf, want);
 			assert_int_equal(esc_text_width(in, len), 8);
@@ -328,17 +331,22 @@ static const struct edge edges[] = {
 	EDGE("overlong E0 9F BF", "\xe0\x9f\xbf", false, "\\xe0\\x9f\\xbf",
 	     "\"" FFFD FFFD FFFD "\""),
 	EDGE("U+0800", "\xe0\xa0\x80", true, "\xe0\xa0\x80", "\"\xe0\xa0\x80\""),
+	EDGE("U+0378 unassigned", "\xcd\xb8", true, "\\u{0378}", "\"\xcd\xb8\""),
 	EDGE("overlong F0 8F BF BF", "\xf0\x8f\xbf\xbf", false, "\\xf0\\x8f\\xbf\\xbf",
 	     "\"" FFFD FFFD FFFD FFFD "\""),
 	EDGE("surrogate ED A0 80", "\xed\xa0\x80", false, "\\xed\\xa0\\x80",
 	     "\"" FFFD FFFD FFFD "\""),
 	EDGE("surrogate ED BF BF", "\xed\xbf\xbf", false, "\\xed\\xbf\\xbf",
 	     "\"" FFFD FFFD FFFD "\""),
-	EDGE("U+D7FF", "\xed\x9f\xbf", true, "\xed\x9f\xbf", "\"\xed\x9f\xbf\""),
-	EDGE("U+E000", "\xee\x80\x80", true, "\xee\x80\x80", "\"\xee\x80\x80\""),
+	EDGE("U+D7FB", "\xed\x9f\xbb", true, "\xed\x9f\xbb", "\"\xed\x9f\xbb\""),
+	EDGE("U+D7FF unassigned", "\xed\x9f\xbf", true, "\\u{d7ff}", "\"\xed\x9f\xbf\""),
+	EDGE("U+E000 private use", "\xee\x80\x80", true, "\\u{e000}", "\"\xee\x80\x80\""),
 	EDGE("beyond U+10FFFF", "\xf4\x90\x80\x80", false, "\\xf4\\x90\\x80\\x80",
 	     "\"" FFFD FFFD FFFD FFFD "\""),
-	EDGE("U+10FFFF", "\xf4\x8f\xbf\xbf", true, "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""),
+	EDGE("U+10FFFF", "\xf4\x8f\xbf\xbf", true, "\\u{10ffff}", "\"\xf4\x8f\xbf\xbf\""),
+	EDGE("U+E0001 tag", "\xf3\xa0\x80\x81", true, "\\u{e0001}", "\"\xf3\xa0\x80\x81\""),
+	EDGE("U+F0000 private use", "\xf3\xb0\x80\x80", true, "\\u{f0000}",
+	     "\"\xf3\xb0\x80\x80\""),
 	EDGE("lead F5", "\xf5\x80\x80\x80", false, "\\xf5\\x80\\x80\\x80",
 	     "\"" FFFD FFFD FFFD FFFD "\""),
 	EDGE("truncated E2 82", "\xe2\x82", false, "\\xe2\\x82", "\"" FFFD FFFD "\""),
@@ -350,15 +358,24 @@ static const struct edge edges[] = {
 	EDGE("U+0080", "\xc2\x80", true, "\\u{0080}", "\"\\u0080\""),
 	EDGE("U+009B CSI", "\xc2\x9b" "31m", true, "\\u{009b}31m", "\"\\u009b31m\""),
 	EDGE("U+009F", "\xc2\x9f", true, "\\u{009f}", "\"\\u009f\""),
-	EDGE("U+00A0", "\xc2\xa0", true, "\xc2\xa0", "\"\xc2\xa0\""),
-	EDGE("U+2029 passes", "\xe2\x80\xa9", true, "\xe2\x80\xa9", "\"\xe2\x80\xa9\""),
+	EDGE("U+00A0 fake column", "x\xc2\xa0\xc2\xa0/run/s", true, "x\\u{00a0}\\u{00a0}/run/s",
+	     "\"x\xc2\xa0\xc2\xa0/run/s\""),
+	EDGE("U+200B ZWSP", "a\xe2\x80\x8b", true, "a\\u{200b}", "\"a\xe2\x80\x8b\""),
+	EDGE("U+200F RLM", "\xe2\x80\x8f", true, "\\u{200f}", "\"\xe2\x80\x8f\""),
+	EDGE("U+2028 LS", "a\xe2\x80\xa8" "b", true, "a\\u{2028}b", "\"a\\u2028b\""),
+	EDGE("U+2029 PS", "\xe2\x80\xa9", true, "\\u{2029}", "\"\\u2029\""),
+	EDGE("U+2027 passes", "\xe2\x80\xa7", true, "\xe2\x80\xa7", "\"\xe2\x80\xa7\""),
+	EDGE("U+FEFF BOM", "\xef\xbb\xbfx", true, "\\u{feff}x", "\"\xef\xbb\xbfx\""),
+	EDGE("U+FFFE nonchar", "\xef\xbf\xbe", true, "\\u{fffe}", "\"\xef\xbf\xbe\""),
 	EDGE("U+202A", "\xe2\x80\xaa", true, "\\u{202a}", "\"\\u202a\""),
 	EDGE("U+202E RLO", "abc\xe2\x80\xaexyz", true, "abc\\u{202e}xyz", "\"abc\\u202exyz\""),
-	EDGE("U+202F passes", "\xe2\x80\xaf", true, "\xe2\x80\xaf", "\"\xe2\x80\xaf\""),
-	EDGE("U+2065 passes", "\xe2\x81\xa5", true, "\xe2\x81\xa5", "\"\xe2\x81\xa5\""),
+	EDGE("U+202F NNBSP", "\xe2\x80\xaf", true, "\\u{202f}", "\"\xe2\x80\xaf\""),
+	EDGE("U+2030 passes", "\xe2\x80\xb0", true, "\xe2\x80\xb0", "\"\xe2\x80\xb0\""),
+	EDGE("U+2065 unassigned", "\xe2\x81\xa5", true, "\\u{2065}", "\"\xe2\x81\xa5\""),
 	EDGE("U+2066 LRI", "\xe2\x81\xa6", true, "\\u{2066}", "\"\\u2066\""),
 	EDGE("U+2069 PDI", "\xe2\x81\xa9", true, "\\u{2069}", "\"\\u2069\""),
-	EDGE("U+206A passes", "\xe2\x81\xaa", true, "\xe2\x81\xaa", "\"\xe2\x81\xaa\""),
+	EDGE("U+206A Cf", "\xe2\x81\xaa", true, "\\u{206a}", "\"\xe2\x81\xaa\""),
+	EDGE("U+3000 ideographic space", "\xe3\x80\x80", true, "\\u{3000}", "\"\xe3\x80\x80\""),
 	EDGE("U+FFFD itself", FFFD, true, FFFD, "\"" FFFD "\""),
 	EDGE("emoji", "\xf0\x9f\x98\x80!", true, "\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\""),
 	EDGE("NUL inside", "a\0b", true, "a\\x00b", "\"a\\u0000b\""),
@@ -386,8 +403,7 @@ static void test_utf8_edges(void **state)
 		assert_int_equal(utf8_valid(e->in, e->len), e->valid);
 		out_text(&o, e->in, e->len);
 		assert_string_equal(o.buf, e->text);
-		assert_int_equal(esc_text_width(e->in, e->len),
-				 count_code_points(o.buf, o.len));
+		assert_int_equal(esc_text_width(e->in, e->len), utf8_display_width(o.buf, o.len));
 		outbuf_free(&o);
 		out_json(&o, e->in, e->len);
 		assert_string_equal(o.buf, e->json);
@@ -405,8 +421,12 @@ static void test_width_examples(void **state)
 	assert_int_equal(esc_text_width("\\", 1), 2);
 	assert_int_equal(esc_text_width("\x01", 1), 4);
 	assert_int_equal(esc_text_width("\xc3\xa9", 2), 1);
-	assert_int_equal(esc_text_width("\xf0\x9f\x98\x80", 4), 1);
+	assert_int_equal(esc_text_width("e\xcc\x81", 3), 1);		/* e + U+0301 */
+	assert_int_equal(esc_text_width("\xe4\xb8\xad", 3), 2);		/* U+4E2D */
+	assert_int_equal(esc_text_width("\xf0\x9f\x98\x80", 4), 2);	/* U+1F600 */
 	assert_int_equal(esc_text_width("\xe2\x80\xae", 3), 8);
+	assert_int_equal(esc_text_width("\xe3\x80\x80", 3), 8);		/* U+3000, escaped */
+	assert_int_equal(esc_text_width("\xf3\xa0\x80\x81", 4), 9);	/* \u{e0001} */
 	assert_int_equal(esc_text_width("\xe2\x82", 2), 8);
 }
 
@@ -448,9 +468,10 @@ static uint32_t rng_next(uint32_t *s)
 static size_t random_bytes(uint32_t *seed, char *buf, size_t max, bool valid)
 {
 	static const uint32_t cps[] = { 0x0, 0x1b, '\n', '\\', '"', 0x7f, 0x80, 0x9b, 0x9f,
-					0xa0, 0xe9, 0x7ff, 0x800, 0xd7ff, 0xe000, 0x202a,
-					0x202e, 0x2066, 0x2069, 0xfeff, 0xfffd, 0xffff,
-					0x10000, 0x1f600, 0x10ffff };
+					0xa0, 0xad, 0xe9, 0x301, 0x7ff, 0x800, 0xd7ff, 0xe000,
+					0x200b, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066,
+					0x2069, 0x3000, 0x4e2d, 0xfeff, 0xfffd, 0xffff, 0x10000,
+					0x1f600, 0xe0001, 0xf0000, 0x10ffff };
 	size_t len = 0, want = rng_next(seed) % (max / 4);
 
 	while (len < want) {
@@ -488,7 +509,7 @@ static void test_round_trips(void **state)
 		for (size_t i = 0; i < o.len; i++)
 			assert_true((unsigned char)o.buf[i] >= 0x20 && o.buf[i] != 0x7f);
 		assert_true(utf8_valid(o.buf, o.len));
-		assert_int_equal(esc_text_width(in, len), count_code_points(o.buf, o.len));
+		assert_int_equal(esc_text_width(in, len), utf8_display_width(o.buf, o.len));
 		n = text_unescape(o.buf, o.len, back);
 		assert_int_equal(n, (long)len);
 		assert_memory_equal(back, in, len);
@@ -509,6 +530,34 @@ static void test_round_trips(void **state)
 	}
 }
 
+/* esc_text_name: spaces and the separator (both as \xHH), and a lone "-". */
+static void test_text_name(void **state)
+{
+	static const struct {
+		const char *in, *want;
+		bool last;
+		char sep;
+	} cases[] = {
+		{ "-", "\\x2d", false, 0 },	 { "-", "\\x2d", true, 0 },
+		{ "-", "\\x2d", false, ',' },	 { "--", "--", false, ',' },
+		{ "-x", "-x", false, 0 },	 { "", "", false, 0 },
+		{ "a b", "a\\x20b", false, 0 }, { "a b", "a b", true, 0 },
+		{ " a b ", "\\x20a b\\x20", true, 0 }, { "x,9/y", "x\\x2c9/y", false, ',' },
+		{ "x\xc2\xa0y", "x\\u{00a0}y", true, 0 },
+	};
+	struct outbuf o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("name: \"%s\"\n", cases[i].in);
+		assert_int_equal(outbuf_init(&o, -1), 0);
+		esc_text_name(&o, cases[i].in, strlen(cases[i].in), cases[i].last, cases[i].sep);
+		assert_int_equal(o.len, strlen(cases[i].want));
+		assert_memory_equal(o.buf, cases[i].want, o.len);
+		outbuf_free(&o);
+	}
+}
+
 static void test_fast_path_single_put(void **state)
 {
 	char plain[1000];
@@ -516,7 +565,8 @@ static void test_fast_path_single_put(void **state)
 
 	(void)state;
 	memset(plain, 'a', sizeof(plain));
-	memcpy(plain + 100, "\xc3\xa9\xf0\x9f\x98\x80", 6); /* visible UTF-8 joins the run */
+	/* Visible UTF-8 joins the run: e-acute, U+1F600, U+4E2D, e + U+0301. */
+	memcpy(plain + 100, "\xc3\xa9\xf0\x9f\x98\x80\xe4\xb8\xad" "e\xcc\x81", 12);
 	out_text(&o, "", 0);
 	put_calls = 0;
 	esc_text(&o, plain, sizeof(plain));
@@ -540,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_width_examples),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_round_trips),
+		cmocka_unit_test(test_text_name),
 		cmocka_unit_test(test_fast_path_single_put),
 	};
 
