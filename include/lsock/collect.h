@@ -42,6 +42,7 @@ struct collect_slot {
 	bool served;        /* some source delivered this slot */
 	uint8_t source;     /* enum sock_source that served it */
 	int netlink_error;  /* -errno from sock_diag, 0 if it served or was not tried */
+	size_t netlink_dropped; /* malformed sock_diag records left out of a dump that served */
 	int proc_error;     /* -errno from /proc/net, 0 if it served or was not tried */
 	size_t proc_skipped; /* malformed /proc lines skipped */
 	size_t proc_duplicates; /* sockets listed twice by a non-atomic /proc read, dropped */

@@ -79,13 +79,17 @@ struct diag_sink {
 	struct sock_table *t;
 	size_t base;
 	enum sock_proto proto;
+	size_t dropped; /* records that failed validation, left out */
 };
 
 /*
  * The production nl_record_cb of each dump: checks the message type
- * (SOCK_DIAG_BY_FAMILY, else -EBADMSG), parses the message and appends it to
- * sink->t.  Exported so that fixture replays and fuzzers run the exact code
- * the live dump runs.  Returns 0 or -errno (-EBADMSG, -ENOMEM, -E2BIG).
+ * (SOCK_DIAG_BY_FAMILY), parses the message and appends it to sink->t.  A
+ * record of another type, or one that fails validation, costs that record
+ * only: it is counted in sink->dropped and the dump goes on (only a broken
+ * stream, which nl_transport_parse() sees, fails a dump).  Exported so that
+ * fixture replays and fuzzers run the exact code the live dump runs.
+ * Returns 0 or -ENOMEM.
  */
 int diag_inet_record(const struct nlmsghdr *nlh, void *sink);
 int diag_unix_record(const struct nlmsghdr *nlh, void *sink);
@@ -93,14 +97,18 @@ int diag_unix_record(const struct nlmsghdr *nlh, void *sink);
 /* The nl_reset_cb of both: drops what the interrupted dump appended. */
 void diag_sink_reset(void *sink);
 
+/* Counts one dropped record; returns 0 (go on with the dump). */
+int diag_sink_drop(struct diag_sink *sink);
+
 /*
  * Runs a dump over nl and appends every socket to t.  On failure, t is left
  * as it was before the call (an interrupted dump is discarded and rerun).
- * A data message of another type than SOCK_DIAG_BY_FAMILY fails with -EBADMSG.
- * Returns 0 or -errno (see nl_transport_dump()).
+ * *ret_dropped (written on every path) counts the records left out as
+ * malformed.  Returns 0 or -errno (see nl_transport_dump()).
  */
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
-		      uint32_t state_mask, struct sock_table *t);
-int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t);
+		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped);
+int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t,
+		      size_t *ret_dropped);
 
 #endif

@@ -15,9 +15,17 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 		const struct collect_slot *sl = &rep->slots[i];
 		const char *label = sock_proto_label(sl->proto, sl->family);
 
+		if (sl->netlink_dropped)
+			fprintf(stderr, "lsock: warning: left out %zu malformed sock_diag record(s) for %s\n",
+				sl->netlink_dropped, label);
+		/* The kernel has a handler (this was no quiet "not here"), yet we
+		 * read /proc/net/unix, where a name holding a newline can pass for
+		 * a row of its own. */
 		if (sl->noisy_fallback)
-			fprintf(stderr, "lsock: warning: sock_diag dump of %s failed (%s); using /proc/net\n",
-				label, strerror(-sl->netlink_error));
+			fprintf(stderr, "lsock: warning: sock_diag dump of %s failed (%s); using /proc/net%s\n",
+				label, strerror(-sl->netlink_error),
+				sl->proto == SOCK_PROTO_UNIX ?
+					", where UNIX names may be ambiguous (see lsock(8))" : "");
 		if (sl->proc_duplicates)
 			fprintf(stderr, "lsock: warning: /proc/net snapshot of %s was inconsistent "
 					"(%zu socket(s) listed twice, kept once)\n",

@@ -54,13 +54,14 @@ static bool slot_optional(const struct proto_desc *d, uint8_t family)
 
 static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
-			struct sock_table *t)
+			struct sock_table *t, size_t *ret_dropped)
 {
+	*ret_dropped = 0;
 	switch (d->diag) {
 	case PROTO_DIAG_INET:
-		return diag_inet_collect(nl, family, proto, s->states, t);
+		return diag_inet_collect(nl, family, proto, s->states, t, ret_dropped);
 	case PROTO_DIAG_UNIX:
-		return diag_unix_collect(nl, s->states, t);
+		return diag_unix_collect(nl, s->states, t, ret_dropped);
 	case PROTO_DIAG_NONE:
 		break;
 	}
@@ -83,7 +84,8 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 	int r;
 
 	if (s->source != SOURCE_PROC) {
-		r = nl ? dump_netlink(nl, s, d, proto, family, t) : transport_error;
+		r = nl ? dump_netlink(nl, s, d, proto, family, t, &slot->netlink_dropped) :
+			 transport_error;
 		if (r == 0) {
 			slot->served = true;
 			slot->source = SOCK_SOURCE_NETLINK;

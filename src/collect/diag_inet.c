@@ -136,24 +136,28 @@ int diag_inet_record(const struct nlmsghdr *nlh, void *data)
 	int r;
 
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-		return -EBADMSG;
+		return diag_sink_drop(c);
 	r = diag_inet_parse(nlh, c->proto, &e);
+	if (r == -EBADMSG)
+		return diag_sink_drop(c);
 	if (r < 0)
 		return r;
 	return sock_table_add(c->t, &e, NULL, 0);
 }
 
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
-		      uint32_t state_mask, struct sock_table *t)
+		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
 	struct diag_sink c = { .t = t, .base = t->len, .proto = proto };
 	int len, r;
 
+	*ret_dropped = 0;
 	len = diag_inet_build_request(req, sizeof(req), family, proto, state_mask);
 	if (len < 0)
 		return len;
 	r = nl_transport_dump(nl, req, (size_t)len, diag_inet_record, diag_sink_reset, &c);
+	*ret_dropped = r < 0 ? 0 : c.dropped;
 	if (r < 0)
 		sock_table_truncate(t, c.base);
 	return r;

@@ -15,9 +15,15 @@
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
 
-/* Note UNIX_DIAG_NAME is type 0 (there is no UNIX_DIAG_NONE). */
+/*
+ * Bounds as the kernel encodes them (sk_diag_dump_name() sends
+ * addr->len - sizeof(short) bytes), not as the C structs suggest: a path
+ * that fills all 108 bytes of sun_path is stored with a terminating NUL
+ * (unix_mkname_bsd()), so UNIX_DIAG_NAME carries up to 109 bytes.  Note
+ * UNIX_DIAG_NAME is type 0 (there is no UNIX_DIAG_NONE).
+ */
 static const struct nl_attr_policy unix_policy[UNIX_DIAG_UID + 1] = {
-	[UNIX_DIAG_NAME] = { .min_len = 0, .max_len = SOCK_UNIX_NAME_MAX },
+	[UNIX_DIAG_NAME] = { .min_len = 0, .max_len = SOCK_UNIX_NAME_MAX + 1 },
 	[UNIX_DIAG_PEER] = { .min_len = sizeof(uint32_t) },
 	[UNIX_DIAG_RQLEN] = { .min_len = sizeof(struct unix_diag_rqlen) },
 	[UNIX_DIAG_UID] = { .min_len = sizeof(uint32_t) },
@@ -91,12 +97,17 @@ int diag_unix_parse(const struct nlmsghdr *nlh, struct sock_entry *ret,
 		name = mnl_attr_get_payload(tb[UNIX_DIAG_NAME]);
 		name_len = mnl_attr_get_payload_len(tb[UNIX_DIAG_NAME]);
 		if (name_len && name[0] == '\0') {
+			/* An abstract name has no terminator: at most sun_path. */
+			if (name_len > SOCK_UNIX_NAME_MAX)
+				return -EBADMSG;
 			e.flags |= SOCK_F_ABSTRACT;
 		} else {
 			const uint8_t *nul = memchr(name, '\0', name_len);
 
 			if (nul)
 				name_len = (size_t)(nul - name);
+			if (name_len > SOCK_UNIX_NAME_MAX)
+				return -EBADMSG;
 		}
 		if (name_len)
 			e.flags |= SOCK_F_HAS_PATH;
@@ -135,11 +146,19 @@ int diag_unix_record(const struct nlmsghdr *nlh, void *data)
 	int r;
 
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-		return -EBADMSG;
+		return diag_sink_drop(c);
 	r = diag_unix_parse(nlh, &e, &name, &name_len);
+	if (r == -EBADMSG)
+		return diag_sink_drop(c);
 	if (r < 0)
 		return r;
 	return sock_table_add(c->t, &e, name, name_len);
+}
+
+int diag_sink_drop(struct diag_sink *c)
+{
+	c->dropped++;
+	return 0;
 }
 
 void diag_sink_reset(void *data)
@@ -147,18 +166,22 @@ void diag_sink_reset(void *data)
 	struct diag_sink *c = data;
 
 	sock_table_truncate(c->t, c->base);
+	c->dropped = 0;
 }
 
-int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t)
+int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t,
+		      size_t *ret_dropped)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
 	struct diag_sink c = { .t = t, .base = t->len, .proto = SOCK_PROTO_UNIX };
 	int len, r;
 
+	*ret_dropped = 0;
 	len = diag_unix_build_request(req, sizeof(req), state_mask);
 	if (len < 0)
 		return len;
 	r = nl_transport_dump(nl, req, (size_t)len, diag_unix_record, diag_sink_reset, &c);
+	*ret_dropped = r < 0 ? 0 : c.dropped;
 	if (r < 0)
 		sock_table_truncate(t, c.base);
 	return r;

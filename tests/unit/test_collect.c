@@ -49,8 +49,9 @@ static void add(struct sock_table *t, enum sock_proto proto, uint8_t family, uin
 }
 
 int __wrap_diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
-			     uint32_t states, struct sock_table *t)
+			     uint32_t states, struct sock_table *t, size_t *ret_dropped)
 {
+	*ret_dropped = 0;
 	int r = sc.netlink[proto][family == AF_INET6];
 
 	sc.netlink_calls++;
@@ -59,8 +60,10 @@ int __wrap_diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_
 	return r;
 }
 
-int __wrap_diag_unix_collect(struct nl_transport *nl, uint32_t states, struct sock_table *t)
+int __wrap_diag_unix_collect(struct nl_transport *nl, uint32_t states, struct sock_table *t,
+			     size_t *ret_dropped)
 {
+	*ret_dropped = 0;
 	int r = sc.netlink[SOCK_PROTO_UNIX][0];
 
 	sc.netlink_calls++;

@@ -44,6 +44,7 @@ static void unix_msg(struct mb *b, uint8_t family, uint8_t type, uint8_t state)
 struct replay {
 	struct sock_table t;
 	int calls;
+	size_t dropped;
 };
 
 /* Counts the calls, then runs the live dump's own record callback. */
@@ -51,9 +52,12 @@ static int replay_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct replay *rp = data;
 	struct diag_sink sink = { .t = &rp->t, .base = 0, .proto = SOCK_PROTO_UNIX };
+	int r;
 
 	rp->calls++;
-	return diag_unix_record(nlh, &sink);
+	r = diag_unix_record(nlh, &sink);
+	rp->dropped += sink.dropped;
+	return r;
 }
 
 static const struct sock_entry *find_inode(const struct sock_table *t, uint32_t inode)
@@ -299,8 +303,43 @@ static void test_oversize_name_through_parse(void **state)
 	unix_msg(&b, AF_UNIX, SOCK_STREAM, SOCK_STATE_LISTEN);
 	mb_attr(&b, UNIX_DIAG_NAME, big, sizeof(big));
 	mb_end(&b);
-	assert_int_equal(nl_transport_parse(b.buf, b.len, 7, 8, replay_cb, &rp), -EBADMSG);
+	/* One bad record costs that record, not the dump (issue 11). */
+	assert_true(nl_transport_parse(b.buf, b.len, 7, 8, replay_cb, &rp) >= 0);
 	assert_int_equal(rp.t.len, 0);
+	assert_int_equal(rp.dropped, 1);
+	sock_table_free(&rp.t);
+}
+
+/*
+ * A path that fills all 108 bytes of sun_path, recorded from the kernel
+ * (tests/fixtures/diag_unix108.nl): UNIX_DIAG_NAME carries 109 bytes, the
+ * path and the NUL the kernel stores after it.  Any user can bind such a
+ * path; it must not cost the dump, and the name must come out exact.
+ */
+static void test_replay_108_byte_path(void **state)
+{
+	char path[109];
+	const struct sock_entry *e;
+	const struct nlmsghdr *h;
+	struct replay rp;
+	uint8_t *buf;
+	size_t len;
+
+	memset(&rp, 0, sizeof(rp));
+	memcpy(path, "/tmp/lsfx/", 10);
+	memset(path + 10, 'x', 98);
+	buf = load_fixture("diag_unix108.nl", &len);
+	h = (const struct nlmsghdr *)buf;
+	assert_int_equal(nl_transport_parse(buf, len, h->nlmsg_seq, h->nlmsg_pid, replay_cb, &rp),
+			 0);
+	free(buf);
+	assert_int_equal(rp.dropped, 0);
+	e = find_inode(&rp.t, 4071520); /* manifest: the listener, cookie 1222343 */
+	assert_int_equal(e->cookie, 1222343);
+	assert_int_equal(e->state, SOCK_STATE_LISTEN);
+	assert_true(e->flags & SOCK_F_HAS_PATH);
+	assert_false(e->flags & SOCK_F_ABSTRACT);
+	assert_name(&rp.t, e, path, 108);
 	sock_table_free(&rp.t);
 }
 
@@ -337,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_parse_name_bounds),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_oversize_name_through_parse),
+		cmocka_unit_test(test_replay_108_byte_path),
 		cmocka_unit_test(test_build),
 	};
 

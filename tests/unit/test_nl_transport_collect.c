@@ -50,6 +50,7 @@ static void test_unix_collect_error_keeps_table(void **state)
 	struct sock_entry pre = { .inode = 1 };
 	struct nl_transport *nl;
 	struct step *st;
+	size_t dropped;
 
 	assert_int_equal(sock_table_add(&t, &pre, "/pre", 4), 0);
 	script_start();
@@ -59,7 +60,7 @@ static void test_unix_collect_error_keeps_table(void **state)
 	put_error(step_new(), -EACCES);
 
 	assert_int_equal(nl_transport_open(&nl), 0);
-	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t), -EACCES);
+	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t, &dropped), -EACCES);
 	assert_int_equal(t.len, 1);
 	assert_int_equal(t.strings_len, 4);
 	assert_int_equal(t.entries[0].inode, 1);
@@ -73,6 +74,7 @@ static void test_unix_collect_redump(void **state)
 	struct sock_entry pre = { .inode = 1 };
 	struct nl_transport *nl;
 	struct step *st;
+	size_t dropped;
 
 	assert_int_equal(sock_table_add(&t, &pre, "/pre", 4), 0);
 	script_start();
@@ -86,7 +88,8 @@ static void test_unix_collect_redump(void **state)
 	put_done(st, 0, 0);
 
 	assert_int_equal(nl_transport_open(&nl), 0);
-	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t), 0);
+	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t, &dropped), 0);
+	assert_int_equal(dropped, 0);
 	assert_int_equal(S.sends, 2);
 	/* no duplicates from the discarded partial dump */
 	assert_int_equal(t.len, 3);
@@ -98,6 +101,7 @@ static void test_unix_collect_redump(void **state)
 	sock_table_free(&t);
 }
 
+/* One bad record costs that record, not the dump (issue 11). */
 static void test_inet_collect_bad_record(void **state)
 {
 	struct sock_table t = { .len = 0 };
@@ -105,17 +109,46 @@ static void test_inet_collect_bad_record(void **state)
 	struct inet_diag_msg m = { .idiag_family = AF_INET, .idiag_inode = 5 };
 	uint32_t junk = 0;
 	struct step *st;
+	size_t dropped = 99;
+
+	script_start();
+	st = step_new();
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	/* a record too short for struct inet_diag_msg, one of a wrong type */
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &junk, 4);
+	put_msg(st, SOCK_DIAG_BY_FAMILY + 1, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	st = step_new();
+	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
+	put_done(st, 0, 0);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t, &dropped),
+			 0);
+	assert_int_equal(t.len, 2);
+	assert_int_equal(dropped, 2);
+	nl_transport_close(nl);
+	sock_table_free(&t);
+}
+
+/* A broken stream (a length past the datagram) still fails the dump, and
+ * leaves the table as it was. */
+static void test_inet_collect_broken_stream(void **state)
+{
+	struct sock_table t = { .len = 0 };
+	struct nl_transport *nl;
+	struct inet_diag_msg m = { .idiag_family = AF_INET, .idiag_inode = 5 };
+	struct step *st;
+	size_t dropped = 99;
 
 	script_start();
 	st = step_new();
 	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
 	put_msg(st, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &m, sizeof(m));
-	/* a record too short for struct inet_diag_msg */
-	put_msg(step_new(), SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, 0, 0, &junk, 4);
+	st->len -= 4; /* the second message is cut short */
 	assert_int_equal(nl_transport_open(&nl), 0);
-	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t),
+	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t, &dropped),
 			 -EBADMSG);
 	assert_int_equal(t.len, 0);
+	assert_int_equal(dropped, 0);
 	nl_transport_close(nl);
 	sock_table_free(&t);
 }
@@ -126,6 +159,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unix_collect_error_keeps_table, script_teardown),
 		cmocka_unit_test_teardown(test_unix_collect_redump, script_teardown),
 		cmocka_unit_test_teardown(test_inet_collect_bad_record, script_teardown),
+		cmocka_unit_test_teardown(test_inet_collect_broken_stream, script_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

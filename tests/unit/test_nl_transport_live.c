@@ -48,6 +48,7 @@ static void test_live_tcp(void **state)
 	struct nl_transport *nl = live_open();
 	const struct sock_entry *e = NULL;
 	struct stat st;
+	size_t dropped;
 	size_t i;
 	int fd;
 
@@ -63,7 +64,7 @@ static void test_live_tcp(void **state)
 	assert_int_equal(fstat(fd, &st), 0);
 
 	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP,
-					   SOCK_STATE_BIT(SOCK_STATE_LISTEN), &t), 0);
+					   SOCK_STATE_BIT(SOCK_STATE_LISTEN), &t, &dropped), 0);
 	for (i = 0; i < t.len; i++)
 		if (t.entries[i].inode == st.st_ino)
 			e = &t.entries[i];
@@ -77,9 +78,10 @@ static void test_live_tcp(void **state)
 	/* Several dumps on one transport, and the RAW answer is an error or
 	 * a list, never a hang. */
 	i = t.len;
-	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t), 0);
+	assert_int_equal(diag_inet_collect(nl, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t, &dropped),
+			 0);
 	assert_true(t.len >= 2 * i);
-	(void)diag_inet_collect(nl, AF_INET, SOCK_PROTO_RAW, SOCK_STATES_ALL, &t);
+	(void)diag_inet_collect(nl, AF_INET, SOCK_PROTO_RAW, SOCK_STATES_ALL, &t, &dropped);
 
 	close(fd);
 	nl_transport_close(nl);
@@ -94,6 +96,7 @@ static void test_live_unix(void **state)
 	const struct sock_entry *e = NULL;
 	static const char abs_name[] = "\0lsock-test\0x";
 	struct stat st;
+	size_t dropped;
 	size_t i;
 	int fd;
 
@@ -105,7 +108,7 @@ static void test_live_unix(void **state)
 	assert_int_equal(listen(fd, 3), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 
-	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t), 0);
+	assert_int_equal(diag_unix_collect(nl, SOCK_STATES_ALL, &t, &dropped), 0);
 	for (i = 0; i < t.len; i++)
 		if (t.entries[i].inode == st.st_ino)
 			e = &t.entries[i];
