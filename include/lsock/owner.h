@@ -44,6 +44,8 @@ struct owner_map {
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
 			     * and hidepid hides nothing from us */
+	bool foreign_pidns; /* proc_root shows a PID namespace that is not the initial
+			     * one: processes outside it are invisible */
 };
 
 /*
@@ -55,7 +57,13 @@ struct owner_map {
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
  * link loses its rows and counts in n_denied.  hidepid is read from
  * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
- * without one counts as not hidden.
+ * without one counts as not hidden.  foreign_pidns is set unless
+ * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
+ * is a kernel thread (a tree with neither counts as foreign).  The
+ * environment variable LSOCK_TEST_ASSUME_INITIAL_PIDNS=1 (read with
+ * secure_getenv) clears it: a test-only override for test harnesses that
+ * run in a private PID namespace together with a private network namespace,
+ * where nothing outside holds the sockets listed.
  * Returns 0, -ENOMEM, -EMFILE/-ENFILE, or -errno if proc_root itself cannot
  * be opened or listed.  *ret is written only on success.
  */
@@ -75,14 +83,24 @@ size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct ow
 
 /*
  * Whether the caller saw every process's fds: false when some fd table was
- * unreadable, or when the caller is not privileged (not root, or root
- * without CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to
- * count, so the walk cannot vouch for itself.
+ * unreadable, when the caller is not privileged (not root, or root without
+ * CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to count, so
+ * the walk cannot vouch for itself; and when proc_root shows a PID namespace
+ * other than the initial one (foreign_pidns): processes outside it may hold
+ * sockets of the network namespace listed, and no error says so.
  */
 bool owner_map_complete(const struct owner_map *m);
 
 /* Parses the hidepid/subset options out of one /proc/self/mountinfo text,
  * for the mount at proc_mountpoint.  Pure, for tests. */
 bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint);
+
+/* Whether a /proc/PID/ns/pid link target ("pid:[INODE]") names the initial
+ * PID namespace (inode PROC_PID_INIT_INO, 0xEFFFFFFC).  Pure, for tests. */
+bool owner_pidns_link_is_initial(const char *link, size_t len);
+
+/* Whether one /proc/PID/stat text has PF_KTHREAD in its flags (field 9).
+ * Pure, for tests. */
+bool owner_stat_is_kthread(const char *stat, size_t len);
 
 #endif

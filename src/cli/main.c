@@ -149,9 +149,15 @@ static int report_collect_failure(const struct query_plan *p, const struct colle
 	return EXIT_RUNTIME;
 }
 
-/* One line, as netstat prints, saying why some owners show as '-'. */
+/* One line, as netstat prints, saying why some owners show as '-' (a second one
+ * when a foreign PID namespace adds to another reason). */
 static void print_owner_note(const struct owner_map *m)
 {
+	if (m->foreign_pidns)
+		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
+				"invisible, so their sockets show no owner ('-')\n");
+	if (m->n_denied == 0 && m->privileged)
+		return; /* the PID namespace was the only gap */
 	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");

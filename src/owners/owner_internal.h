@@ -32,6 +32,26 @@ bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode);
  */
 int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides);
 
+/*
+ * Reads fd to its end into a malloc'd, NUL-terminated buffer, stopping
+ * (without error) once about max bytes are in.  Returns 0, -ENOMEM, or the
+ * read's -errno; *ret and *ret_len are written only on success.
+ */
+int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len);
+
+/* What owner_pidns_probe() found out about proc_root's PID namespace. */
+struct owner_pidns {
+	bool foreign; /* not the initial PID namespace: processes above it are invisible */
+};
+
+/*
+ * Probes proc_root (opened as procfd) through <proc_root>/self/ns/pid and
+ * <proc_root>/2/stat; see owner_pidns.c for the kernel behaviour relied on.
+ * What cannot be read counts as foreign.  Returns 0, or
+ * -ENOMEM/-EMFILE/-ENFILE; *ret is written only on success.
+ */
+int owner_pidns_probe(int procfd, struct owner_pidns *ret);
+
 /* Sorts m->procs by pid and m->owners by (inode, pid, fd).  Returns 0 or -ENOMEM. */
 int owner_map_sort(struct owner_map *m);
 

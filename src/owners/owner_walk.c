@@ -281,6 +281,8 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 {
 	struct owner_map m = { 0 };
 	struct walk w = { .m = &m, .want = want, .data = data };
+	struct owner_pidns ns;
+	const char *assume;
 	int procfd, r;
 
 	procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -293,7 +295,13 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 	}
 	w.fd_dents = w.pid_dents + DENTS_BUF_SIZE;
 
-	r = walk_proc_root(&w, procfd);
+	r = owner_pidns_probe(procfd, &ns);
+	if (r == 0) {
+		/* secure_getenv: a test seam must not work on a setuid/setcap run. */
+		assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
+		m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
+		r = walk_proc_root(&w, procfd);
+	}
 	if (r == 0) {
 		m.privileged = owner_is_privileged();
 		r = owner_hidepid_probe(procfd, proc_root, &m.hidepid);

@@ -177,6 +177,9 @@ static inline void build_std_tree(const struct tree *t)
 	/* Not pids: must never be walked. */
 	mk_dir(t, "self");
 	mk_comm(t, "self", "self\n");
+	/* We are in the initial PID namespace (see owner_pidns.c). */
+	mk_dir(t, "self/ns");
+	mk_link(t, "self/ns/pid", "pid:[4026531836]");
 	mk_dir(t, "self/fd");
 	mk_link(t, "self/fd/3", "socket:[12345]");
 	mk_dir(t, "sys");
