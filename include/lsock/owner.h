@@ -5,7 +5,11 @@
  * owner_map_build() walks <proc_root>/[pid]/fd through directory fds
  * (openat), so that a pid reused mid-walk answers ESRCH instead of leaking an
  * impostor's name.  Every (pid, fd) holder of a socket is kept: a socket
- * shared by a parent and its child has two owners.
+ * shared by a parent and its child has two owners.  Threads that do not
+ * share the leader's fd table (the leader called pthread_exit(), or a thread
+ * called unshare(CLONE_FILES)) are walked too, through
+ * <proc_root>/[pid]/task/[tid]/fd; their holders count for the process
+ * (pid is the tgid), once per (fd, inode).
  *
  * The map never prints.  It counts what it could not see, and the caller
  * decides what to say.
@@ -98,6 +102,10 @@ bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoi
 /* Whether a /proc/PID/ns/pid link target ("pid:[INODE]") names the initial
  * PID namespace (inode PROC_PID_INIT_INO, 0xEFFFFFFC).  Pure, for tests. */
 bool owner_pidns_link_is_initial(const char *link, size_t len);
+
+/* The number of entries of the NSpid: line of one /proc/PID/status text; 0
+ * if there is none or it is malformed.  Pure, for tests. */
+unsigned owner_status_nspid_count(const char *status, size_t len);
 
 /* Whether one /proc/PID/stat text has PF_KTHREAD in its flags (field 9).
  * Pure, for tests. */

@@ -42,17 +42,22 @@ int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len);
 /* What owner_pidns_probe() found out about proc_root's PID namespace. */
 struct owner_pidns {
 	bool foreign; /* not the initial PID namespace: processes above it are invisible */
+	bool ours;    /* a real procfs of our own PID namespace: its pids are the ones
+		       * system calls take (kcmp(2)) */
 };
 
 /*
- * Probes proc_root (opened as procfd) through <proc_root>/self/ns/pid and
- * <proc_root>/2/stat; see owner_pidns.c for the kernel behaviour relied on.
- * What cannot be read counts as foreign.  Returns 0, or
- * -ENOMEM/-EMFILE/-ENFILE; *ret is written only on success.
+ * Probes proc_root (opened as procfd) through <proc_root>/self/ns/pid,
+ * <proc_root>/2/stat and <proc_root>/self/status; see owner_pidns.c for
+ * the kernel behaviour relied on.  What cannot be read counts as foreign
+ * and not ours.  Returns 0, or -ENOMEM/-EMFILE/-ENFILE; *ret is written
+ * only on success.
  */
 int owner_pidns_probe(int procfd, struct owner_pidns *ret);
 
-/* Sorts m->procs by pid and m->owners by (inode, pid, fd).  Returns 0 or -ENOMEM. */
+/* Sorts m->procs by pid and m->owners by (inode, pid, fd), dropping repeated
+ * (inode, pid, fd) holders (one fd seen through two threads' tables).
+ * Returns 0 or -ENOMEM. */
 int owner_map_sort(struct owner_map *m);
 
 #endif

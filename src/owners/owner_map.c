@@ -77,8 +77,17 @@ int owner_map_sort(struct owner_map *m)
 	r = sort_procs(m);
 	if (r < 0)
 		return r;
-	if (m->len > 1)
+	if (m->len > 1) {
+		size_t i, out = 1;
+
 		qsort(m->owners, m->len, sizeof(*m->owners), cmp_owner);
+		/* Two fd tables of one process (the leader's and a thread's
+		 * copy of it) may hold the same fd: keep it once. */
+		for (i = 1; i < m->len; i++)
+			if (cmp_owner(&m->owners[i], &m->owners[out - 1]) != 0)
+				m->owners[out++] = m->owners[i];
+		m->len = out;
+	}
 	return 0;
 }
 

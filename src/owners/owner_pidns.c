@@ -22,7 +22,8 @@
  *    namespace", not "we are in the initial one": under `unshare -pf
  *    --mount-proc` it has one entry too, and only without --mount-proc
  *    (the parent's procfs) does it have two.  It cannot tell case (c)
- *    apart, so it is not used here.
+ *    apart; it does tell whether the pids in proc_root are the pids
+ *    system calls such as kcmp(2) take.
  *  - Kernel threads exist only in the initial PID namespace, and pid 2 is
  *    always kthreadd there (rest_init()), with PF_KTHREAD (0x00200000) in
  *    field 9 of /proc/2/stat.  A procfs that shows it shows the initial
@@ -30,8 +31,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "owner_internal.h"
@@ -42,7 +45,14 @@
 /* PF_KTHREAD from the kernel's include/linux/sched.h, stable since 2.6.27. */
 #define PF_KTHREAD_FLAG 0x00200000u
 
+/* status is ~1.5 KiB, but Groups: can list 65536 gids; NSpid comes later. */
+#define STATUS_MAX (1u << 20)
 #define STAT_MAX 4096
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
 
 bool owner_pidns_link_is_initial(const char *link, size_t len)
 {
@@ -55,6 +65,45 @@ bool owner_pidns_link_is_initial(const char *link, size_t len)
 	if (!owner_parse_dec(link + plen, len - plen - 1, UINT64_MAX, &ino))
 		return false;
 	return ino == PID_NS_INIT_INO;
+}
+
+unsigned owner_status_nspid_count(const char *status, size_t len)
+{
+	static const char key[] = "NSpid:";
+	const size_t klen = sizeof(key) - 1;
+	size_t i = 0;
+
+	while (i < len) {
+		const char *line = status + i;
+		const char *nl = memchr(line, '\n', len - i);
+		size_t llen = nl ? (size_t)(nl - line) : len - i;
+
+		i += llen + 1;
+		if (llen >= klen && memcmp(line, key, klen) == 0) {
+			unsigned n = 0;
+			size_t j = klen;
+			uint64_t v;
+
+			while (j < llen) {
+				size_t start;
+
+				if (!is_space(line[j]))
+					return 0; /* entries are tab-separated */
+				while (j < llen && is_space(line[j]))
+					j++;
+				start = j;
+				while (j < llen && !is_space(line[j]))
+					j++;
+				if (j == start)
+					break; /* trailing blanks */
+				if (!owner_parse_dec(line + start, j - start, INT32_MAX, &v) || v == 0)
+					return 0;
+				n++;
+			}
+			return n;
+		}
+	}
+	return 0;
 }
 
 bool owner_stat_is_kthread(const char *stat, size_t len)
@@ -124,7 +173,10 @@ static int kthreadd_visible(int procfd, bool *ret)
 int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 {
 	char link[64];
-	bool self_initial = false, kthreads = false;
+	struct statfs sfs;
+	bool self_initial = false, kthreads = false, ours = false;
+	char *text;
+	size_t len;
 	ssize_t n;
 	int r;
 
@@ -141,6 +193,18 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 			return r;
 	}
 
+	/* Only a real procfs of our own namespace has pids that kcmp(2) and
+	 * friends understand; a fake tree's pids are made up. */
+	if (fstatfs(procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC) {
+		r = read_small(procfd, "self/status", STATUS_MAX, &text, &len);
+		if (fatal(r))
+			return r;
+		if (r == 0) {
+			ours = owner_status_nspid_count(text, len) == 1;
+			free(text);
+		}
+	}
 	ret->foreign = !self_initial && !kthreads;
+	ret->ours = ours;
 	return 0;
 }

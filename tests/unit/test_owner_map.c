@@ -112,6 +112,33 @@ static void test_pidns_link(void **state)
 	assert_false(owner_pidns_link_is_initial(S("pid:[8321499132]")));
 }
 
+#define STATUS_HEAD "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t7\nNgid:\t0\n" \
+	"Pid:\t7\nPPid:\t1\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n" \
+	"Groups:\t4 24 27\nNStgid:\t7\n"
+
+static void test_nspid(void **state)
+{
+	/* As 6.18 prints it: one entry per PID namespace from the procfs's down. */
+	assert_int_equal(owner_status_nspid_count(S(STATUS_HEAD "NSpid:\t7\nNSpgid:\t7\n")), 1);
+	assert_int_equal(owner_status_nspid_count(S(STATUS_HEAD "NSpid:\t19435\t2\n")), 2);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t4\t2\t1")), 3);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t4\t2\t\n")), 2);
+	/* Missing (kernels before 4.1), empty or malformed: 0, "unknown". */
+	assert_int_equal(owner_status_nspid_count(S(STATUS_HEAD)), 0);
+	assert_int_equal(owner_status_nspid_count(S("")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\n")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:7\n")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t7x\n")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t0\n")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t-7\n")), 0);
+	assert_int_equal(owner_status_nspid_count(S("NSpid:\t99999999999\n")), 0);
+	/* Only a line that starts with the key counts. */
+	assert_int_equal(owner_status_nspid_count(S("XNSpid:\t7\t8\nNSpid:\t7\n")), 1);
+	assert_int_equal(owner_status_nspid_count(S("Name:\tNSpid:\t1\t2\n")), 0);
+	/* A NUL-free cut: the length is honoured, not the terminator. */
+	assert_int_equal(owner_status_nspid_count("NSpid:\t7\t8\n", 8), 1);
+}
+
 static void test_kthread_stat(void **state)
 {
 	/* kthreadd on 6.18: flags 0x208040; a user process: 0x400000. */
@@ -299,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_pidns_link),
+		cmocka_unit_test(test_nspid),
 		cmocka_unit_test(test_kthread_stat),
 		cmocka_unit_test_setup_teardown(test_pidns_initial, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_pidns_nested, tree_setup, tree_teardown),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fake /proc trees and checks shared by the owner tests
- * (test_owner_walk.c, test_owner_map.c).
+ * (test_owner_walk.c, test_owner_threads.c, test_owner_map.c).
  * Include after <cmocka.h>.
  */
 #ifndef LSOCK_TEST_OWNER_TREE_H
@@ -91,7 +91,7 @@ static inline int tree_setup(void **state)
 }
 
 /* The dirs that tests lock with mode 000 (teardown reopens them). */
-static const char *const tree_locked[] = { "66/fd" };
+static const char *const tree_locked[] = { "66/fd", "60/task/61/fd" };
 
 static inline int tree_teardown(void **state)
 {
