@@ -5,7 +5,11 @@
  * owner_map_build() walks <proc_root>/[pid]/fd through directory fds
  * (openat), so that a pid reused mid-walk answers ESRCH instead of leaking an
  * impostor's name.  Every (pid, fd) holder of a socket is kept: a socket
- * shared by a parent and its child has two owners.
+ * shared by a parent and its child has two owners.  Threads that do not
+ * share the leader's fd table (the leader called pthread_exit(), or a thread
+ * called unshare(CLONE_FILES)) are walked too, through
+ * <proc_root>/[pid]/task/[tid]/fd; their holders count for the process
+ * (pid is the tgid), once per (fd, inode).
  *
  * The map never prints.  It counts what it could not see, and the caller
  * decides what to say.
@@ -46,6 +50,8 @@ struct owner_map {
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
 			     * and hidepid hides nothing from us */
+	bool foreign_pidns; /* proc_root shows a PID namespace that is not the initial
+			     * one: processes outside it are invisible */
 };
 
 /*
@@ -57,7 +63,13 @@ struct owner_map {
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
  * link loses its rows and counts in n_denied.  hidepid is read from
  * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
- * without one counts as not hidden.
+ * without one counts as not hidden.  foreign_pidns is set unless
+ * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
+ * is a kernel thread (a tree with neither counts as foreign).  The
+ * environment variable LSOCK_TEST_ASSUME_INITIAL_PIDNS=1 (read with
+ * secure_getenv) clears it: a test-only override for test harnesses that
+ * run in a private PID namespace together with a private network namespace,
+ * where nothing outside holds the sockets listed.
  * Returns 0, -ENOMEM, -EMFILE/-ENFILE, or -errno if proc_root itself cannot
  * be opened or listed.  *ret is written only on success.
  */
@@ -92,14 +104,28 @@ static inline const struct owner_proc *owner_map_proc(const struct owner_map *m,
 
 /*
  * Whether the caller saw every process's fds: false when some fd table was
- * unreadable, or when the caller is not privileged (not root, or root
- * without CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to
- * count, so the walk cannot vouch for itself.
+ * unreadable, when the caller is not privileged (not root, or root without
+ * CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to count, so
+ * the walk cannot vouch for itself; and when proc_root shows a PID namespace
+ * other than the initial one (foreign_pidns): processes outside it may hold
+ * sockets of the network namespace listed, and no error says so.
  */
 bool owner_map_complete(const struct owner_map *m);
 
 /* Parses the hidepid/subset options out of one /proc/self/mountinfo text,
  * for the mount at proc_mountpoint.  Pure, for tests. */
 bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint);
+
+/* Whether a /proc/PID/ns/pid link target ("pid:[INODE]") names the initial
+ * PID namespace (inode PROC_PID_INIT_INO, 0xEFFFFFFC).  Pure, for tests. */
+bool owner_pidns_link_is_initial(const char *link, size_t len);
+
+/* The number of entries of the NSpid: line of one /proc/PID/status text; 0
+ * if there is none or it is malformed.  Pure, for tests. */
+unsigned owner_status_nspid_count(const char *status, size_t len);
+
+/* Whether one /proc/PID/stat text has PF_KTHREAD in its flags (field 9).
+ * Pure, for tests. */
+bool owner_stat_is_kthread(const char *stat, size_t len);
 
 #endif

@@ -82,6 +82,12 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 
 void report_owner_note(const struct owner_map *m, enum output_format format)
 {
+	/* A second line when a foreign PID namespace adds to another reason. */
+	if (m->foreign_pidns)
+		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
+				"invisible, so their sockets show no owner ('-')\n");
+	if (m->n_denied == 0 && m->privileged)
+		return; /* the PID namespace was the only gap */
 	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");

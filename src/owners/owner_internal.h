@@ -10,12 +10,16 @@
 #include <stdint.h>
 
 #include "lsock/owner.h"
+#include "lsock/strparse.h"
 
 /*
  * Parses s[0..len) as a canonical decimal: digits only, no sign, no leading
  * zero (except "0" itself), value <= max.  Stores it in *ret on success.
  */
-bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *ret);
+static inline bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *ret)
+{
+	return strparse_dec(s, len, max, true, ret) == 0;
+}
 
 /*
  * Parses a /proc/PID/fd link target of the form "socket:[INODE]" exactly as
@@ -32,7 +36,32 @@ bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode);
  */
 int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides);
 
-/* Sorts m->procs by pid and m->owners by (inode, pid, fd).  Returns 0 or -ENOMEM. */
+/*
+ * Reads fd to its end into a malloc'd, NUL-terminated buffer, stopping
+ * (without error) once about max bytes are in.  Returns 0, -ENOMEM, or the
+ * read's -errno; *ret and *ret_len are written only on success.
+ */
+int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len);
+
+/* What owner_pidns_probe() found out about proc_root's PID namespace. */
+struct owner_pidns {
+	bool foreign; /* not the initial PID namespace: processes above it are invisible */
+	bool ours;    /* a real procfs of our own PID namespace: its pids are the ones
+		       * system calls take (kcmp(2)) */
+};
+
+/*
+ * Probes proc_root (opened as procfd) through <proc_root>/self/ns/pid,
+ * <proc_root>/2/stat and <proc_root>/self/status; see owner_pidns.c for
+ * the kernel behaviour relied on.  What cannot be read counts as foreign
+ * and not ours.  Returns 0, or -ENOMEM/-EMFILE/-ENFILE; *ret is written
+ * only on success.
+ */
+int owner_pidns_probe(int procfd, struct owner_pidns *ret);
+
+/* Sorts m->procs by pid and m->owners by (inode, pid, fd), dropping repeated
+ * (inode, pid, fd) holders (one fd seen through two threads' tables).
+ * Returns 0 or -ENOMEM. */
 int owner_map_sort(struct owner_map *m);
 
 #endif

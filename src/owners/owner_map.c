@@ -77,8 +77,17 @@ int owner_map_sort(struct owner_map *m)
 	r = sort_procs(m);
 	if (r < 0)
 		return r;
-	if (m->len > 1)
+	if (m->len > 1) {
+		size_t i, out = 1;
+
 		qsort(m->owners, m->len, sizeof(*m->owners), cmp_owner);
+		/* Two fd tables of one process (the leader's and a thread's
+		 * copy of it) may hold the same fd: keep it once. */
+		for (i = 1; i < m->len; i++)
+			if (cmp_owner(&m->owners[i], &m->owners[out - 1]) != 0)
+				m->owners[out++] = m->owners[i];
+		m->len = out;
+	}
 	return 0;
 }
 
@@ -119,6 +128,7 @@ bool owner_map_complete(const struct owner_map *m)
 {
 	/* Without privilege, hidepid=2 makes pids vanish with no EACCES to
 	 * count, so such a walk can never vouch for itself.  A privileged one
-	 * sees through hidepid (proc(5): ptrace access), so only denials count. */
-	return m->n_denied == 0 && m->privileged;
+	 * sees through hidepid (proc(5): ptrace access), so only denials count,
+	 * and a PID namespace that hides the processes above it. */
+	return m->n_denied == 0 && m->privileged && !m->foreign_pidns;
 }

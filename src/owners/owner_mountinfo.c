@@ -147,7 +147,7 @@ bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoi
 	return hides;
 }
 
-static int read_all(int fd, char **ret, size_t *ret_len)
+int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len)
 {
 	size_t len = 0, cap = 16384;
 	char *buf = malloc(cap), *nb;
@@ -157,7 +157,7 @@ static int read_all(int fd, char **ret, size_t *ret_len)
 		return -ENOMEM;
 	for (;;) {
 		if (cap - len < 2) {
-			if (cap >= MOUNTINFO_MAX)
+			if (cap >= max)
 				break; /* judge what we have rather than fail */
 			nb = realloc(buf, cap * 2);
 			if (!nb) {
@@ -200,7 +200,7 @@ int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides)
 		*ret_hides = false;
 		return 0;
 	}
-	r = read_all(fd, &text, &len);
+	r = owner_read_all(fd, MOUNTINFO_MAX, &text, &len);
 	close(fd);
 	if (r == -ENOMEM)
 		return r;

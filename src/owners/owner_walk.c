@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The /proc walk: <proc_root>/<pid>/fd/<n> → (socket inode, pid, fd).
+ * The /proc walk: <proc_root>/<pid>/fd/<n> → (socket inode, pid, fd), plus
+ * <proc_root>/<pid>/task/<tid>/fd/<n> for threads whose fd table is not the
+ * leader's.
  *
  * Everything below a pid is reached through that pid's directory fd, never
  * by path: once the process dies, its pinned dirfd answers ENOENT/ESRCH,
@@ -9,8 +11,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +32,10 @@
 /* The kernel's PID_MAX_LIMIT is 4M; pids are positive ints in any case. */
 #define PID_MAX_VALUE INT32_MAX
 
+/* Distinct fd tables per process that kcmp(2) compares threads against;
+ * a thread matching none of them is walked (duplicates are dropped later). */
+#define FD_TABLES_MAX 8
+
 /* What to do with a process after an error somewhere below its directory. */
 enum pid_fate {
 	PID_KEEP = 0,
@@ -38,8 +47,10 @@ struct walk {
 	struct owner_map *m;
 	bool (*want)(uint32_t inode, void *data);
 	void *data;
-	char *pid_dents; /* getdents64 buffer for proc_root */
-	char *fd_dents;  /* getdents64 buffer for one fd directory */
+	char *pid_dents;  /* getdents64 buffer for proc_root */
+	char *task_dents; /* getdents64 buffer for one task directory */
+	char *fd_dents;   /* getdents64 buffer for one fd directory */
+	bool use_kcmp;    /* proc_root's pids are ours, and kcmp(2) has not said ENOSYS */
 };
 
 /* Out of memory or out of fds is the caller's problem; anything else only
@@ -52,26 +63,6 @@ static bool errno_fatal(int e)
 static enum pid_fate errno_fate(int e)
 {
 	return (e == EACCES || e == EPERM) ? PID_DENIED : PID_SKIP;
-}
-
-bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (len == 0 || len > 20 || (s[0] == '0' && len > 1))
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9)
-			return false;
-		if (v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*ret = v;
-	return true;
 }
 
 bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
@@ -188,6 +179,104 @@ static int walk_fds(struct walk *w, int fdfd, uint32_t proc)
 	}
 }
 
+/*
+ * Whether thread tid may hold fds that the tables already walked for this
+ * process (tids in tables[0..n)) do not.  kcmp(KCMP_FILES) compares the
+ * two tasks' files_struct pointers exactly: equal means the same table.  It
+ * is only a shortcut: without it (a fake tree, a procfs of another PID
+ * namespace, ENOSYS, EPERM from ptrace rules or a seccomp profile) every
+ * thread is walked.  A zombie leader has no table (exit_files() set
+ * task->files to NULL), which compares unequal to every live thread's.
+ * kcmp takes numbers, not our pinned dirfds, so a tid reused meanwhile is
+ * compared instead; that is harmless: "unequal" only costs a walk, which
+ * goes through the pinned task dir and finds nothing, and "equal" means the
+ * impostor shares a table that was walked already.
+ */
+static bool thread_needs_walk(struct walk *w, const int32_t *tables, size_t n, int32_t tid)
+{
+	size_t i;
+
+	for (i = 0; w->use_kcmp && i < n; i++) {
+		long r = syscall(SYS_kcmp, (pid_t)tables[i], (pid_t)tid, KCMP_FILES, 0UL, 0UL);
+
+		if (r == 0)
+			return false;
+		if (r < 0 && errno == ENOSYS)
+			w->use_kcmp = false;
+		else if (r < 0)
+			return true; /* ESRCH: a pid went meanwhile; the walk will tell */
+	}
+	return true;
+}
+
+/* Walks <task>/<tid>/fd into proc; a thread that went meanwhile is skipped. */
+static int walk_thread_fds(struct walk *w, int taskfd, const char *tid, uint32_t proc)
+{
+	char rel[32];
+	int fdfd, r;
+
+	snprintf(rel, sizeof(rel), "%s/fd", tid);
+	fdfd = openat(taskfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdfd < 0) {
+		if (errno_fatal(errno))
+			return -errno;
+		return errno == EACCES || errno == EPERM ? PID_DENIED : 0;
+	}
+	r = walk_fds(w, fdfd, proc);
+	close(fdfd);
+	return r == PID_SKIP ? 0 : r;
+}
+
+/*
+ * The threads of one process whose fd tables are not the leader's.  Cheap
+ * first: the link count of <pid>/task is 2 + the number of threads
+ * (proc_task_getattr() adds get_nr_threads(); a zombie leader still counts
+ * while its threads live), so a single-threaded process costs one fstatat
+ * and nothing else.  A fake tree on tmpfs gives the same count for the same
+ * layout (2 + subdirectories).  Returns 0, a pid fate, or a fatal -errno.
+ */
+static int walk_threads(struct walk *w, int dfd, int32_t pid, uint32_t proc)
+{
+	int32_t tables[FD_TABLES_MAX] = { pid };
+	size_t ntables = 1;
+	struct stat st;
+	int taskfd, r = 0;
+
+	if (fstatat(dfd, "task", &st, 0) < 0)
+		return errno_fatal(errno) ? -errno : 0; /* gone: comm will tell */
+	if (st.st_nlink <= 3)
+		return 0;
+	taskfd = openat(dfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskfd < 0)
+		return errno_fatal(errno) ? -errno : 0;
+	while (r == 0) {
+		ssize_t n = getdents64(taskfd, w->task_dents, DENTS_BUF_SIZE);
+		ssize_t off = 0;
+
+		if (n <= 0) {
+			if (n < 0 && errno_fatal(errno))
+				r = -errno;
+			break;
+		}
+		while (r == 0 && off < n) {
+			const struct dirent64 *d = (const struct dirent64 *)(w->task_dents + off);
+			uint64_t tid;
+
+			off += d->d_reclen;
+			if (!owner_parse_dec(d->d_name, strlen(d->d_name), PID_MAX_VALUE, &tid) ||
+			    tid == 0 || (int32_t)tid == pid)
+				continue; /* ".", "..", and the leader, walked already */
+			if (!thread_needs_walk(w, tables, ntables, (int32_t)tid))
+				continue;
+			r = walk_thread_fds(w, taskfd, d->d_name, proc);
+			if (r == 0 && ntables < FD_TABLES_MAX)
+				tables[ntables++] = (int32_t)tid;
+		}
+	}
+	close(taskfd);
+	return r;
+}
+
 static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 {
 	struct owner_map *m = w->m;
@@ -206,6 +295,8 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 		else
 			r = walk_fds(w, fdfd, (uint32_t)m->nprocs);
 		close(fdfd);
+		if (r == 0)
+			r = walk_threads(w, dfd, pid, (uint32_t)m->nprocs);
 	}
 	/*
 	 * comm is read after the fds, through the same dirfd: if the process
@@ -281,19 +372,29 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 {
 	struct owner_map m = { 0 };
 	struct walk w = { .m = &m, .want = want, .data = data };
+	struct owner_pidns ns;
+	const char *assume;
 	int procfd, r;
 
 	procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -errno;
-	w.pid_dents = malloc(2 * DENTS_BUF_SIZE);
+	w.pid_dents = malloc(3 * DENTS_BUF_SIZE);
 	if (!w.pid_dents) {
 		close(procfd);
 		return -ENOMEM;
 	}
-	w.fd_dents = w.pid_dents + DENTS_BUF_SIZE;
+	w.task_dents = w.pid_dents + DENTS_BUF_SIZE;
+	w.fd_dents = w.task_dents + DENTS_BUF_SIZE;
 
-	r = walk_proc_root(&w, procfd);
+	r = owner_pidns_probe(procfd, &ns);
+	if (r == 0) {
+		/* secure_getenv: a test seam must not work on a setuid/setcap run. */
+		assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
+		m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
+		w.use_kcmp = ns.ours;
+		r = walk_proc_root(&w, procfd);
+	}
 	if (r == 0) {
 		m.privileged = owner_is_privileged();
 		r = owner_hidepid_probe(procfd, proc_root, &m.hidepid);

@@ -206,7 +206,10 @@ def enter_private_netns():
     probe = subprocess.run(ns + ["true"], capture_output=True, text=True)
     if probe.returncode != 0:
         skip(f"cannot create namespaces: {probe.stderr.strip()}")
-    env = dict(os.environ, LSOCKTEST_IN_NS="1")
+    # Every socket a test lists lives in the fresh netns and is held by a
+    # process of the fresh pidns, so lsock may vouch for its owners there
+    # (see LSOCK_TEST_ASSUME_INITIAL_PIDNS in include/lsock/owner.h).
+    env = dict(os.environ, LSOCKTEST_IN_NS="1", LSOCK_TEST_ASSUME_INITIAL_PIDNS="1")
     r = subprocess.run(ns + ["--", sys.executable, os.path.abspath(sys.argv[0])] + sys.argv[1:], env=env)
     sys.exit(r.returncode)
 

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/* The /proc walk over leader fd tables: fake trees, denial, hidepid, live /proc. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "test_owner_tree.h"
+
+/* ---- fake-tree tests ----------------------------------------------------- */
+
+static void test_std_tree(void **state)
+{
+	const struct tree *t = *state;
+	static const struct holder h12345[] = { { 1, 3 }, { 42, 2 }, { 42, 7 }, { 1000, 3 } };
+	static const struct holder h200[] = { { 1, 5 } }, h300[] = { { 42, 10 } };
+	static const struct holder hmax[] = { { 1, 6 } };
+	static const int32_t pids[] = { 1, 42, 88, 89, 1000 };
+	const struct owner_proc *p;
+	struct owner_map m;
+	size_t i;
+
+	build_std_tree(t);
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	assert_sorted(&m);
+	assert_int_equal(m.len, 9);
+	assert_int_equal(m.nprocs, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(m.procs[i].pid, pids[i]);
+	assert_int_equal(m.n_denied, 0);
+	assert_false(m.hidepid);
+
+	assert_holders(&m, 12345, h12345, 4);
+	assert_holders(&m, 200, h200, 1);
+	assert_holders(&m, 300, h300, 1);
+	assert_holders(&m, 4294967295u, hmax, 1);
+	/* Absent: below, between and above the recorded inodes, and 0. */
+	assert_holders(&m, 1, NULL, 0);
+	assert_holders(&m, 250, NULL, 0);
+	assert_holders(&m, 4294967294u, NULL, 0);
+	assert_holders(&m, 0, NULL, 0);
+	/* Malformed links, non-pid dirs and vanished pids left nothing. */
+	for (i = 0; i < 9; i++)
+		assert_true(m.owners[i].inode != 12 && m.owners[i].inode != 5 &&
+			    m.owners[i].inode != 555 && m.owners[i].inode != 777 &&
+			    m.owners[i].inode != 778 && m.owners[i].inode != 701 &&
+			    m.owners[i].inode != 702 && m.owners[i].inode != 99999999999 % 4294967296u);
+
+	p = proc_of(&m, 300);
+	assert_int_equal(p->comm_len, strlen(HOSTILE_COMM));
+	assert_memory_equal(p->comm, HOSTILE_COMM, strlen(HOSTILE_COMM));
+	p = proc_of(&m, 200);
+	assert_int_equal(p->comm_len, 4);
+	assert_memory_equal(p->comm, "init", 4);
+	p = proc_of(&m, 888);
+	assert_int_equal(p->comm_len, OWNER_COMM_MAX);
+	assert_memory_equal(p->comm, LONG_COMM, OWNER_COMM_MAX);
+	p = proc_of(&m, 889);
+	assert_int_equal(p->comm_len, 1);
+	assert_int_equal(p->comm[0], '\n');
+
+	owner_map_free(&m);
+	assert_null(m.owners);
+	assert_int_equal(m.len, 0);
+}
+
+static bool want_one(uint32_t inode, void *data)
+{
+	return inode == *(const uint32_t *)data;
+}
+
+static bool want_none(uint32_t inode, void *data)
+{
+	(*(unsigned *)data)++;
+	return false;
+}
+
+static void test_want(void **state)
+{
+	const struct tree *t = *state;
+	static const struct holder h12345[] = { { 1, 3 }, { 42, 2 }, { 42, 7 }, { 1000, 3 } };
+	uint32_t wanted = 12345;
+	unsigned calls = 0;
+	struct owner_map m;
+
+	build_std_tree(t);
+	assert_int_equal(owner_map_build(t->root, want_one, &wanted, &m), 0);
+	assert_sorted(&m);
+	assert_int_equal(m.len, 4);
+	assert_int_equal(m.nprocs, 3); /* 88 and 89 hold nothing wanted */
+	assert_holders(&m, 12345, h12345, 4);
+	assert_holders(&m, 200, NULL, 0);
+	owner_map_free(&m);
+
+	/* Asked once per well-formed socket link of a real pid, never kept. */
+	assert_int_equal(owner_map_build(t->root, want_none, &calls, &m), 0);
+	assert_int_equal(calls, 10);
+	assert_int_equal(m.len, 0);
+	assert_int_equal(m.nprocs, 0);
+	assert_holders(&m, 12345, NULL, 0);
+	owner_map_free(&m);
+}
+
+static void test_missing_root(void **state)
+{
+	const struct tree *t = *state;
+	char p[PATH_MAX];
+	struct owner_map m;
+
+	memset(&m, 0xa5, sizeof(m));
+	tree_path(t, "nonexistent", p);
+	assert_int_equal(owner_map_build(p, NULL, NULL, &m), -ENOENT);
+	assert_int_equal(m.len, (size_t)0xa5a5a5a5a5a5a5a5ull); /* untouched */
+	mk_file(t, "plain", "", 0);
+	tree_path(t, "plain", p);
+	assert_int_equal(owner_map_build(p, NULL, NULL, &m), -ENOTDIR);
+}
+
+static void test_empty_tree(void **state)
+{
+	const struct tree *t = *state;
+	const struct owner *first = NULL;
+	struct owner_map m;
+
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	assert_int_equal(m.len, 0);
+	assert_int_equal(m.nprocs, 0);
+	assert_int_equal(owner_map_find(&m, 1, &first), 0);
+	assert_null(first);
+	owner_map_free(&m);
+	owner_map_free(NULL);
+	memset(&m, 0, sizeof(m));
+	owner_map_free(&m);
+}
+
+/*
+ * EACCES on a pid's fd dir.  Root bypasses mode 000, so as root the walk
+ * runs in a child that has become nobody; its verdict comes back as the
+ * exit status (bit per failed check).
+ */
+static int denied_walk(const char *root)
+{
+	struct owner_map m;
+	const struct owner *first;
+	int bad = 0;
+
+	if (owner_map_build(root, NULL, NULL, &m) != 0)
+		return 1;
+	if (m.n_denied != 1)
+		bad |= 2;
+	if (owner_map_find(&m, 666, &first) != 0)
+		bad |= 4;
+	if (owner_map_find(&m, 12345, &first) != 4)
+		bad |= 8;
+	if (owner_map_complete(&m))
+		bad |= 16;
+	owner_map_free(&m);
+	return bad;
+}
+
+static void test_denied(void **state)
+{
+	const struct tree *t = *state;
+	char p[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	build_std_tree(t);
+	mk_dir(t, "66");
+	mk_comm(t, "66", "locked\n");
+	mk_dir(t, "66/fd");
+	mk_link(t, "66/fd/3", "socket:[666]");
+	tree_path(t, "66/fd", p);
+	assert_int_equal(chmod(p, 0), 0);
+
+	if (geteuid() != 0) {
+		assert_int_equal(denied_walk(t->root), 0);
+		return;
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		_exit(denied_walk(t->root));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_hidepid_tree(void **state)
+{
+	const struct tree *t = *state;
+	char real[PATH_MAX], line[2 * PATH_MAX];
+	struct owner_map m;
+
+	assert_non_null(realpath(t->root, real));
+	build_std_tree(t);
+	snprintf(line, sizeof(line),
+		 "22 1 0:5 / / rw shared:1 - ext4 /dev/vda rw\n"
+		 "50 22 0:21 / %s rw,nosuid shared:12 - proc proc rw,hidepid=invisible\n", real);
+	mk_file(t, "self/mountinfo", line, strlen(line));
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	assert_true(m.hidepid);
+	/* hidepid hides nothing from a privileged walker (root + CAP_SYS_PTRACE) */
+	assert_int_equal(owner_map_complete(&m), m.privileged);
+	assert_int_equal(m.privileged, geteuid() == 0);
+	assert_int_equal(m.len, 9);
+	owner_map_free(&m);
+
+	snprintf(line, sizeof(line), "50 22 0:21 / %s rw,nosuid - proc proc rw,hidepid=off\n",
+		 real);
+	mk_file(t, "self/mountinfo", line, strlen(line));
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	assert_false(m.hidepid);
+	assert_int_equal(owner_map_complete(&m), m.privileged);
+	owner_map_free(&m);
+}
+
+/* ---- live /proc --------------------------------------------------------------- */
+
+static void test_live(void **state)
+{
+	char name[17] = { 0 };
+	const struct owner *first = NULL;
+	struct owner_map m;
+	struct stat st;
+	int sv[2], pipefd[2], status;
+	uint32_t inode;
+	pid_t child;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(fstat(sv[0], &st), 0);
+	inode = (uint32_t)st.st_ino;
+	assert_int_equal(prctl(PR_GET_NAME, name), 0);
+
+	assert_int_equal(owner_map_build("/proc", want_one, &inode, &m), 0);
+	assert_int_equal(owner_map_find(&m, inode, &first), 1);
+	assert_int_equal(m.procs[first->proc].pid, getpid());
+	assert_int_equal(first->fd, sv[0]);
+	assert_int_equal(m.procs[first->proc].comm_len, strlen(name));
+	assert_memory_equal(m.procs[first->proc].comm, name, strlen(name));
+	assert_int_equal(m.len, 1);
+	owner_map_free(&m);
+
+	/* A forked child holding the same socket is a second owner. */
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char c;
+
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1);
+		_exit(0);
+	}
+	close(pipefd[0]);
+	assert_int_equal(owner_map_build("/proc", want_one, &inode, &m), 0);
+	assert_sorted(&m);
+	assert_int_equal(owner_map_find(&m, inode, &first), 2);
+	assert_int_equal(first[0].fd, sv[0]);
+	assert_int_equal(first[1].fd, sv[0]);
+	assert_true((m.procs[first[0].proc].pid == getpid() &&
+		     m.procs[first[1].proc].pid == child) ||
+		    (m.procs[first[0].proc].pid == child &&
+		     m.procs[first[1].proc].pid == getpid()));
+	owner_map_free(&m);
+
+	close(pipefd[1]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	/* Once the child is gone, only we hold it again. */
+	assert_int_equal(owner_map_build("/proc", want_one, &inode, &m), 0);
+	assert_int_equal(owner_map_find(&m, inode, &first), 1);
+	owner_map_free(&m);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_std_tree, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_want, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_root, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_tree, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_denied, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_hidepid_tree, tree_setup, tree_teardown),
+		cmocka_unit_test(test_live),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
