@@ -13,6 +13,7 @@ new sort keys, --icmp, and fish's per-column descriptions.
 
 Needs no root.  A missing shell is skipped (and the test exits 77 if any was);
 tests/integration/test_install.py reuses these drivers on installed files."""
+import fcntl
 import os
 import pty
 import re
@@ -23,6 +24,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 sys.dont_write_bytecode = True
@@ -224,8 +226,6 @@ class ZshSession:
                 os.execvpe("zsh", ["zsh", "-f", "-i"], env)
             finally:
                 os._exit(127)
-        import fcntl
-        import termios
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 200, 250, 0, 0))
         os.write(self.fd, f"source {self.script}\n".encode())
         out = self._read_until(b"\002READY")
