@@ -1,28 +1,106 @@
 # fish completion for lsock
+#
+# The lists below must match `lsock --help` and lsock(8): checked by
+# tests/integration/test_docs_flags.py; test_completions.py drives this file.
+# Symbolic filter operators (= == != > < >= <= && & || | !) are not offered,
+# as in the bash and zsh completions; the word forms are.
+
+function __lsock_columns
+    printf '%s\t%s\n' \
+        proto "protocol label: tcp, tcp6, udp, udp6, udpl, udpl6, raw, raw6, icmp, icmp6, unix" \
+        family "address family: inet, inet6 or unix" \
+        recv_q "bytes waiting to be read; for LISTEN, connections waiting to be accepted" \
+        send_q "bytes not yet sent or acknowledged; for LISTEN, the maximum backlog" \
+        local "local address and port; for UNIX, the bound name" \
+        remote "remote address and port; for UNIX, the peer's inode" \
+        state "socket state: LISTEN, ESTABLISHED, UNCONN, TIME_WAIT, ..." \
+        type "socket type: stream, dgram, seqpacket or raw" \
+        user "user name of the socket's uid" \
+        uid "numeric uid that owns the socket" \
+        inode "socket inode number" \
+        cookie "kernel socket cookie, unique while the system runs" \
+        v6only "IPv6 only (1) or also IPv4 (0), for IPv6 sockets" \
+        interface "network interface the socket is bound to" \
+        peer "inode of the connected UNIX peer" \
+        source "where the row came from: netlink or proc" \
+        owners "owning processes as PID/name, comma-separated" \
+        pid "PIDs of the owning processes" \
+        program "names of the owning processes" \
+        path "UNIX socket path, or @name for an abstract name"
+end
+
+function __lsock_sort_keys
+    __lsock_columns
+    printf '%s\t%s\n' \
+        lport "local port" \
+        rport "remote port" \
+        queue "recv_q, then send_q"
+end
+
+# Complete the last item of the comma-separated list being typed, keeping the
+# items before it: "-o proto,lo" gives "proto,local".  $argv[1]: the function
+# that prints the items; $argv[2]: "reverse" if an item may start with '-'.
+function __lsock_list
+    set -l tok (commandline -ct)
+    # fish matches against the token without "--columns=" or a glued "-o".
+    set tok (string replace -r -- '^(--[a-z-]+=|-[a-np-zA-Z0-9]*o)' '' $tok)
+    set -l typed (string match -r -- '^.*,' $tok)
+    set -l done (string split , -- $typed)
+    if test "$argv[2]" = reverse; and string match -q -- '-*' (string replace -r -- '^.*,' '' $tok)
+        set typed "$typed-"
+    end
+    $argv[1] | while read -l -d \t name descr
+        contains -- $name $done; or contains -- -$name $done; or printf '%s%s\t%s\n' "$typed" $name $descr
+    end
+end
+
+# True if the word before the cursor is one of $argv, as a filter word (not as
+# the argument of -o, --sort or --source: "-o state" is a column).
+function __lsock_after
+    set -l words (commandline -opc)
+    set -q words[2]; or return 1
+    contains -- $words[-1] $argv; or return 1
+    set -q words[3]; or return 0
+    not string match -qr -- '^(-[a-np-zA-Z0-9]*o|--columns|--sort|--source)$' $words[-2]
+end
+
+complete -c lsock -f
+
+# Protocols
 complete -c lsock -s t -l tcp -d 'TCP sockets'
 complete -c lsock -s u -l udp -d 'UDP sockets'
 complete -c lsock -s U -l udplite -d 'UDP-Lite sockets'
 complete -c lsock -s w -l raw -d 'RAW sockets'
+complete -c lsock -l icmp -d 'ICMP (ping) sockets'
 complete -c lsock -s x -l unix -d 'UNIX domain sockets'
-complete -c lsock -l icmp -d 'ICMP echo (ping) sockets'
 complete -c lsock -s 4 -l ipv4 -d 'IPv4 only'
 complete -c lsock -l inet -d 'IPv4 only (as --ipv4)'
-complete -c lsock -l inet6 -d 'IPv6 only (as --ipv6)'
-complete -c lsock -l program -d 'Show owning processes (as --programs)'
 complete -c lsock -s 6 -l ipv6 -d 'IPv6 only'
+complete -c lsock -l inet6 -d 'IPv6 only (as --ipv6)'
+# States
 complete -c lsock -s l -l listening -d 'Listening and unconnected sockets'
 complete -c lsock -s a -l all -d 'Sockets in every state'
+# Output
 complete -c lsock -s n -l numeric -d 'Numeric ports and users'
 complete -c lsock -s p -l programs -d 'Show owning processes'
+complete -c lsock -l program -d 'Show owning processes (as --programs)'
 complete -c lsock -s e -l extend -d 'Add User and Inode columns'
 complete -c lsock -s W -l wide -d 'Accepted; nothing is truncated'
 complete -c lsock -s H -l no-header -d 'No title or header lines'
-complete -c lsock -s o -l columns -x -d 'Text columns' -a 'proto family recv_q send_q local remote state type user uid inode cookie v6only peer source owners pid program path'
-complete -c lsock -l sort -x -d 'Sort keys' -a 'proto local remote lport rport state pid program inode queue'
+complete -c lsock -s o -l columns -x -d 'Text columns, comma-separated' -a '(__lsock_list __lsock_columns)'
+complete -c lsock -l sort -x -d 'Sort keys, comma-separated' -a '(__lsock_list __lsock_sort_keys reverse)'
 complete -c lsock -l json -d 'JSON output'
 complete -c lsock -l ndjson -d 'One JSON object per line'
-complete -c lsock -l source -x -d 'Data source' -a 'auto netlink proc'
+# Sources
+complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
 complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'
-complete -c lsock -f -a 'state exclude src dst sport dport and or not'
+
+# The filter
+set -l filter_words state exclude excl src dst sport dport dev
+complete -c lsock -n "not __lsock_after $filter_words" -a "state\t'Only these states' exclude\t'All states but these' excl\t'As exclude' src\t'Local address' dst\t'Remote address' sport\t'Local port' dport\t'Remote port' dev\t'Bound interface' and\t'Both' or\t'Either' not\t'Negation'"
+complete -c lsock -n '__lsock_after state exclude excl' -a 'established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing'
+complete -c lsock -n '__lsock_after state exclude excl' -a "all\t'Every state' connected\t'All but listening and closed' synchronized\t'Connected but syn-sent' bucket\t'syn-recv and time-wait' big\t'All but bucket'"
+complete -c lsock -n '__lsock_after sport dport' -a 'eq ne neq gt lt ge geq le leq'
+complete -c lsock -n '__lsock_after dev' -a '(__fish_print_interfaces)'

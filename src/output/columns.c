@@ -98,11 +98,10 @@ static const struct column columns[_COL_MAX] = {
 static const struct {
 	const char *name;
 	sort_cmp_fn cmp;
-	const char *help;
 } sort_aliases[] = {
-	{ "lport", sort_cmp_lport, "local port" },
-	{ "rport", sort_cmp_rport, "remote port" },
-	{ "queue", sort_cmp_queue, "recv_q, then send_q" },
+	{ "lport", sort_cmp_lport }, /* local port */
+	{ "rport", sort_cmp_rport }, /* remote port */
+	{ "queue", sort_cmp_queue }, /* recv_q, then send_q */
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -286,9 +285,6 @@ void column_help(struct outbuf *o)
 	for (i = 0; i < ARRAY_SIZE(sort_aliases); i++) {
 		outbuf_puts(o, i == 0 ? " " : i + 1 == ARRAY_SIZE(sort_aliases) ? " and " : ", ");
 		outbuf_puts(o, sort_aliases[i].name);
-		outbuf_puts(o, " (");
-		outbuf_puts(o, sort_aliases[i].help);
-		outbuf_puts(o, ")");
 	}
 	outbuf_puts(o, "; prefix '-' to reverse.\n");
 }
