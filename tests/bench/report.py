@@ -130,6 +130,29 @@ def report_compare(d):
             fmt_ratio(ratio(cpu.get(lk), cpu.get(sk)))))
     out.append("")
 
+    if "baseline" in meta:
+        out.append("#### Before and after (the baseline binary and this one, in the same run)")
+        out.append("")
+        out.append("Baseline: `%s`." % meta["baseline"])
+        out.append("")
+        out.append("| Options | baseline | lsock | baseline/ss time | lsock/ss time "
+                   "| baseline RSS | lsock RSS |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|")
+        for opts, base in (("-tan", "-tan"), ("-tanp", "-tanp"), ("-tulpn", "-tulpn"),
+                           ("-tan --json", "-tan")):
+            bk, lk, sk = "baseline " + opts, "lsock " + opts, "ss " + base
+            out.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
+                opts, fmt_s(times.get(bk)), fmt_s(times.get(lk)),
+                fmt_ratio(ratio(med.get(bk), med.get(sk))),
+                fmt_ratio(ratio(med.get(lk), med.get(sk))), fmt_mb(rss.get(bk)),
+                fmt_mb(rss.get(lk))))
+        out.append("")
+        for key in sorted(k for k in meta if k.startswith("identical_")):
+            out.append("- Output of `%s` over the load, baseline vs lsock: %s" % (
+                key[len("identical_"):].replace("_", " "),
+                "byte-identical" if meta[key] == "yes" else "**different**"))
+        out.append("")
+
     if "tcp_rows_lsock" in meta or "lsock -tan" in times:
         out.append("#### Targets (lsock/ss)")
         out.append("")

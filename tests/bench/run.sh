@@ -32,6 +32,9 @@ Options (environment variable in brackets):
   -r N            hyperfine runs [BENCH_RUNS=10]
   -m N            runs per peak-RSS median [BENCH_RSS_RUNS=3]
   --lsock PATH    lsock binary [LSOCK, default ./build/lsock]
+  --baseline PATH an earlier lsock binary measured in the same run (compare
+                  mode), for before/after ratios; the JSON of both over the
+                  load is also compared byte for byte [BENCH_BASELINE]
   --out DIR       results directory [BENCH_OUT=./build/bench]
   --mem-conns "A B ..."   connection counts for memory mode [BENCH_MEM_CONNS="25000 50000 100000"]
   --unix-sockets N        UNIX sockets for unix mode [BENCH_UNIX_BIG=500000]
@@ -65,6 +68,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 		-r) BENCH_RUNS=$2; shift ;;
 		-m) BENCH_RSS_RUNS=$2; shift ;;
 		--lsock) LSOCK=$2; shift ;;
+		--baseline) BENCH_BASELINE=$2; shift ;;
 		--out) BENCH_OUT=$2; shift ;;
 		--mem-conns) BENCH_MEM_CONNS=$2; shift ;;
 		--unix-sockets) BENCH_UNIX_BIG=$2; shift ;;
@@ -113,6 +117,13 @@ if [[ "${1:-}" != "__inside" ]]; then
 		LSOCK=
 	fi
 	export LSOCK
+	BENCH_BASELINE=${BENCH_BASELINE:-}
+	if [[ -n $BENCH_BASELINE ]]; then
+		[[ -x $BENCH_BASELINE ]] || die "no baseline binary at $BENCH_BASELINE"
+		BENCH_BASELINE=$(cd "$(dirname "$BENCH_BASELINE")" && pwd)/$(basename "$BENCH_BASELINE")
+		[[ $BENCH_BASELINE != *[[:space:]]* ]] || die "the baseline path must not contain spaces"
+	fi
+	export BENCH_BASELINE
 	export LOADGEN=$BENCH_OUT/loadgen
 	cc -O2 -Wall -Wextra -o "$LOADGEN" "$HERE/loadgen.c" || die "cannot build loadgen"
 	exec unshare -n -- bash "$HERE/run.sh" __inside
@@ -232,12 +243,25 @@ mode_compare() {
 		log "row check: expected $expected TCP sockets, lsock -tan $(grep tcp_rows_lsock "$META_FILE" | cut -d= -f2), lsock --json $rows"
 	fi
 
+	if [[ -n $BENCH_BASELINE && -n $LSOCK ]]; then
+		meta baseline "$BENCH_BASELINE"
+		for i in "-tan --json" "-tuxanp --json" "-tuxanpe"; do
+			# shellcheck disable=SC2086
+			if cmp -s <("$BENCH_BASELINE" $i 2>&1) <("$LSOCK" $i 2>&1); then
+				meta "identical_${i// /_}" yes
+			else
+				meta "identical_${i// /_}" no
+			fi
+		done
+	fi
 	for i in "-tan" "-tanp" "-tulpn"; do
+		[[ -z $BENCH_BASELINE ]] || { names+=("baseline $i"); cmds+=("$BENCH_BASELINE $i"); }
 		[[ -z $LSOCK ]] || { names+=("lsock $i"); cmds+=("$LSOCK $i"); }
 		names+=("ss $i"); cmds+=("ss $i")
 		[[ $BENCH_SKIP_NETSTAT == 1 ]] || { names+=("netstat $i"); cmds+=("netstat $i"); }
 	done
 	[[ -z $LSOCK ]] || { names+=("lsock -tan --json"); cmds+=("$LSOCK -tan --json"); }
+	[[ -z $BENCH_BASELINE ]] || { names+=("baseline -tan --json"); cmds+=("$BENCH_BASELINE -tan --json"); }
 
 	for i in "${!cmds[@]}"; do
 		# shellcheck disable=SC2086 # the command strings are split on purpose
