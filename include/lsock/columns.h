@@ -129,8 +129,9 @@ struct column_list {
 const struct column *column_get(enum column_id id);
 
 /*
- * Parses "-o a,b,c".  Returns 0; -EINVAL with the unknown name in err,
- * escaped for the terminal; or -E2BIG for more than COLUMNS_MAX columns.
+ * Parses "-o a,b,c".  Returns 0, or -EINVAL with the whole one-line message
+ * in err (an unknown name, escaped for the terminal, or more than
+ * COLUMNS_MAX columns).
  */
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen);
 
@@ -147,9 +148,9 @@ unsigned column_json_needs(void);
 
 /*
  * Parses "--sort KEY[,KEY...]": every column name, plus the aliases lport,
- * rport and queue; '-' before a key reverses it.  Returns 0, -EINVAL with the
- * unknown key in err (escaped), or -E2BIG for more than SORT_KEYS_MAX keys.
- * *ret_needs is what the keys need collected.
+ * rport and queue; '-' before a key reverses it.  Returns 0, or -EINVAL with
+ * the whole one-line message in err (an unknown key, escaped, or more than
+ * SORT_KEYS_MAX keys).  *ret_needs is what the keys need collected.
  */
 int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_needs, char *err,
 		      size_t errlen);

@@ -75,7 +75,6 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		.layout = { .header = !o->no_header },
 	};
 	unsigned sort_needs = 0;
-	char bad[96];
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
@@ -91,13 +90,9 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	p.layout.unix_section = (p.spec.protos & proto_mask_unix()) != 0;
 
 	if (o->columns) {
-		r = column_list_parse(o->columns, &p.layout.inet_cols, bad, sizeof(bad));
-		if (r == -E2BIG)
-			snprintf(err, errlen, "too many columns in -o (at most %d)", COLUMNS_MAX);
-		else if (r < 0)
-			snprintf(err, errlen, "unknown column '%s' in -o (see lsock --help)", bad);
+		r = column_list_parse(o->columns, &p.layout.inet_cols, err, errlen);
 		if (r < 0)
-			return -EINVAL;
+			return r;
 		p.layout.unix_cols = p.layout.inet_cols;
 		p.layout.single_table = true;
 	} else {
@@ -105,13 +100,9 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		column_list_default_unix(&p.layout.unix_cols, o->extend, o->programs);
 	}
 	if (o->sort) {
-		r = column_sort_parse(o->sort, &p.sort, &sort_needs, bad, sizeof(bad));
-		if (r == -E2BIG)
-			snprintf(err, errlen, "too many sort keys in --sort (at most %d)", SORT_KEYS_MAX);
-		else if (r < 0)
-			snprintf(err, errlen, "unknown sort key '%s' (see lsock --help)", bad);
+		r = column_sort_parse(o->sort, &p.sort, &sort_needs, err, errlen);
 		if (r < 0)
-			return -EINVAL;
+			return r;
 	}
 
 	/* The visible columns decide what gets collected. */

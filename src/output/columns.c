@@ -121,13 +121,15 @@ static int column_find(const char *p, size_t n)
 	return -1;
 }
 
-/* The bad name, escaped for the terminal (one line whatever was typed). */
-static void bad_name(char *err, size_t errlen, const char *p, size_t n)
+/* The whole message, with the bad name escaped for the terminal (one line
+ * whatever was typed). */
+static void bad_name(char *err, size_t errlen, const char *what, const char *p, size_t n)
 {
-	char word[80];
+	char word[80], shown[96];
 
 	snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
-	esc_text_cstr(word, err, errlen);
+	snprintf(err, errlen, "unknown %s '%s' (see lsock --help)", what,
+		 esc_text_cstr(word, shown, sizeof(shown)));
 }
 
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen)
@@ -142,11 +144,13 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 		int id = column_find(p, n);
 
 		if (id < 0) {
-			bad_name(err, errlen, p, n);
+			bad_name(err, errlen, "column", p, n);
 			return -EINVAL;
 		}
-		if (l.len >= COLUMNS_MAX)
-			return -E2BIG;
+		if (l.len >= COLUMNS_MAX) {
+			snprintf(err, errlen, "too many columns (at most %d)", COLUMNS_MAX);
+			return -EINVAL;
+		}
 		l.ids[l.len++] = (enum column_id)id;
 		if (!end)
 			break;
@@ -250,11 +254,13 @@ int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_nee
 			if (strlen(sort_aliases[i].name) == n && !strncmp(sort_aliases[i].name, p, n))
 				cmp = sort_aliases[i].cmp;
 		if (!cmp) {
-			bad_name(err, errlen, p, n);
+			bad_name(err, errlen, "sort key", p, n);
 			return -EINVAL;
 		}
-		if (s.len >= SORT_KEYS_MAX)
-			return -E2BIG;
+		if (s.len >= SORT_KEYS_MAX) {
+			snprintf(err, errlen, "too many sort keys (at most %d)", SORT_KEYS_MAX);
+			return -EINVAL;
+		}
 		s.keys[s.len].cmp = cmp;
 		s.keys[s.len].reverse = reverse;
 		s.len++;
