@@ -61,25 +61,15 @@ static uint32_t filter_entry_port(const struct sock_entry *e, enum filter_side s
 static bool filter_unix_match(const char *glob, enum filter_side side,
 			      const struct sock_entry *e, const struct sock_table *t)
 {
-	char name[112];
+	uint8_t name[SOCK_DISPLAY_NAME_MAX + 1];
 	size_t n = 0;
 
-	if (side == FILTER_SIDE_SRC && (e->flags & SOCK_F_HAS_PATH) && e->path_len > 0 && t) {
-		const uint8_t *p = sock_table_name(t, e);
-		size_t len = e->path_len < 108 ? e->path_len : 108;
-		size_t i = 0;
-
-		if (e->flags & SOCK_F_ABSTRACT) {
-			name[n++] = '@';
-			i = 1;
-		}
-		/* A path ends at its first NUL; an abstract name's NULs would end
-		 * the string anyway, which is how ss (C strings) sees it too. */
-		for (; i < len && p[i]; i++)
-			name[n++] = (char)p[i];
-	}
+	if (side == FILTER_SIDE_SRC && (e->flags & SOCK_F_HAS_PATH) && t)
+		n = sock_table_display_name(t, e, name);
+	/* The NUL ends the name: an abstract name's inner NULs cut it, which
+	 * is how ss (C strings) sees it too. */
 	name[n] = '\0';
-	return fnmatch(glob, name, FNM_CASEFOLD) == 0;
+	return fnmatch(glob, (const char *)name, FNM_CASEFOLD) == 0;
 }
 
 bool filter_host_match(const struct filter *f, const struct filter_host *h, enum filter_side side,
