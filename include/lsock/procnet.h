@@ -16,11 +16,21 @@
 #ifndef LSOCK_PROCNET_H
 #define LSOCK_PROCNET_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "lsock/sock_table.h"
+
+/*
+ * The errno (negated on return) for a <proc_root>/net file that is not a
+ * regular file: a FIFO, a device, a directory.  Only a fake LSOCK_PROC_ROOT
+ * tree has one, and reading it could block or never end.  EMEDIUMTYPE
+ * ("wrong medium type") is what no open(2) or read(2) of such a path
+ * returns by itself, so callers can tell this refusal from a real error.
+ */
+#define PROCNET_NOT_REGULAR EMEDIUMTYPE
 
 /* Longest line the file parsers accept; longer lines are malformed. */
 #define PROCNET_LINE_MAX 512
@@ -97,8 +107,10 @@ int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
  * (AF_INET, AF_INET6, or AF_UNIX with SOCK_PROTO_UNIX) and proto in one pass
  * through a 256 KiB stdio buffer, and appends the sockets whose state is in
  * state_mask to t.  *ret_skipped as for procnet_inet_parse().
+ * The file is opened with O_NONBLOCK and read only if it is a regular file.
  * Returns 0, -ENOENT if the file does not exist (e.g. udplite on a kernel
- * without it), -EINVAL for a bad family/proto, -ENAMETOOLONG, -EBADMSG,
+ * without it), -PROCNET_NOT_REGULAR if it is not a regular file (never
+ * blocks), -EINVAL for a bad family/proto, -ENAMETOOLONG, -EBADMSG,
  * -ENOMEM, or -errno from opening or reading.  On error, t may hold the
  * entries added before it; callers that mind truncate it back.
  */

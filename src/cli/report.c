@@ -4,8 +4,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/procnet.h"
+#include "lsock/proto.h"
 #include "lsock/report.h"
 #include "lsock/sock_names.h"
+
+/* The file of <proc_root>/net that holds the sockets of slot sl. */
+static const char *slot_proc_file(const struct collect_slot *sl)
+{
+	const struct proto_desc *d = proto_get(sl->proto);
+
+	return d ? d->proc_file[proto_family_index(sl->family)] : "UNKNOWN";
+}
 
 void report_collect(const struct collect_spec *s, const struct collect_report *rep, bool verbose)
 {
@@ -68,6 +78,12 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 		if (s->source == SOURCE_NETLINK && sl->netlink_error) {
 			fprintf(stderr, "lsock: sock_diag netlink unavailable for %s: %s\n", label,
 				strerror(-sl->netlink_error));
+			return 3;
+		}
+		if (sl->proc_error == -PROCNET_NOT_REGULAR) {
+			fprintf(stderr, "lsock: cannot read %s sockets: %s/net/%s is not a regular file "
+					"(a FIFO or a device?); refused it\n",
+				label, s->proc_root, slot_proc_file(sl));
 			return 3;
 		}
 		if (sl->proc_error) {

@@ -146,12 +146,69 @@ static void test_collect(void **state)
 	rmdir(r.dir);
 }
 
+/*
+ * A fake tree whose /proc/net files are a FIFO (no writer: a blocking open
+ * or read never returns), /dev/zero (a read never ends) and a directory.
+ * Each is refused at once with PROCNET_NOT_REGULAR, and nothing is added.
+ * alarm() turns a hang into a failure.
+ */
+static void test_collect_not_regular(void **state)
+{
+	struct sock_table t = { 0 };
+	struct procnet_stats st;
+	struct fake_root r;
+	char p[256];
+
+	(void)state;
+	strcpy(r.dir, "/tmp/lsock-procnet-XXXXXX");
+	assert_non_null(mkdtemp(r.dir));
+	snprintf(r.net, sizeof(r.net), "%s/net", r.dir);
+	assert_int_equal(mkdir(r.net, 0700), 0);
+	snprintf(p, sizeof(p), "%s/tcp", r.net);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/unix", r.net);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	snprintf(p, sizeof(p), "%s/raw", r.net);
+	assert_int_equal(mkdir(p, 0700), 0);
+	link_fixture(&r, "proc_net_udp.txt", "udp");
+
+	alarm(5);
+	st.malformed = 42;
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(procnet_collect_stats(r.dir, AF_UNIX, SOCK_PROTO_UNIX, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_RAW, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(t.len, 0);
+	/* A symlink to a regular file is read as before. */
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_UDP, SOCK_STATES_ALL, &t,
+					       &st),
+			 0);
+	assert_true(t.len > 0);
+	alarm(0);
+	sock_table_free(&t);
+
+	unlink_fixture(&r, "tcp");
+	unlink_fixture(&r, "unix");
+	unlink_fixture(&r, "udp");
+	snprintf(p, sizeof(p), "%s/raw", r.net);
+	rmdir(p);
+	rmdir(r.net);
+	rmdir(r.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inode_set),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_collect_not_regular),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
