@@ -98,12 +98,18 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 
 void report_owner_note(const struct owner_map *m, enum output_format format)
 {
+	/* Only a fake tree has a FIFO or a device where /proc has a file; one
+	 * line for all of them. */
+	if (m->n_irregular)
+		fprintf(stderr, "lsock: warning: refused %u file(s) of the /proc tree that are not "
+				"regular files (a FIFO or a device?); owners may be missing ('-')\n",
+			m->n_irregular);
 	/* A second line when a foreign PID namespace adds to another reason. */
 	if (m->foreign_pidns)
 		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
 				"invisible, so their sockets show no owner ('-')\n");
 	if (m->n_denied == 0 && m->privileged)
-		return; /* the PID namespace was the only gap */
+		return; /* the PID namespace or refused files were the only gap */
 	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");
