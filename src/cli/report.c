@@ -105,6 +105,13 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 				label, strerror(-sl->netlink_error),
 				sl->proto == SOCK_PROTO_UNIX ?
 					", where UNIX names may be ambiguous (see lsock(8))" : "");
+		/* Nothing tells which rows are the forged ones: say so, once. */
+		if (sl->proc_unaccounted)
+			fprintf(stderr, "lsock: warning: /proc/net/unix has %zu row(s) more than the "
+					"kernel has UNIX sockets: a name holding a newline forges rows "
+					"there (or sockets came and went); UNIX names and rows from "
+					"/proc may be forged (see lsock(8))\n",
+				sl->proc_unaccounted);
 		if (sl->proc_duplicates)
 			fprintf(stderr, "lsock: warning: /proc/net snapshot of %s was inconsistent "
 					"(%zu socket(s) listed twice, kept once)\n",
