@@ -46,6 +46,8 @@ struct collect_slot {
 	int proc_error;     /* -errno from /proc/net, 0 if it served or was not tried */
 	size_t proc_skipped; /* malformed /proc lines skipped */
 	size_t proc_duplicates; /* sockets listed twice by a non-atomic /proc read, dropped */
+	size_t proc_unaccounted; /* unix: /proc rows beyond the kernel's socket count (forged
+				  * by names holding '\n', or churn; see procnet_collect_stats()) */
 	bool noisy_fallback; /* fell back for a reason the user should hear about */
 };
 

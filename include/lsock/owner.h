@@ -47,6 +47,8 @@ struct owner_map {
 	size_t nprocs;
 	size_t procs_cap;
 	unsigned n_denied;  /* pids whose fd dir or fd links answered EACCES/EPERM */
+	unsigned n_irregular; /* files refused as not regular (a FIFO or a device, which only
+			       * a fake tree has): a pid whose comm is one loses its rows */
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
 			     * and hidepid hides nothing from us */
@@ -61,7 +63,10 @@ struct owner_map {
  * Processes and fds that vanish during the walk are skipped quietly; a
  * process whose comm cannot be read after its fds (it died meanwhile) loses
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
- * link loses its rows and counts in n_denied.  hidepid is read from
+ * link loses its rows and counts in n_denied.  Files are opened with
+ * O_NONBLOCK and read only if they are regular files: a pid whose comm is
+ * a FIFO or a device loses its rows, and every file so refused (comm,
+ * self/mountinfo, 2/stat, self/status) counts in n_irregular.  hidepid is read from
  * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
  * without one counts as not hidden.  foreign_pidns is set unless
  * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
@@ -106,9 +111,10 @@ static inline const struct owner_proc *owner_map_proc(const struct owner_map *m,
  * Whether the caller saw every process's fds: false when some fd table was
  * unreadable, when the caller is not privileged (not root, or root without
  * CAP_SYS_PTRACE): then hidepid=2 can hide pids with no EACCES to count, so
- * the walk cannot vouch for itself; and when proc_root shows a PID namespace
+ * the walk cannot vouch for itself; when proc_root shows a PID namespace
  * other than the initial one (foreign_pidns): processes outside it may hold
- * sockets of the network namespace listed, and no error says so.
+ * sockets of the network namespace listed, and no error says so; and when
+ * some file was refused as not regular (n_irregular).
  */
 bool owner_map_complete(const struct owner_map *m);
 

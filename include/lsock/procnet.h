@@ -16,19 +16,33 @@
 #ifndef LSOCK_PROCNET_H
 #define LSOCK_PROCNET_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "lsock/sock_table.h"
 
+/*
+ * The errno (negated on return) for a <proc_root>/net file that is not a
+ * regular file: a FIFO, a device, a directory.  Only a fake LSOCK_PROC_ROOT
+ * tree has one, and reading it could block or never end.  EMEDIUMTYPE
+ * ("wrong medium type") is what no open(2) or read(2) of such a path
+ * returns by itself, so callers can tell this refusal from a real error.
+ */
+#define PROCNET_NOT_REGULAR EMEDIUMTYPE
+
 /* Longest line the file parsers accept; longer lines are malformed. */
 #define PROCNET_LINE_MAX 512
 
 /* What a file parse dropped, besides sockets filtered out by state. */
 struct procnet_stats {
+	size_t rows;       /* data lines read (all of them, whatever became of each) */
 	size_t malformed;  /* lines skipped as malformed (incl. too long, truncated last line) */
 	size_t duplicates; /* repeated non-zero inodes dropped: the snapshot was not atomic */
+	size_t unaccounted; /* unix, from procnet_collect_stats() only: rows beyond the
+			     * kernel's count of UNIX sockets, so some were forged by a name
+			     * holding '\n' (or sockets came and went during the read) */
 };
 
 /*
@@ -97,16 +111,32 @@ int procnet_unix_parse_stats(FILE *f, uint32_t state_mask, struct sock_table *t,
  * (AF_INET, AF_INET6, or AF_UNIX with SOCK_PROTO_UNIX) and proto in one pass
  * through a 256 KiB stdio buffer, and appends the sockets whose state is in
  * state_mask to t.  *ret_skipped as for procnet_inet_parse().
+ * The file is opened with O_NONBLOCK and read only if it is a regular file.
  * Returns 0, -ENOENT if the file does not exist (e.g. udplite on a kernel
- * without it), -EINVAL for a bad family/proto, -ENAMETOOLONG, -EBADMSG,
+ * without it), -PROCNET_NOT_REGULAR if it is not a regular file (never
+ * blocks), -EINVAL for a bad family/proto, -ENAMETOOLONG, -EBADMSG,
  * -ENOMEM, or -errno from opening or reading.  On error, t may hold the
  * entries added before it; callers that mind truncate it back.
  */
 int procnet_collect(const char *proc_root, uint8_t family, enum sock_proto proto,
 		    uint32_t state_mask, struct sock_table *t, size_t *ret_skipped);
 
-/* procnet_collect(), reporting malformed lines and duplicates separately;
- * *ret_stats is written on every path. */
+/*
+ * procnet_collect(), reporting malformed lines and duplicates separately;
+ * *ret_stats is written on every path.
+ *
+ * For unix it also counts the rows that cannot be sockets: /proc/net/unix
+ * prints names raw, so a name holding '\n' ends its row early and the rest
+ * of it parses as a row of its own, which nothing in the file tells apart.
+ * The kernel counts the UNIX sockets of the network namespace in the
+ * "sockets" column of <proc_root>/net/protocols (rows UNIX and, since
+ * Linux 5.15, UNIX-STREAM), embryos included; that count is read before
+ * and after the file, and rows beyond the larger of the two are reported
+ * in unaccounted.  Sockets created and closed during the read can cause
+ * the same, and a forger who also wins such races can hide from it: it
+ * flags forged rows, it cannot prove their absence, and it tells no row
+ * from another.  Without a readable protocols file (a fake tree) it is 0.
+ */
 int procnet_collect_stats(const char *proc_root, uint8_t family, enum sock_proto proto,
 			  uint32_t state_mask, struct sock_table *t,
 			  struct procnet_stats *ret_stats);

@@ -1,11 +1,90 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/procnet.h"
+#include "lsock/proto.h"
 #include "lsock/report.h"
 #include "lsock/sock_names.h"
+
+/* The file of <proc_root>/net that holds the sockets of slot sl. */
+static const char *slot_proc_file(const struct collect_slot *sl)
+{
+	const struct proto_desc *d = proto_get(sl->proto);
+
+	return d ? d->proc_file[proto_family_index(sl->family)] : "UNKNOWN";
+}
+
+/*
+ * Why sock_diag did not serve sl (which has a netlink_error), in words:
+ * the socket could not be had at all; the kernel has no handler for the
+ * protocol (it answers DONE(-ENOENT), e.g. raw without CONFIG_INET_RAW_DIAG,
+ * and no kernel has one for ping sockets, which lsock does not even ask
+ * about); or the dump failed.
+ */
+static void netlink_reason(const struct collect_report *rep, const struct collect_slot *sl,
+			   char *buf, size_t size)
+{
+	const struct proto_desc *d = proto_get(sl->proto);
+	const char *label = sock_proto_label(sl->proto, sl->family);
+
+	if (rep->transport_error && sl->netlink_error == rep->transport_error)
+		snprintf(buf, size, "no sock_diag socket: %s", strerror(-sl->netlink_error));
+	else if (sl->netlink_error == -ENOENT && d && d->diag == PROTO_DIAG_NONE)
+		snprintf(buf, size, "sock_diag has no handler for %s", label);
+	else if (sl->netlink_error == -ENOENT)
+		snprintf(buf, size, "sock_diag has no handler for %s on this kernel", label);
+	else
+		snprintf(buf, size, "sock_diag dump failed: %s", strerror(-sl->netlink_error));
+}
+
+/* Why <proc_root>/net did not serve sl (which has a proc_error), in words. */
+static void proc_reason(const struct collect_spec *s, const struct collect_slot *sl, char *buf,
+			size_t size)
+{
+	const char *file = slot_proc_file(sl);
+
+	if (sl->proc_error == -ENOENT)
+		snprintf(buf, size, "%s/net/%s does not exist", s->proc_root, file);
+	else if (sl->proc_error == -PROCNET_NOT_REGULAR)
+		snprintf(buf, size, "%s/net/%s is not a regular file", s->proc_root, file);
+	else
+		snprintf(buf, size, "%s/net/%s: %s", s->proc_root, file, strerror(-sl->proc_error));
+}
+
+/*
+ * The -v line of one slot: which source served it and, when sock_diag was
+ * passed over, why; or, when nothing served it, what each source said.
+ * Every line states what happened, never a guess about the system.
+ */
+static void report_slot_source(const struct collect_spec *s, const struct collect_report *rep,
+			       const struct collect_slot *sl)
+{
+	const char *label = sock_proto_label(sl->proto, sl->family);
+	char nl[160], proc[PATH_MAX + 64];
+
+	if (sl->netlink_error)
+		netlink_reason(rep, sl, nl, sizeof(nl));
+	else
+		snprintf(nl, sizeof(nl), "sock_diag not asked: --source=proc");
+	if (sl->served && sl->source == SOCK_SOURCE_NETLINK) {
+		fprintf(stderr, "lsock: %s: netlink\n", label);
+	} else if (sl->served) {
+		fprintf(stderr, "lsock: %s: proc (%s)\n", label, nl);
+	} else if (s->source == SOURCE_NETLINK && sl->netlink_error) {
+		fprintf(stderr, "lsock: %s: not listed: %s; %s/net/%s not read (--source=netlink)\n",
+			label, nl, s->proc_root, slot_proc_file(sl));
+	} else if (sl->proc_error) {
+		proc_reason(s, sl, proc, sizeof(proc));
+		fprintf(stderr, "lsock: %s: not listed: %s; %s\n", label, nl, proc);
+	} else {
+		/* Collection stopped at this slot (out of memory). */
+		fprintf(stderr, "lsock: %s: not listed\n", label);
+	}
+}
 
 void report_collect(const struct collect_spec *s, const struct collect_report *rep, bool verbose)
 {
@@ -26,6 +105,13 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 				label, strerror(-sl->netlink_error),
 				sl->proto == SOCK_PROTO_UNIX ?
 					", where UNIX names may be ambiguous (see lsock(8))" : "");
+		/* Nothing tells which rows are the forged ones: say so, once. */
+		if (sl->proc_unaccounted)
+			fprintf(stderr, "lsock: warning: /proc/net/unix has %zu row(s) more than the "
+					"kernel has UNIX sockets: a name holding a newline forges rows "
+					"there (or sockets came and went); UNIX names and rows from "
+					"/proc may be forged (see lsock(8))\n",
+				sl->proc_unaccounted);
 		if (sl->proc_duplicates)
 			fprintf(stderr, "lsock: warning: /proc/net snapshot of %s was inconsistent "
 					"(%zu socket(s) listed twice, kept once)\n",
@@ -33,15 +119,8 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 		if (sl->proc_skipped)
 			fprintf(stderr, "lsock: warning: skipped %zu malformed line(s) in /proc/net for %s\n",
 				sl->proc_skipped, label);
-		if (!verbose)
-			continue;
-		if (sl->served)
-			fprintf(stderr, "lsock: %s: %s%s%s%s\n", label, sock_source_name(sl->source),
-				sl->netlink_error ? " (sock_diag: " : "",
-				sl->netlink_error ? strerror(-sl->netlink_error) : "",
-				sl->netlink_error ? ")" : "");
-		else
-			fprintf(stderr, "lsock: %s: not available on this system\n", label);
+		if (verbose)
+			report_slot_source(s, rep, sl);
 	}
 }
 
@@ -66,8 +145,18 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 		if (sl->served)
 			continue;
 		if (s->source == SOURCE_NETLINK && sl->netlink_error) {
-			fprintf(stderr, "lsock: sock_diag netlink unavailable for %s: %s\n", label,
-				strerror(-sl->netlink_error));
+			char nl[160];
+
+			netlink_reason(rep, sl, nl, sizeof(nl));
+			fprintf(stderr, "lsock: cannot list %s sockets over netlink: %s; "
+					"--source=netlink does not read %s/net/%s\n",
+				label, nl, s->proc_root, slot_proc_file(sl));
+			return 3;
+		}
+		if (sl->proc_error == -PROCNET_NOT_REGULAR) {
+			fprintf(stderr, "lsock: cannot read %s sockets: %s/net/%s is not a regular file "
+					"(a FIFO or a device?); refused it\n",
+				label, s->proc_root, slot_proc_file(sl));
 			return 3;
 		}
 		if (sl->proc_error) {
@@ -82,12 +171,18 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 
 void report_owner_note(const struct owner_map *m, enum output_format format)
 {
+	/* Only a fake tree has a FIFO or a device where /proc has a file; one
+	 * line for all of them. */
+	if (m->n_irregular)
+		fprintf(stderr, "lsock: warning: refused %u file(s) of the /proc tree that are not "
+				"regular files (a FIFO or a device?); owners may be missing ('-')\n",
+			m->n_irregular);
 	/* A second line when a foreign PID namespace adds to another reason. */
 	if (m->foreign_pidns)
 		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
 				"invisible, so their sockets show no owner ('-')\n");
 	if (m->n_denied == 0 && m->privileged)
-		return; /* the PID namespace was the only gap */
+		return; /* the PID namespace or refused files were the only gap */
 	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
 				"invisible; their sockets show no owner ('-')\n");

@@ -109,6 +109,7 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 	if (r == 0) {
 		slot->proc_skipped = st.malformed;
 		slot->proc_duplicates = st.duplicates;
+		slot->proc_unaccounted = st.unaccounted;
 		slot->served = true;
 		slot->source = SOCK_SOURCE_PROC;
 		return 0;

@@ -207,6 +207,7 @@ int procnet_parse_file(FILE *f, struct procnet_scan *s, uint32_t state_mask,
 			goto out;
 		if (r == PROCNET_LINE_EOF)
 			break;
+		st.rows++;
 		/* A truncated last line may have lost part of a field. */
 		if (r != PROCNET_LINE_OK) {
 			st.malformed++;

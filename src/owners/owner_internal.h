@@ -5,6 +5,7 @@
 #ifndef LSOCK_OWNER_INTERNAL_H
 #define LSOCK_OWNER_INTERNAL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,10 +30,28 @@ static inline bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint
 bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode);
 
 /*
+ * The errno (negated on return) for a file below proc_root that is not a
+ * regular file.  Every file the walk reads in a real /proc (comm, stat,
+ * status, mountinfo) is one, S_IFREG with st_size 0; a FIFO or a device
+ * exists only in a fake tree, and reading it could block or never end.
+ * EMEDIUMTYPE is what no open(2) or read(2) of those paths returns itself.
+ */
+#define OWNER_NOT_REGULAR EMEDIUMTYPE
+
+/*
+ * Opens path below dfd for reading with O_NONBLOCK (so that opening a FIFO
+ * returns at once; regular files ignore it) and O_NOCTTY, and keeps it only
+ * if fstat(2) says it is a regular file.  Returns 0 with *ret_fd set,
+ * -OWNER_NOT_REGULAR, or -errno; *ret_fd is -1 on failure.
+ */
+int owner_open_regular(int dfd, const char *path, int *ret_fd);
+
+/*
  * Decides whether proc_root (opened as procfd) is mounted with hidepid or
- * subset=pid by reading <proc_root>/self/mountinfo.  Returns 0 and sets
- * *ret_hides, -ENOMEM, or 0 with *ret_hides = false when mountinfo cannot be
- * read at all (a fake tree has none).
+ * subset=pid by reading <proc_root>/self/mountinfo.  *ret_hides is written
+ * on every path.  Returns 0; 0 with *ret_hides = false when mountinfo cannot
+ * be read at all (a fake tree has none); -OWNER_NOT_REGULAR (with *ret_hides
+ * false) when it is not a regular file; -ENOMEM, -EMFILE or -ENFILE.
  */
 int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides);
 
@@ -45,6 +64,7 @@ int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len);
 
 /* What owner_pidns_probe() found out about proc_root's PID namespace. */
 struct owner_pidns {
+	unsigned n_irregular; /* probe files refused as not regular (owner_open_regular()) */
 	bool foreign; /* not the initial PID namespace: processes above it are invisible */
 	bool ours;    /* a real procfs of our own PID namespace: its pids are the ones
 		       * system calls take (kcmp(2)) */
@@ -54,8 +74,9 @@ struct owner_pidns {
  * Probes proc_root (opened as procfd) through <proc_root>/self/ns/pid,
  * <proc_root>/2/stat and <proc_root>/self/status; see owner_pidns.c for
  * the kernel behaviour relied on.  What cannot be read counts as foreign
- * and not ours.  Returns 0, or -ENOMEM/-EMFILE/-ENFILE; *ret is written
- * only on success.
+ * and not ours; a probe file that is not a regular file is not read, and
+ * counts in ret->n_irregular.  Returns 0, or -ENOMEM/-EMFILE/-ENFILE; *ret
+ * is written only on success.
  */
 int owner_pidns_probe(int procfd, struct owner_pidns *ret);
 

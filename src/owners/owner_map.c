@@ -129,6 +129,7 @@ bool owner_map_complete(const struct owner_map *m)
 	/* Without privilege, hidepid=2 makes pids vanish with no EACCES to
 	 * count, so such a walk can never vouch for itself.  A privileged one
 	 * sees through hidepid (proc(5): ptrace access), so only denials count,
-	 * and a PID namespace that hides the processes above it. */
-	return m->n_denied == 0 && m->privileged && !m->foreign_pidns;
+	 * files refused as not regular, and a PID namespace that hides the
+	 * processes above it. */
+	return m->n_denied == 0 && m->n_irregular == 0 && m->privileged && !m->foreign_pidns;
 }

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "owner_internal.h"
@@ -147,6 +148,28 @@ bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoi
 	return hides;
 }
 
+int owner_open_regular(int dfd, const char *path, int *ret_fd)
+{
+	struct stat st;
+	int fd, r;
+
+	*ret_fd = -1;
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -OWNER_NOT_REGULAR;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
 int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len)
 {
 	size_t len = 0, cap = 16384;
@@ -193,28 +216,24 @@ int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides)
 	size_t len;
 	int fd, r;
 
-	fd = openat(procfd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOMEM || errno == EMFILE || errno == ENFILE)
-			return -errno;
-		*ret_hides = false;
+	*ret_hides = false;
+	r = owner_open_regular(procfd, "self/mountinfo", &fd);
+	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE || r == -OWNER_NOT_REGULAR)
+		return r;
+	if (r < 0)
 		return 0;
-	}
 	r = owner_read_all(fd, MOUNTINFO_MAX, &text, &len);
 	close(fd);
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0) {
-		*ret_hides = false;
+	if (r < 0)
 		return 0;
-	}
 	/* mountinfo names canonical paths; "/proc/" or a symlink must match too. */
 	if (!realpath(proc_root, root)) {
 		size_t n = strlen(proc_root);
 
 		if (n >= sizeof(root)) {
 			free(text);
-			*ret_hides = false;
 			return 0;
 		}
 		memcpy(root, proc_root, n + 1);

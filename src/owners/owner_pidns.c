@@ -30,7 +30,6 @@
  *    namespace, even if we ourselves were moved into a child namespace.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,14 +136,19 @@ bool owner_stat_is_kthread(const char *stat, size_t len)
 	return false;
 }
 
-/* Reads a small file below procfd; a missing or unreadable one is -errno. */
-static int read_small(int procfd, const char *path, size_t max, char **ret, size_t *ret_len)
+/* Reads a small file below procfd; a missing or unreadable one is -errno,
+ * and one that is not a regular file is counted in *n_irregular and not
+ * read (-OWNER_NOT_REGULAR). */
+static int read_small(int procfd, const char *path, size_t max, char **ret, size_t *ret_len,
+		      unsigned *n_irregular)
 {
 	int fd, r;
 
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
+	r = owner_open_regular(procfd, path, &fd);
+	if (r == -OWNER_NOT_REGULAR)
+		(*n_irregular)++;
+	if (r < 0)
+		return r;
 	r = owner_read_all(fd, max, ret, ret_len);
 	close(fd);
 	return r;
@@ -155,13 +159,13 @@ static bool fatal(int r)
 	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
 }
 
-static int kthreadd_visible(int procfd, bool *ret)
+static int kthreadd_visible(int procfd, bool *ret, unsigned *n_irregular)
 {
 	char *text;
 	size_t len;
 	int r;
 
-	r = read_small(procfd, "2/stat", STAT_MAX, &text, &len);
+	r = read_small(procfd, "2/stat", STAT_MAX, &text, &len, n_irregular);
 	if (fatal(r))
 		return r;
 	*ret = r == 0 && owner_stat_is_kthread(text, len);
@@ -175,6 +179,7 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 	char link[64];
 	struct statfs sfs;
 	bool self_initial = false, kthreads = false, ours = false;
+	unsigned n_irregular = 0;
 	char *text;
 	size_t len;
 	ssize_t n;
@@ -188,7 +193,7 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 	/* ENOENT (no /proc/self: the procfs is not for our namespace nor an
 	 * ancestor's) or a kernel before 3.8: not known to be initial. */
 	if (!self_initial) {
-		r = kthreadd_visible(procfd, &kthreads);
+		r = kthreadd_visible(procfd, &kthreads, &n_irregular);
 		if (r < 0)
 			return r;
 	}
@@ -196,7 +201,7 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 	/* Only a real procfs of our own namespace has pids that kcmp(2) and
 	 * friends understand; a fake tree's pids are made up. */
 	if (fstatfs(procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC) {
-		r = read_small(procfd, "self/status", STATUS_MAX, &text, &len);
+		r = read_small(procfd, "self/status", STATUS_MAX, &text, &len, &n_irregular);
 		if (fatal(r))
 			return r;
 		if (r == 0) {
@@ -204,6 +209,7 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret)
 			free(text);
 		}
 	}
+	ret->n_irregular = n_irregular;
 	ret->foreign = !self_initial && !kthreads;
 	ret->ours = ours;
 	return 0;

@@ -39,8 +39,9 @@
 /* What to do with a process after an error somewhere below its directory. */
 enum pid_fate {
 	PID_KEEP = 0,
-	PID_SKIP,   /* vanished (ENOENT/ESRCH) or not a process at all */
-	PID_DENIED, /* EACCES/EPERM: counted in n_denied */
+	PID_SKIP,      /* vanished (ENOENT/ESRCH) or not a process at all */
+	PID_DENIED,    /* EACCES/EPERM: counted in n_denied */
+	PID_IRREGULAR, /* a file we read is a FIFO or a device: counted in n_irregular */
 };
 
 struct walk {
@@ -62,6 +63,8 @@ static bool errno_fatal(int e)
 
 static enum pid_fate errno_fate(int e)
 {
+	if (e == OWNER_NOT_REGULAR)
+		return PID_IRREGULAR;
 	return (e == EACCES || e == EPERM) ? PID_DENIED : PID_SKIP;
 }
 
@@ -83,6 +86,8 @@ bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
  * Reads comm through the pid's dirfd: raw bytes, only the final '\n' (which
  * the kernel's comm_show() appends) removed.  A name set with
  * PR_SET_NAME may itself contain '\n', ESC or ") R 1 2 (": keep it exact.
+ * A comm that is not a regular file (a FIFO or a device in a fake tree) is
+ * not read: -OWNER_NOT_REGULAR.
  */
 static int read_comm(int dfd, struct owner_proc *p)
 {
@@ -92,9 +97,9 @@ static int read_comm(int dfd, struct owner_proc *p)
 	uint8_t buf[OWNER_COMM_MAX + 1];
 	int fd, r = 0;
 
-	fd = openat(dfd, "comm", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
+	r = owner_open_regular(dfd, "comm", &fd);
+	if (r < 0)
+		return r;
 	while (len < sizeof(buf)) {
 		n = read(fd, buf + len, sizeof(buf) - len);
 		if (n < 0) {
@@ -321,6 +326,8 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 		m->len = start;
 		if (r == PID_DENIED)
 			m->n_denied++;
+		else if (r == PID_IRREGULAR)
+			m->n_irregular++;
 		r = 0;
 	}
 	return r;
@@ -396,8 +403,13 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 		r = walk_proc_root(&w, procfd);
 	}
 	if (r == 0) {
+		m.n_irregular += ns.n_irregular;
 		m.privileged = owner_is_privileged();
 		r = owner_hidepid_probe(procfd, proc_root, &m.hidepid);
+		if (r == -OWNER_NOT_REGULAR) {
+			m.n_irregular++;
+			r = 0;
+		}
 	}
 	if (r == 0)
 		r = owner_map_sort(&m);

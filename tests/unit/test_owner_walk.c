@@ -226,6 +226,80 @@ static void test_hidepid_tree(void **state)
 	owner_map_free(&m);
 }
 
+static void mk_fifo(const struct tree *t, const char *rel)
+{
+	char p[PATH_MAX];
+
+	tree_path(t, rel, p);
+	assert_int_equal(mkfifo(p, 0644), 0);
+}
+
+/*
+ * Files that are FIFOs (no writer: a blocking open or read never returns)
+ * or /dev/zero (a read never ends) where a real /proc has regular files:
+ * each is refused at once and counted, a pid whose comm is one loses its
+ * rows, and the walk no longer vouches for itself.  alarm() turns a hang
+ * into a failure.
+ */
+static void test_not_regular(void **state)
+{
+	static const struct holder h44[] = { { 44, 3 } }, h45[] = { { 45, 3 } };
+	const struct tree *t = *state;
+	struct owner_map m;
+
+	mk_dir(t, "42");
+	mk_fifo(t, "42/comm");
+	mk_dir(t, "42/fd");
+	mk_link(t, "42/fd/3", "socket:[100]");
+	mk_dir(t, "43");
+	mk_link(t, "43/comm", "/dev/zero");
+	mk_dir(t, "43/fd");
+	mk_link(t, "43/fd/3", "socket:[101]");
+	mk_dir(t, "44");
+	mk_comm(t, "44", "fine\n");
+	mk_dir(t, "44/fd");
+	mk_link(t, "44/fd/3", "socket:[102]");
+	/* A comm reached through a symlink to a regular file is still read. */
+	mk_dir(t, "45");
+	mk_file(t, "comm45", "linked\n", 7);
+	mk_link(t, "45/comm", "../comm45");
+	mk_dir(t, "45/fd");
+	mk_link(t, "45/fd/3", "socket:[103]");
+	/* The probes: no self/ns/pid, so 2/stat is read; mountinfo too. */
+	mk_dir(t, "2");
+	mk_fifo(t, "2/stat");
+	mk_dir(t, "self");
+	mk_fifo(t, "self/mountinfo");
+
+	alarm(5);
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	alarm(0);
+	assert_int_equal(m.n_irregular, 4);
+	assert_int_equal(m.n_denied, 0);
+	assert_holders(&m, 100, NULL, 0);
+	assert_holders(&m, 101, NULL, 0);
+	assert_holders(&m, 102, h44, 1);
+	assert_holders(&m, 103, h45, 1);
+	assert_int_equal(m.nprocs, 2);
+	assert_false(m.hidepid);
+	assert_true(m.foreign_pidns);
+	assert_false(owner_map_complete(&m));
+	owner_map_free(&m);
+
+	/* In the initial PID namespace (2/stat is no longer read), the
+	 * refused files alone keep the walk from vouching for itself. */
+	mk_dir(t, "self/ns");
+	mk_link(t, "self/ns/pid", "pid:[4026531836]");
+	alarm(5);
+	assert_int_equal(owner_map_build(t->root, NULL, NULL, &m), 0);
+	alarm(0);
+	assert_int_equal(m.n_irregular, 3);
+	assert_false(m.foreign_pidns);
+	assert_int_equal(m.nprocs, 2);
+	assert_false(owner_map_complete(&m));
+	owner_map_free(&m);
+}
+
 /* ---- live /proc --------------------------------------------------------------- */
 
 static void test_live(void **state)
@@ -294,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_denied, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_hidepid_tree, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_not_regular, tree_setup, tree_teardown),
 		cmocka_unit_test(test_live),
 	};
 

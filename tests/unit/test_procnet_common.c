@@ -146,12 +146,167 @@ static void test_collect(void **state)
 	rmdir(r.dir);
 }
 
+/*
+ * A fake tree whose /proc/net files are a FIFO (no writer: a blocking open
+ * or read never returns), /dev/zero (a read never ends) and a directory.
+ * Each is refused at once with PROCNET_NOT_REGULAR, and nothing is added.
+ * alarm() turns a hang into a failure.
+ */
+static void test_collect_not_regular(void **state)
+{
+	struct sock_table t = { 0 };
+	struct procnet_stats st;
+	struct fake_root r;
+	char p[256];
+
+	(void)state;
+	strcpy(r.dir, "/tmp/lsock-procnet-XXXXXX");
+	assert_non_null(mkdtemp(r.dir));
+	snprintf(r.net, sizeof(r.net), "%s/net", r.dir);
+	assert_int_equal(mkdir(r.net, 0700), 0);
+	snprintf(p, sizeof(p), "%s/tcp", r.net);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/unix", r.net);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	snprintf(p, sizeof(p), "%s/raw", r.net);
+	assert_int_equal(mkdir(p, 0700), 0);
+	link_fixture(&r, "proc_net_udp.txt", "udp");
+
+	alarm(5);
+	st.malformed = 42;
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(procnet_collect_stats(r.dir, AF_UNIX, SOCK_PROTO_UNIX, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_RAW, SOCK_STATES_ALL, &t,
+					       &st),
+			 -PROCNET_NOT_REGULAR);
+	assert_int_equal(t.len, 0);
+	/* A symlink to a regular file is read as before. */
+	assert_int_equal(procnet_collect_stats(r.dir, AF_INET, SOCK_PROTO_UDP, SOCK_STATES_ALL, &t,
+					       &st),
+			 0);
+	assert_true(t.len > 0);
+	alarm(0);
+	sock_table_free(&t);
+
+	unlink_fixture(&r, "tcp");
+	unlink_fixture(&r, "unix");
+	unlink_fixture(&r, "udp");
+	snprintf(p, sizeof(p), "%s/raw", r.net);
+	rmdir(p);
+	rmdir(r.net);
+	rmdir(r.dir);
+}
+
+static void put_file(const struct fake_root *r, const char *name, const char *data)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", r->net, name);
+	f = fopen(p, "we");
+	assert_non_null(f);
+	assert_int_equal(fputs(data, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+#define PROTOCOLS_HDR \
+	"protocol  size sockets  memory press maxhdr  slab module     cl co di ac io in de sh ss " \
+	"gs se re bi br ha uh gp em\n"
+#define PROTOCOLS_ROW(name, n) \
+	name "      1152      " n "      -1   NI       0   yes  kernel      y  n  n  n  n  n  n  n " \
+	"n  n  n  n  n  n  n  n  n  n\n"
+
+/*
+ * The forged row of issue 11: an abstract name "x\n0000...: ... 31337
+ * /run/sshd-admin.sock" makes /proc/net/unix show one row more than there
+ * are sockets.  The rows are kept (nothing tells which is forged), and the
+ * excess over the kernel's count in net/protocols (UNIX plus UNIX-STREAM)
+ * is reported, whatever the pass.
+ */
+static void test_unix_unaccounted(void **state)
+{
+	static const char unix_rows[] =
+		"Num       RefCount Protocol Flags    Type St Inode Path\n"
+		"00000000a49e79ea: 00000002 00000000 00010000 0001 01 30 @x\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 31337 /run/sshd-admin.sock\n"
+		"000000001931db65: 00000003 00000000 00000000 0002 01 40\n";
+	static const struct {
+		const char *protocols; /* NULL: no file */
+		size_t unaccounted;
+	} cases[] = {
+		{ PROTOCOLS_HDR PROTOCOLS_ROW("TCP", "9") PROTOCOLS_ROW("UNIX-STREAM", "1")
+			  PROTOCOLS_ROW("UNIX", "1"), 1 },
+		{ PROTOCOLS_HDR PROTOCOLS_ROW("UNIX-STREAM", "2") PROTOCOLS_ROW("UNIX", "1"), 0 },
+		{ PROTOCOLS_HDR PROTOCOLS_ROW("UNIX", "0"), 3 },   /* before 5.15: one row */
+		{ PROTOCOLS_HDR PROTOCOLS_ROW("UNIX", "-1"), 0 },  /* a racing per-CPU sum */
+		{ PROTOCOLS_HDR PROTOCOLS_ROW("TCP", "1"), 0 },    /* no UNIX row */
+		{ "protocol size memory\n" PROTOCOLS_ROW("UNIX", "0"), 0 }, /* another layout */
+		{ "", 0 },
+		{ NULL, 0 },
+	};
+	struct procnet_stats st;
+	struct fake_root r;
+	char p[256];
+	size_t i;
+
+	(void)state;
+	strcpy(r.dir, "/tmp/lsock-procnet-XXXXXX");
+	assert_non_null(mkdtemp(r.dir));
+	snprintf(r.net, sizeof(r.net), "%s/net", r.dir);
+	assert_int_equal(mkdir(r.net, 0700), 0);
+	put_file(&r, "unix", unix_rows);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sock_table t = { 0 };
+
+		unlink_fixture(&r, "protocols");
+		if (cases[i].protocols)
+			put_file(&r, "protocols", cases[i].protocols);
+		assert_int_equal(procnet_collect_stats(r.dir, AF_UNIX, SOCK_PROTO_UNIX,
+						       SOCK_STATES_ALL, &t, &st),
+				 0);
+		if (st.unaccounted != cases[i].unaccounted)
+			fail_msg("case %zu: unaccounted %zu, want %zu", i, st.unaccounted,
+				 cases[i].unaccounted);
+		assert_int_equal(st.rows, 3);
+		/* Every pass but the last is dropped again: 3 rows, once. */
+		assert_int_equal(t.len, 3);
+		sock_table_free(&t);
+	}
+
+	/* A protocols FIFO is refused, never waited on. */
+	unlink_fixture(&r, "protocols");
+	snprintf(p, sizeof(p), "%s/protocols", r.net);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	alarm(5);
+	{
+		struct sock_table t = { 0 };
+
+		assert_int_equal(procnet_collect_stats(r.dir, AF_UNIX, SOCK_PROTO_UNIX,
+						       SOCK_STATES_ALL, &t, &st),
+				 0);
+		assert_int_equal(st.unaccounted, 0);
+		sock_table_free(&t);
+	}
+	alarm(0);
+	unlink_fixture(&r, "protocols");
+	unlink_fixture(&r, "unix");
+	rmdir(r.net);
+	rmdir(r.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inode_set),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_collect_not_regular),
+		cmocka_unit_test(test_unix_unaccounted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -319,9 +319,11 @@ static void test_bad_header(void **state)
 }
 
 /*
- * Documented limit of the /proc source: a path holding '\n' ends the line,
- * and what follows parses as a socket of its own.  Nothing in the file tells
- * the two apart; that is why netlink is the primary source.
+ * Documented limit of the /proc source (lsock(8)): a path holding '\n' ends
+ * the line, and what follows parses as a socket of its own.  Nothing in the
+ * file tells the two apart; that is why netlink is the primary source.  Only
+ * procnet_collect_stats() can notice that the file has more rows than the
+ * kernel has sockets (test_procnet_common.c, test_unix_forged_row.py).
  */
 static void test_forged_newline_is_undetectable(void **state)
 {
