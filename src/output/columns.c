@@ -122,14 +122,15 @@ static int column_find(const char *p, size_t n)
 }
 
 /* The whole message, with the bad name escaped for the terminal (one line
- * whatever was typed). */
-static void bad_name(char *err, size_t errlen, const char *what, const char *p, size_t n)
+ * whatever was typed): "unknown <what> 'x'<where> (see lsock --help)". */
+static void bad_name(char *err, size_t errlen, const char *what, const char *where,
+		     const char *p, size_t n)
 {
 	char word[80], shown[96];
 
 	snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
-	snprintf(err, errlen, "unknown %s '%s' (see lsock --help)", what,
-		 esc_text_cstr(word, shown, sizeof(shown)));
+	snprintf(err, errlen, "unknown %s '%s'%s (see lsock --help)", what,
+		 esc_text_cstr(word, shown, sizeof(shown)), where);
 }
 
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen)
@@ -144,7 +145,7 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 		int id = column_find(p, n);
 
 		if (id < 0) {
-			bad_name(err, errlen, "column", p, n);
+			bad_name(err, errlen, "column", " in -o", p, n);
 			return -EINVAL;
 		}
 		if (l.len >= COLUMNS_MAX) {
@@ -254,7 +255,7 @@ int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_nee
 			if (strlen(sort_aliases[i].name) == n && !strncmp(sort_aliases[i].name, p, n))
 				cmp = sort_aliases[i].cmp;
 		if (!cmp) {
-			bad_name(err, errlen, "sort key", p, n);
+			bad_name(err, errlen, "sort key", "", p, n);
 			return -EINVAL;
 		}
 		if (s.len >= SORT_KEYS_MAX) {
