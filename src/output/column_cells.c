@@ -341,15 +341,21 @@ CELL_TEXT(user)
 		outbuf_u64(o, e->uid);
 }
 
+/*
+ * Inode 0 is "none": sock_i_ino() is 0 for a socket no file refers to
+ * (inet_twsk_diag_fill() and inet_req_diag_fill() write 0 for time-wait
+ * and request sockets; a connection not yet accepted and a socket its
+ * process closed while the connection winds down have no struct socket),
+ * and sockfs never hands out inode 0 (get_next_ino() skips it).
+ */
 CELL_TEXT(inode)
 {
-	outbuf_u64(o, e->inode);
+	put_known_u64(o, e->inode != 0, e->inode);
 }
 
 CELL_JSON(inode)
 {
-	json_key(w, "inode");
-	json_u64(w, e->inode);
+	json_opt_u64(w, "inode", e->inode != 0, e->inode);
 }
 
 CELL_TEXT(cookie)

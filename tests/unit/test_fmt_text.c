@@ -146,12 +146,12 @@ static void test_no_empty_cells(void **state)
 		"\\x2a      \\x2a      8  8/\\x2a      \\x2a          6  LISTEN\n"
 		"\\x22\\x22  \\x22\\x22  9  9/\\x22\\x22  \\x22\\x22      7  UNCONN\n"
 		"@         -         -  -           @             8  UNCONN\n"
-		"-         -         -  -           127.0.0.1:80  0  TIME_WAIT\n");
+		"-         -         -  -           127.0.0.1:80  -  TIME_WAIT\n");
 	outbuf_free(&o);
 	/* A name last on the row too: an unnamed socket's Path is "*". */
 	assert_int_equal(column_list_parse("inode,path", &p.inet_cols, err, sizeof(err)), 0);
 	assert_string_equal(render(&p, &c, &o),
-		"5  *\n6  \\x2a\n7  \\x22\\x22\n8  @\n0  -\n");
+		"5  *\n6  \\x2a\n7  \\x22\\x22\n8  @\n-  -\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
 }
