@@ -107,6 +107,7 @@ static int list(const struct query_plan *plan)
 		out.owners_complete = false;
 		report_owner_note(&snap.owners, plan->format);
 	}
+	ctx.owners_complete = out.owners_complete;
 	sort_table(&snap.table, &plan->sort,
 		   &(struct sort_ctx){ .table = ctx.table, .owners = ctx.owners, .users = ctx.users });
 	status = write_stdout(&out);

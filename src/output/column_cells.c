@@ -453,4 +453,8 @@ CELL_JSON(owners)
 		json_end_object(w);
 	}
 	json_end_array(w);
+	/* The document's owners_complete, in every socket: an NDJSON line has
+	 * no document, and an empty array must say whether it means "none". */
+	json_key(w, "owners_complete");
+	json_bool(w, c->owners_complete);
 }

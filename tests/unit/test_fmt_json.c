@@ -41,13 +41,25 @@ static void test_inet_socket_and_owners(void **state)
 		"\"local\":{\"address\":\"0.0.0.0\",\"port\":22},\"remote\":{\"address\":\"0.0.0.0\",\"port\":0},"
 		"\"interface\":null,\"uid\":1000,\"inode\":100,\"cookie\":7,\"owners\":["
 		"{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,\"comm\":\"sshd\"},"
-		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"source\":\"netlink\"},"
+		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":false,"
+		"\"source\":\"netlink\"},"
 		"{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTABLISHED\",\"recv_q\":0,\"send_q\":0,"
 		"\"local\":{\"address\":\"::ffff:127.0.0.1\",\"port\":80},"
 		"\"remote\":{\"address\":\"::ffff:127.0.0.1\",\"port\":4000},\"v6only\":false,"
 		"\"interface\":null,\"uid\":1000,\"inode\":300,\"cookie\":7,\"owners\":["
 		"{\"pid\":12,\"fd\":5,\"comm\":\"ev\\u001b[1m\\n\xef\xbf\xbd\",\"comm_hex\":\"65761b5b316d0aff\"}],"
-		"\"source\":\"netlink\"}]}\n");
+		"\"owners_complete\":false,\"source\":\"netlink\"}]}\n");
+	outbuf_free(&o);
+	/* NDJSON has no document: each line says it, as each socket does. */
+	c.owners_complete = true;
+	sock_table_truncate(&t, 1);
+	assert_string_equal(json(&c, true, true),
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"LISTEN\",\"recv_q\":0,\"send_q\":128,"
+		"\"local\":{\"address\":\"0.0.0.0\",\"port\":22},\"remote\":{\"address\":\"0.0.0.0\",\"port\":0},"
+		"\"interface\":null,\"uid\":1000,\"inode\":100,\"cookie\":7,\"owners\":["
+		"{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,\"comm\":\"sshd\"},"
+		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":true,"
+		"\"source\":\"netlink\"}\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
 }
