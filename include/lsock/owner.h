@@ -32,6 +32,17 @@ struct owner_proc {
 	uint8_t comm[OWNER_COMM_MAX]; /* raw bytes of /proc/PID/comm, final '\n' removed */
 };
 
+/* How many of the processes that could not be inspected are kept by name. */
+#define OWNER_DENIED_KEPT 5
+
+/* A process whose fds could not be read (EACCES/EPERM), for the caller's note. */
+struct owner_denied {
+	int32_t pid;
+	bool comm_known;              /* its comm could be read */
+	uint8_t comm_len;
+	uint8_t comm[OWNER_COMM_MAX]; /* raw bytes, as in struct owner_proc */
+};
+
 /* One (socket inode, process, fd) holder. */
 struct owner {
 	uint32_t inode;
@@ -47,6 +58,8 @@ struct owner_map {
 	size_t nprocs;
 	size_t procs_cap;
 	unsigned n_denied;  /* pids whose fd dir or fd links answered EACCES/EPERM */
+	struct owner_denied denied[OWNER_DENIED_KEPT]; /* the min(n_denied,
+			     * OWNER_DENIED_KEPT) lowest of those pids, ascending */
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
 			     * and hidepid hides nothing from us */
@@ -61,7 +74,8 @@ struct owner_map {
  * Processes and fds that vanish during the walk are skipped quietly; a
  * process whose comm cannot be read after its fds (it died meanwhile) loses
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
- * link loses its rows and counts in n_denied.  hidepid is read from
+ * link loses its rows and counts in n_denied; the OWNER_DENIED_KEPT lowest
+ * such pids are kept in denied[] with their comm when it can be read.  hidepid is read from
  * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
  * without one counts as not hidden.  foreign_pidns is set unless
  * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
