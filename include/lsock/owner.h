@@ -75,9 +75,10 @@ struct owner_map {
  * process whose comm cannot be read after its fds (it died meanwhile) loses
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
  * link loses its rows and counts in n_denied; the OWNER_DENIED_KEPT lowest
- * such pids are kept in denied[] with their comm when it can be read.  hidepid is read from
- * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
- * without one counts as not hidden.  foreign_pidns is set unless
+ * such pids are kept in denied[] with their comm when it can be read.
+ * hidepid is read from <proc_root>/self/mountinfo for the mount at
+ * realpath(proc_root); a tree without one counts as not hidden.
+ * foreign_pidns is set unless
  * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
  * is a kernel thread (a tree with neither counts as foreign).  The
  * environment variable LSOCK_TEST_ASSUME_INITIAL_PIDNS=1 (read with

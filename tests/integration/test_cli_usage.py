@@ -8,7 +8,6 @@
     line on stderr, nothing on stdout;
   - 4.5 an ambiguous abbreviation (`--so=proc`) says it is ambiguous and
     names the candidates (`--sort`, `--source`)."""
-import socket
 
 import lsocktest as lt
 

@@ -12,8 +12,6 @@ name and none, owned and unowned sockets, a process with an empty name;
 from sock_diag and from /proc/net.  The names in the mix have no spaces,
 so a name column may be last: each column is checked once in the middle
 of a row (all of them at once) and once at its end."""
-import os
-import socket
 
 import lsocktest as lt
 

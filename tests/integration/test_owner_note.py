@@ -89,7 +89,8 @@ def main():
                         doc = r.json()
                         socks = doc["sockets"]
                         if doc.get("owners_complete") is not False:
-                            problems.append(f"--json: owners_complete {doc.get('owners_complete')!r}")
+                            problems.append(f"--json: owners_complete "
+                                            f"{doc.get('owners_complete')!r}")
                     else:
                         socks = [json.loads(x) for x in r.stdout.splitlines()]
                     bad = [s for s in socks if s.get("owners_complete") is not False]
@@ -113,11 +114,11 @@ def main():
             lt.expect(r.status == 0 and len(got) == 1 and
                       "not all processes could be identified (permission denied: 1 (python3)"
                       in got[0] and got[0].endswith("run as root to see them all"),
-                      f"as nobody with -v: notes {got}")
+                      f"as nobody with -v: notes {got}: {r.describe()}")
             r = lt.run_lsock(["-tlnp"], nobody=True)
-            lt.expect(notes(r) == ["lsock: note: not all processes could be identified; sockets "
-                                   "of other users' processes show no owner ('-'); run as root "
-                                   "to see them all"], f"as nobody: notes {notes(r)}")
+            want = ["lsock: note: not all processes could be identified; sockets of other "
+                    "users' processes show no owner ('-'); run as root to see them all"]
+            lt.expect(notes(r) == want, f"as nobody: notes {notes(r)}: {r.describe()}")
 
         lt.main([
             ("text: counted, named with -v", text_note),
