@@ -90,6 +90,7 @@ struct render_ctx {
 	const struct services *services; /* NULL with -n */
 	struct user_cache *users;        /* NULL with -n */
 	struct ifname_cache *ifnames;    /* looked up lazily, only for bound sockets */
+	bool owners_complete;            /* with owners: every process's fds were seen */
 };
 
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a

@@ -32,6 +32,17 @@ struct owner_proc {
 	uint8_t comm[OWNER_COMM_MAX]; /* raw bytes of /proc/PID/comm, final '\n' removed */
 };
 
+/* How many of the processes that could not be inspected are kept by name. */
+#define OWNER_DENIED_KEPT 5
+
+/* A process whose fds could not be read (EACCES/EPERM), for the caller's note. */
+struct owner_denied {
+	int32_t pid;
+	bool comm_known;              /* its comm could be read */
+	uint8_t comm_len;
+	uint8_t comm[OWNER_COMM_MAX]; /* raw bytes, as in struct owner_proc */
+};
+
 /* One (socket inode, process, fd) holder. */
 struct owner {
 	uint32_t inode;
@@ -49,6 +60,8 @@ struct owner_map {
 	unsigned n_denied;  /* pids whose fd dir or fd links answered EACCES/EPERM */
 	unsigned n_irregular; /* files refused as not regular (a FIFO or a device, which only
 			       * a fake tree has): a pid whose comm is one loses its rows */
+	struct owner_denied denied[OWNER_DENIED_KEPT]; /* the min(n_denied,
+			     * OWNER_DENIED_KEPT) lowest of those pids, ascending */
 	bool hidepid;       /* proc_root is mounted with hidepid=(not off) or subset=pid */
 	bool privileged;    /* euid 0 with CAP_SYS_PTRACE: may read every process's fds,
 			     * and hidepid hides nothing from us */
@@ -63,12 +76,14 @@ struct owner_map {
  * Processes and fds that vanish during the walk are skipped quietly; a
  * process whose comm cannot be read after its fds (it died meanwhile) loses
  * all its rows.  A pid that answers EACCES/EPERM on its fd dir or on any fd
- * link loses its rows and counts in n_denied.  Files are opened with
- * O_NONBLOCK and read only if they are regular files: a pid whose comm is
- * a FIFO or a device loses its rows, and every file so refused (comm,
- * self/mountinfo, 2/stat, self/status) counts in n_irregular.  hidepid is read from
- * <proc_root>/self/mountinfo for the mount at realpath(proc_root); a tree
- * without one counts as not hidden.  foreign_pidns is set unless
+ * link loses its rows and counts in n_denied; the OWNER_DENIED_KEPT lowest
+ * such pids are kept in denied[] with their comm when it can be read.
+ * Files are opened with O_NONBLOCK and read only if they are regular files:
+ * a pid whose comm is a FIFO or a device loses its rows, and every file so
+ * refused (comm, self/mountinfo, 2/stat, self/status) counts in
+ * n_irregular.  hidepid is read from <proc_root>/self/mountinfo for the
+ * mount at realpath(proc_root); a tree without one counts as not hidden.
+ * foreign_pidns is set unless
  * <proc_root>/self/ns/pid names the initial PID namespace or <proc_root>/2
  * is a kernel thread (a tree with neither counts as foreign).  The
  * environment variable LSOCK_TEST_ASSUME_INITIAL_PIDNS=1 (read with

@@ -22,8 +22,11 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 int report_snapshot_failure(const struct collect_spec *s, const struct collect_report *rep,
 			    int owners_error, int err);
 
-/* One line, as netstat prints, saying why some owners show as '-', worded
- * for the output format. */
-void report_owner_note(const struct owner_map *m, enum output_format format);
+/* One line (two when a PID namespace adds to another reason), as netstat
+ * prints, saying why some owners are missing, worded for the output format:
+ * '-' in text, the owners arrays and owners_complete in JSON and NDJSON.
+ * With verbose, the processes that could not be inspected are named, up to
+ * OWNER_DENIED_KEPT of them, with their comm when it could be read. */
+void report_owner_note(const struct owner_map *m, enum output_format format, bool verbose);
 
 #endif

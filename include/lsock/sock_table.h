@@ -92,8 +92,11 @@ enum sock_entry_flag {
 /* One socket.  Keep it small: at 100k sockets every byte here is 100 kB. */
 struct sock_entry {
 	uint64_t cookie;     /* kernel socket cookie (netlink only) */
-	uint32_t inode;      /* socket inode; 0 for TIME_WAIT/SYN_RECV and embryos */
-	uint32_t uid;        /* socket owner uid as the kernel reports it */
+	uint32_t inode;      /* socket inode; 0: none (no file refers to the socket:
+			      * TIME_WAIT, SYN_RECV requests, embryos, orphans) */
+	uint32_t uid;        /* socket owner uid as the kernel reports it; meaningful
+			      * only with SOCK_F_UID_KNOWN (the kernel writes 0 for
+			      * time-wait and request sockets) */
 	uint32_t rqueue;     /* Recv-Q: bytes queued, or accept backlog for LISTEN */
 	uint32_t wqueue;     /* Send-Q: bytes queued, or max backlog for LISTEN (netlink) */
 	uint32_t ifindex;    /* bound device, 0 if none */

@@ -105,8 +105,9 @@ static int list(const struct query_plan *plan)
 	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;
-		report_owner_note(&snap.owners, plan->format);
+		report_owner_note(&snap.owners, plan->format, plan->verbose);
 	}
+	ctx.owners_complete = out.owners_complete;
 	sort_table(&snap.table, &plan->sort,
 		   &(struct sort_ctx){ .table = ctx.table, .owners = ctx.owners, .users = ctx.users });
 	status = write_stdout(&out);

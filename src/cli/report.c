@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/escape.h"
 #include "lsock/procnet.h"
 #include "lsock/proto.h"
 #include "lsock/report.h"
@@ -169,30 +170,86 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 	return 3;
 }
 
-void report_owner_note(const struct owner_map *m, enum output_format format)
+/* What a socket of an invisible process looks like in the output produced:
+ * text shows "-" (netstat's word), JSON an owners array without it. */
+static const char *owner_gap(enum output_format format)
 {
+	switch (format) {
+	case OUTPUT_JSON:
+		return "lack those owners (\"owners_complete\": false)";
+	case OUTPUT_NDJSON:
+		return "lack those owners (\"owners_complete\": false on every line)";
+	case OUTPUT_TEXT:
+		break;
+	}
+	return "show no owner ('-')";
+}
+
+/*
+ * The processes that could not be inspected: with verbose, the first few
+ * by pid and comm (escaped: a comm is any bytes), else a hint.  Writes
+ * into buf, "" when none were counted.
+ */
+static const char *denied_list(const struct owner_map *m, bool verbose, char *buf, size_t len)
+{
+	unsigned i, kept = m->n_denied < OWNER_DENIED_KEPT ? m->n_denied : OWNER_DENIED_KEPT;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (m->n_denied == 0)
+		return buf;
+	if (!verbose) {
+		snprintf(buf, len, "; -v names them");
+		return buf;
+	}
+	n += (size_t)snprintf(buf + n, len - n, ":");
+	for (i = 0; i < kept && n < len; i++) {
+		const struct owner_denied *d = &m->denied[i];
+		char comm[OWNER_COMM_MAX + 1], shown[4 * OWNER_COMM_MAX + 1];
+
+		n += (size_t)snprintf(buf + n, len - n, "%s %d", i ? "," : "", (int)d->pid);
+		if (!d->comm_known || n >= len)
+			continue;
+		memcpy(comm, d->comm, d->comm_len);
+		comm[d->comm_len] = '\0';
+		n += (size_t)snprintf(buf + n, len - n, " (%s)",
+				      d->comm_len ? esc_text_cstr(comm, shown, sizeof(shown)) : "\"\"");
+	}
+	if (m->n_denied > kept && n < len)
+		snprintf(buf + n, len - n, " and %u more", m->n_denied - kept);
+	return buf;
+}
+
+void report_owner_note(const struct owner_map *m, enum output_format format, bool verbose)
+{
+	const char *gap = owner_gap(format);
+	char denied[1536];
+
+	denied_list(m, verbose, denied, sizeof(denied));
 	/* Only a fake tree has a FIFO or a device where /proc has a file; one
 	 * line for all of them. */
 	if (m->n_irregular)
 		fprintf(stderr, "lsock: warning: refused %u file(s) of the /proc tree that are not "
-				"regular files (a FIFO or a device?); owners may be missing ('-')\n",
+				"regular files (a FIFO or a device?); owners may be missing\n",
 			m->n_irregular);
 	/* A second line when a foreign PID namespace adds to another reason. */
 	if (m->foreign_pidns)
 		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
-				"invisible, so their sockets show no owner ('-')\n");
+				"invisible, so their sockets %s\n", gap);
 	if (m->n_denied == 0 && m->privileged)
 		return; /* the PID namespace or refused files were the only gap */
 	if (m->hidepid && !m->privileged)
 		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
-				"invisible; their sockets show no owner ('-')\n");
+				"invisible; their sockets %s\n", gap);
 	else if (geteuid() != 0)
-		fprintf(stderr, "lsock: note: not all processes could be identified; sockets of other "
-				"users' processes show no owner ('-'); run as root to see them all\n");
+		fprintf(stderr, "lsock: note: not all processes could be identified%s%s%s; sockets of "
+				"other users' processes %s; run as root to see them all\n",
+			m->n_denied && verbose ? " (permission denied" : "",
+			m->n_denied && verbose ? denied : "", m->n_denied && verbose ? ")" : "", gap);
 	else if (m->n_denied == 0)
 		fprintf(stderr, "lsock: note: running without CAP_SYS_PTRACE, so other users' processes "
-				"may be hidden; their sockets would show no owner ('-')\n");
+				"may be hidden; their sockets would %s\n", gap);
 	else
-		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission denied); "
-				"their sockets show no owner ('-')\n", m->n_denied);
+		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission "
+				"denied%s); their sockets %s\n", m->n_denied, denied, gap);
 }

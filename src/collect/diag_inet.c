@@ -72,6 +72,14 @@ int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 	return (int)nlh->nlmsg_len;
 }
 
+/* The states a time-wait or request socket reports (tw_substate, or
+ * TCP_SYN_RECV for a request). */
+static bool is_minisock_state(uint8_t state)
+{
+	return state == SOCK_STATE_TIME_WAIT || state == SOCK_STATE_FIN_WAIT2 ||
+	       state == SOCK_STATE_SYN_RECV;
+}
+
 int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct sock_entry *ret)
 {
 	const struct proto_desc *d = inet_proto(proto);
@@ -118,7 +126,18 @@ int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct so
 	e.uid = m->idiag_uid;
 	e.rqueue = m->idiag_rqueue;
 	e.wqueue = m->idiag_wqueue;
-	e.flags = SOCK_F_UID_KNOWN | SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN | SOCK_F_IFINDEX_KNOWN;
+	e.flags = SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN | SOCK_F_IFINDEX_KNOWN;
+	/*
+	 * For a time-wait socket (TIME_WAIT, or FIN_WAIT2 once its process
+	 * closed it) and a request socket (SYN_RECV), inet_twsk_diag_fill()
+	 * and inet_req_diag_fill() write idiag_uid = 0 and idiag_inode = 0:
+	 * the kernel does not know them, and 0 is not root.  Only full
+	 * sockets go through inet_diag_msg_attrs_fill(), which always puts
+	 * INET_DIAG_SHUTDOWN; its absence in those states marks the minisock.
+	 * (The inode needs no flag: 0 is never a real one, see sock_table.h.)
+	 */
+	if (tb[INET_DIAG_SHUTDOWN] || !is_minisock_state(e.state))
+		e.flags |= SOCK_F_UID_KNOWN;
 	/* Only AF_INET6 sockets carry it (inet_diag_msg_attrs_fill()). */
 	if (tb[INET_DIAG_SKV6ONLY]) {
 		e.flags |= SOCK_F_V6ONLY_KNOWN;

@@ -65,6 +65,7 @@ static int inet_parse(const char *line, size_t len, uint8_t family, enum sock_pr
 	size_t tlen, field;
 	const struct proto_desc *d = proto_get(proto);
 	uint32_t v, sl;
+	bool tw = false;
 
 	if ((family != AF_INET && family != AF_INET6) || !d || !d->inet)
 		return -EINVAL;
@@ -94,6 +95,13 @@ static int inet_parse(const char *line, size_t len, uint8_t family, enum sock_pr
 	for (field = 5; field <= last; field++) {
 		if (procnet_next_token(&c, &tok, &tlen) < 0)
 			return -EINVAL;
+		/* "tr:tm->when": timer 3 is the time-wait timer, which only
+		 * get_timewait4_sock()/get_timewait6_sock() print, with uid 0
+		 * and inode 0 that the kernel does not know.  (Request sockets
+		 * print timer 1 and the listener's uid: that one is real.) */
+		if (field == 5 && tlen > 3 && tok[2] == ':' &&
+		    procnet_parse_hex_u32(tok, 2, 2, &v) == 0)
+			tw = v == 3;
 		if (field == lay->uid_field && procnet_parse_dec_u32(tok, tlen, &e.uid) < 0)
 			return -EINVAL;
 		if (field == lay->inode_field && procnet_parse_dec_u32(tok, tlen, &e.inode) < 0)
@@ -104,7 +112,9 @@ static int inet_parse(const char *line, size_t len, uint8_t family, enum sock_pr
 	e.proto = (uint8_t)proto;
 	e.type = d->type;
 	e.source = SOCK_SOURCE_PROC;
-	e.flags = SOCK_F_UID_KNOWN | SOCK_F_QUEUES_KNOWN;
+	e.flags = SOCK_F_QUEUES_KNOWN;
+	if (!tw)
+		e.flags |= SOCK_F_UID_KNOWN;
 	*ret = e;
 	return 0;
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Column values: each text renderer writes exactly one cell ("-" when the
- * value is unknown), each JSON emitter its key(s) and value(s).  Formatting
- * happens here, late; the model only holds what the kernel said.
+ * Column values: each text renderer writes exactly one cell, never an empty
+ * one ("-" when the value is unknown, "*" for "none" where netstat prints
+ * it: an unnamed UNIX socket, a wildcard port), so every row has as many
+ * fields as there are columns; each JSON emitter writes its key(s) and
+ * value(s).  Formatting happens here, late; the model only holds what the
+ * kernel said.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -109,7 +112,29 @@ CELL_JSON(send_q)
 	json_opt_u64(w, "send_q", e->flags & SOCK_F_QUEUES_KNOWN, e->wqueue);
 }
 
-/* The UNIX name as text: abstract names as '@' + the rest, escaped. */
+/*
+ * A name chosen by users (a UNIX path, a process, user or interface name)
+ * as a cell or as part of one.  esc_text_name() keeps it from faking a
+ * column or an owner and writes a name "-" as \x2d; on top of that, a cell
+ * is never empty and never reads as a placeholder: an empty name (a comm
+ * set with prctl(PR_SET_NAME, "")) is written as "", and a name that is
+ * exactly "*" (the relative path "*", an interface so named) or exactly ""
+ * is escaped, so that neither can pass for "none" or for an empty name.
+ */
+static void put_name(struct outbuf *o, const void *s, size_t len, bool last, char sep)
+{
+	if (len == 0)
+		outbuf_puts(o, "\"\"");
+	else if (len == 1 && *(const char *)s == '*')
+		outbuf_puts(o, "\\x2a");
+	else if (len == 2 && memcmp(s, "\"\"", 2) == 0)
+		outbuf_puts(o, "\\x22\\x22");
+	else
+		esc_text_name(o, s, len, last, sep);
+}
+
+/* The UNIX name as text: abstract names as '@' + the rest, escaped ('@'
+ * alone for the empty abstract name); e->path_len must not be 0. */
 static void put_unix_name(const struct render_ctx *c, const struct sock_entry *e, bool last,
 			  struct outbuf *o)
 {
@@ -120,16 +145,20 @@ static void put_unix_name(const struct render_ctx *c, const struct sock_entry *e
 		outbuf_putc(o, '@');
 		esc_text_name(o, name + 1, len - 1, last, 0);
 	} else {
-		esc_text_name(o, name, len, last, 0);
+		put_name(o, name, len, last, 0);
 	}
 }
 
+/* "*" for an unnamed UNIX socket, as the Local Address column (and netstat,
+ * and ss) show it; "-" for the sockets that have no path at all. */
 CELL_TEXT(path)
 {
-	if (e->family == AF_UNIX && e->path_len)
-		put_unix_name(c, e, last, o);
-	else if (e->family != AF_UNIX)
+	if (e->family != AF_UNIX)
 		put_dash(o);
+	else if (e->path_len)
+		put_unix_name(c, e, last, o);
+	else
+		outbuf_putc(o, '*');
 }
 
 /* A user-controlled name: exact when valid UTF-8; otherwise U+FFFD in the
@@ -270,7 +299,7 @@ CELL_TEXT(interface)
 	const char *name = bound_ifname(c, e);
 
 	if (name)
-		esc_text_name(o, name, strlen(name), last, 0);
+		put_name(o, name, strlen(name), last, 0);
 	else if (!is_inet(e) || !(e->flags & SOCK_F_IFINDEX_KNOWN))
 		put_dash(o);
 	else if (e->ifindex)
@@ -305,21 +334,28 @@ CELL_TEXT(user)
 	}
 	if (c->users)
 		name = user_cache_name(c->users, e->uid);
+	/* From the passwd database or NSS: escaped like any other name. */
 	if (name)
-		outbuf_puts(o, name);
+		put_name(o, name, strlen(name), last, 0);
 	else
 		outbuf_u64(o, e->uid);
 }
 
+/*
+ * Inode 0 is "none": sock_i_ino() is 0 for a socket no file refers to
+ * (inet_twsk_diag_fill() and inet_req_diag_fill() write 0 for time-wait
+ * and request sockets; a connection not yet accepted and a socket its
+ * process closed while the connection winds down have no struct socket),
+ * and sockfs never hands out inode 0 (get_next_ino() skips it).
+ */
 CELL_TEXT(inode)
 {
-	outbuf_u64(o, e->inode);
+	put_known_u64(o, e->inode != 0, e->inode);
 }
 
 CELL_JSON(inode)
 {
-	json_key(w, "inode");
-	json_u64(w, e->inode);
+	json_opt_u64(w, "inode", e->inode != 0, e->inode);
 }
 
 CELL_TEXT(cookie)
@@ -377,7 +413,7 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, u
 		 * pass for a Path column), and never the owners' separator (a
 		 * comm "x,999/sshd" must not pass for a second owner). */
 		if (parts & OWNER_COMM)
-			esc_text_name(o, p->comm, p->comm_len, last, ',');
+			put_name(o, p->comm, p->comm_len, last, ',');
 	}
 	if (!any)
 		put_dash(o);
@@ -417,4 +453,8 @@ CELL_JSON(owners)
 		json_end_object(w);
 	}
 	json_end_array(w);
+	/* The document's owners_complete, in every socket: an NDJSON line has
+	 * no document, and an empty array must say whether it means "none". */
+	json_key(w, "owners_complete");
+	json_bool(w, c->owners_complete);
 }

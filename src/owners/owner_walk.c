@@ -282,6 +282,32 @@ static int walk_threads(struct walk *w, int dfd, int32_t pid, uint32_t proc)
 	return r;
 }
 
+/*
+ * Keeps the OWNER_DENIED_KEPT lowest pids that could not be inspected, in
+ * ascending order (the order /proc lists them in; a fake tree may list
+ * them in any), so the caller can name them.  Their comm usually can be
+ * read where their fds cannot: /proc/PID/comm is 0644 and asks no ptrace
+ * access (proc_pid_comm()); it fails for a process that died meanwhile.
+ * Called before n_denied counts pid.
+ */
+static void keep_denied(struct owner_map *m, int dfd, int32_t pid)
+{
+	size_t i = m->n_denied < OWNER_DENIED_KEPT ? m->n_denied : OWNER_DENIED_KEPT - 1;
+	struct owner_denied *d;
+	struct owner_proc p;
+
+	if (m->n_denied >= OWNER_DENIED_KEPT && pid > m->denied[i].pid)
+		return;
+	/* Full: the highest pid kept (at i) goes. */
+	for (; i > 0 && m->denied[i - 1].pid > pid; i--)
+		m->denied[i] = m->denied[i - 1];
+	d = &m->denied[i];
+	d->pid = pid;
+	d->comm_known = read_comm(dfd, &p) == 0;
+	d->comm_len = d->comm_known ? p.comm_len : 0;
+	memcpy(d->comm, p.comm, d->comm_len);
+}
+
 static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 {
 	struct owner_map *m = w->m;
@@ -321,6 +347,8 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 				r = errno_fatal(-r) ? r : (int)errno_fate(-r);
 		}
 	}
+	if (r == PID_DENIED)
+		keep_denied(m, dfd, pid);
 	close(dfd);
 	if (r > 0) {
 		m->len = start;

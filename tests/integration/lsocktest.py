@@ -48,7 +48,8 @@ they come from, so they can be compared field by field:
     path       unix: "/x.sock", "@abstract" or None (unnamed)
     peer_inode unix: int or None (0 from ss means "no peer": normalized to None)
     uid        int or None
-    inode      int (0 for TIME_WAIT)
+    inode      int, or None when the socket has none (the kernel's 0: TIME_WAIT,
+               SYN_RECV requests, unaccepted and orphaned sockets)
     cookie     int or None
     v6only     bool or None
     owners     frozenset of (pid, fd, comm), or None when not asked for
@@ -494,7 +495,8 @@ def parse_ss_line(line, *, proc_mode=False):
         if t.startswith("users:("):
             rec["owners"] = frozenset((int(p), int(f), c) for c, p, f in _USERS_RE.findall(t))
         elif rec["family"] != "unix" and t.startswith("ino:"):
-            rec["inode"] = int(t[4:])
+            # ino:0 is the kernel's "no inode" (lsock says null).
+            rec["inode"] = int(t[4:]) or None
         elif t.startswith("uid:"):
             rec["uid"] = int(t[4:])
         elif t.startswith("sk:") and not proc_mode:

@@ -15,6 +15,9 @@ import lsocktest as lt
 
 NOTE = ("lsock: note: running in a PID namespace; processes outside it are invisible, "
         "so their sockets show no owner ('-')")
+# The same note for --json, worded for the output produced.
+NOTE_JSON = ("lsock: note: running in a PID namespace; processes outside it are invisible, "
+             "so their sockets lack those owners (\"owners_complete\": false)")
 OVERRIDE = "LSOCK_TEST_ASSUME_INITIAL_PIDNS"
 
 
@@ -71,8 +74,8 @@ def main():
             if doc.get("owners_complete") is not False:
                 problems.append(f"owners_complete {doc.get('owners_complete')!r}, want false")
             lines = r.stderr.splitlines()
-            if lines != [NOTE]:
-                problems.append(f"stderr {lines!r}, want exactly [{NOTE!r}]")
+            if lines != [NOTE_JSON]:
+                problems.append(f"stderr {lines!r}, want exactly [{NOTE_JSON!r}]")
             socks = listeners_by_port(doc)
             for port in outside:
                 if port not in socks:
@@ -101,7 +104,7 @@ def main():
             r = run_nested(["-tlnp", "--json"], 4232, nobody=True)
             lt.expect(r.status == 0, r.describe())
             lines = r.stderr.splitlines()
-            lt.expect(len(lines) == 2 and lines[0] == NOTE and "run as root" in lines[1],
+            lt.expect(len(lines) == 2 and lines[0] == NOTE_JSON and "run as root" in lines[1],
                       f"stderr {lines!r}")
             lt.expect(r.json().get("owners_complete") is False, r.stdout[:300])
 

@@ -63,7 +63,7 @@ def expected(socks, key, reverse):
 def column(s, key):
     """The text cell of s in the key column."""
     if key == "path":
-        return s["path"] or ""
+        return s["path"] or "*"  # the cell of an unnamed socket (issue 9: no empty cells)
     if key == "type":
         return s["type"]
     return user_name(s["uid"]) if s["uid"] is not None else "-"

@@ -553,7 +553,7 @@ static void test_cells_inet(void **state)
 	assert_string_equal(cell(x, COL_USER, 0, false), "1000");
 	c.ctx.users = &c.users;
 	assert_string_equal(cell(x, COL_INODE, 0, false), "100");
-	assert_string_equal(cell(x, COL_INODE, 4, false), "0");
+	assert_string_equal(cell(x, COL_INODE, 4, false), "-"); /* inode 0: none (issue 9) */
 	assert_string_equal(cell(x, COL_COOKIE, 0, false), "77");
 	assert_string_equal(cell(x, COL_COOKIE, 4, false), "-");
 	assert_string_equal(cell(x, COL_SOURCE, 0, false), "netlink");
@@ -630,7 +630,7 @@ static void test_cells_unix(void **state)
 	cells_free(&c);
 }
 
-/* An unnamed socket's Path is an empty cell: the row simply ends. */
+/* An unnamed socket's Path is "*", never an empty cell (issue 9). */
 static void test_cell_path_unnamed_is_empty(void **state)
 {
 	struct cells c;
@@ -641,7 +641,8 @@ static void test_cell_path_unnamed_is_empty(void **state)
 	add_entry(&c.t, &e, NULL, 0);
 	assert_int_equal(outbuf_init(&o, -1), 0);
 	column_get(COL_PATH)->text(&c.ctx, &c.t.entries[0], true, &o);
-	assert_int_equal(o.len, 0);
+	assert_int_equal(o.len, 1);
+	assert_memory_equal(o.buf, "*", 1);
 	outbuf_free(&o);
 	cells_free(&c);
 }
@@ -687,20 +688,22 @@ static void test_json_key_order(void **state)
 		"\"remote\":{\"address\":\"127.0.0.1\",\"port\":22},\"interface\":\"lo\","
 		"\"uid\":1000,\"inode\":300,\"cookie\":77,\"owners\":[{\"pid\":12,\"fd\":5,"
 		"\"comm\":\"ev\\u001b[1m\\n\xef\xbf\xbd\",\"comm_hex\":\"65761b5b316d0aff\"}],"
-		"\"source\":\"netlink\"}");
+		"\"owners_complete\":false,\"source\":\"netlink\"}");
 	outbuf_free(&o);
 	assert_string_equal(json_socket(&c.ctx, 1, &o),
 		"{\"proto\":\"udp\",\"family\":\"inet6\",\"state\":\"UNCONN\",\"recv_q\":3,"
 		"\"send_q\":128,\"local\":{\"address\":\"fe80::1\",\"port\":53},"
 		"\"remote\":{\"address\":\"::\",\"port\":0},\"v6only\":false,\"interface\":null,"
-		"\"uid\":1000,\"inode\":999,\"cookie\":77,\"owners\":[],\"source\":\"netlink\"}");
+		"\"uid\":1000,\"inode\":999,\"cookie\":77,\"owners\":[],\"owners_complete\":false,"
+		"\"source\":\"netlink\"}");
 	outbuf_free(&o);
 	assert_string_equal(json_socket(&c.ctx, 2, &o),
 		"{\"proto\":\"unix\",\"family\":\"unix\",\"type\":\"dgram\",\"state\":\"ESTABLISHED\","
 		"\"recv_q\":null,\"send_q\":null,\"path\":\"@x\xef\xbf\xbd\",\"path_hex\":\"78ff\","
 		"\"abstract\":true,\"peer_inode\":6,\"uid\":null,\"inode\":100,\"cookie\":null,"
 		"\"owners\":[{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,"
-		"\"comm\":\"sshd\"},{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"source\":\"proc\"}");
+		"\"comm\":\"sshd\"},{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":false,"
+		"\"source\":\"proc\"}");
 	outbuf_free(&o);
 	/* Without -p there is no owners key at all (not an empty list). */
 	c.ctx.owners = NULL;

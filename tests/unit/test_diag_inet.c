@@ -291,6 +291,50 @@ static void test_parse_v6only(void **state)
 	assert_false(e.flags & SOCK_F_V6ONLY_KNOWN);
 }
 
+/*
+ * Time-wait and request sockets: inet_twsk_diag_fill() and
+ * inet_req_diag_fill() write uid 0 and inode 0 and no attribute, where a
+ * full socket always carries INET_DIAG_SHUTDOWN.  Their uid is unknown,
+ * not root.
+ */
+static void test_parse_minisock_uid_unknown(void **state)
+{
+	static const uint8_t mini_states[] = { SOCK_STATE_TIME_WAIT, SOCK_STATE_FIN_WAIT2,
+					       SOCK_STATE_SYN_RECV };
+	static const uint8_t full_states[] = { SOCK_STATE_FIN_WAIT2, SOCK_STATE_SYN_RECV,
+					       SOCK_STATE_ESTABLISHED, SOCK_STATE_TIME_WAIT };
+	struct mb b;
+	struct sock_entry e;
+	uint8_t shut = 1;
+	size_t i;
+
+	for (i = 0; i < sizeof(mini_states); i++) {
+		b.len = 0;
+		inet_msg(&b, AF_INET, mini_states[i], 40000);
+		assert_int_equal(diag_inet_parse(mb_end(&b), SOCK_PROTO_TCP, &e), 0);
+		assert_int_equal(e.state, mini_states[i]);
+		assert_false(e.flags & SOCK_F_UID_KNOWN);
+		/* what else the kernel fills in is kept */
+		assert_true(e.flags & SOCK_F_COOKIE_KNOWN);
+		assert_true(e.flags & SOCK_F_QUEUES_KNOWN);
+	}
+	/* A full socket in the same states (a half-closed FIN_WAIT2, a Fast
+	 * Open child in SYN_RECV) has the attribute and a real uid. */
+	for (i = 0; i < sizeof(full_states); i++) {
+		b.len = 0;
+		inet_msg(&b, AF_INET6, full_states[i], 40000);
+		mb_attr(&b, INET_DIAG_SHUTDOWN, &shut, 1);
+		assert_int_equal(diag_inet_parse(mb_end(&b), SOCK_PROTO_TCP, &e), 0);
+		assert_true(e.flags & SOCK_F_UID_KNOWN);
+		assert_int_equal(e.uid, 1000);
+	}
+	/* Other states never come from a minisock, attribute or not. */
+	b.len = 0;
+	inet_msg(&b, AF_INET, SOCK_STATE_LISTEN, 22);
+	assert_int_equal(diag_inet_parse(mb_end(&b), SOCK_PROTO_TCP, &e), 0);
+	assert_true(e.flags & SOCK_F_UID_KNOWN);
+}
+
 static void test_parse_malformed(void **state)
 {
 	struct sock_entry e, keep;
@@ -435,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_parse_v4),
 		cmocka_unit_test(test_parse_raw_port_is_protocol),
 		cmocka_unit_test(test_parse_v6only),
+		cmocka_unit_test(test_parse_minisock_uid_unknown),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_parse_state_clamped),
 		cmocka_unit_test(test_bad_nlmsg_len_through_parse),

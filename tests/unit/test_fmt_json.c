@@ -41,13 +41,25 @@ static void test_inet_socket_and_owners(void **state)
 		"\"local\":{\"address\":\"0.0.0.0\",\"port\":22},\"remote\":{\"address\":\"0.0.0.0\",\"port\":0},"
 		"\"interface\":null,\"uid\":1000,\"inode\":100,\"cookie\":7,\"owners\":["
 		"{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,\"comm\":\"sshd\"},"
-		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"source\":\"netlink\"},"
+		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":false,"
+		"\"source\":\"netlink\"},"
 		"{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTABLISHED\",\"recv_q\":0,\"send_q\":0,"
 		"\"local\":{\"address\":\"::ffff:127.0.0.1\",\"port\":80},"
 		"\"remote\":{\"address\":\"::ffff:127.0.0.1\",\"port\":4000},\"v6only\":false,"
 		"\"interface\":null,\"uid\":1000,\"inode\":300,\"cookie\":7,\"owners\":["
 		"{\"pid\":12,\"fd\":5,\"comm\":\"ev\\u001b[1m\\n\xef\xbf\xbd\",\"comm_hex\":\"65761b5b316d0aff\"}],"
-		"\"source\":\"netlink\"}]}\n");
+		"\"owners_complete\":false,\"source\":\"netlink\"}]}\n");
+	outbuf_free(&o);
+	/* NDJSON has no document: each line says it, as each socket does. */
+	c.owners_complete = true;
+	sock_table_truncate(&t, 1);
+	assert_string_equal(json(&c, true, true),
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"LISTEN\",\"recv_q\":0,\"send_q\":128,"
+		"\"local\":{\"address\":\"0.0.0.0\",\"port\":22},\"remote\":{\"address\":\"0.0.0.0\",\"port\":0},"
+		"\"interface\":null,\"uid\":1000,\"inode\":100,\"cookie\":7,\"owners\":["
+		"{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,\"comm\":\"sshd\"},"
+		"{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":true,"
+		"\"source\":\"netlink\"}\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
 }
@@ -82,6 +94,28 @@ static void test_unix_names_and_unknowns(void **state)
 	sock_table_free(&t);
 }
 
+/* A time-wait socket: the kernel writes uid 0 and inode 0, which it does
+ * not know; JSON says null, not root and not 0. */
+static void test_time_wait_unknowns(void **state)
+{
+	struct sock_table t;
+	struct render_ctx c = { .table = &t };
+	struct sock_entry tw = { .family = AF_INET, .proto = SOCK_PROTO_TCP, .type = SOCK_STREAM,
+				 .state = SOCK_STATE_TIME_WAIT, .lport = 40000, .rport = 80,
+				 .laddr = { 127, 0, 0, 1 }, .raddr = { 127, 0, 0, 1 }, .cookie = 9,
+				 .flags = SOCK_F_COOKIE_KNOWN | SOCK_F_QUEUES_KNOWN };
+
+	sock_table_init(&t);
+	sock_table_add(&t, &tw, NULL, 0);
+	assert_string_equal(json(&c, true, true),
+		"{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"TIME_WAIT\",\"recv_q\":0,"
+		"\"send_q\":0,\"local\":{\"address\":\"127.0.0.1\",\"port\":40000},"
+		"\"remote\":{\"address\":\"127.0.0.1\",\"port\":80},\"interface\":null,"
+		"\"uid\":null,\"inode\":null,\"cookie\":9,\"source\":\"netlink\"}\n");
+	outbuf_free(&o);
+	sock_table_free(&t);
+}
+
 static void test_empty_document(void **state)
 {
 	struct sock_table t;
@@ -99,6 +133,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inet_socket_and_owners),
 		cmocka_unit_test(test_unix_names_and_unknowns),
+		cmocka_unit_test(test_time_wait_unknowns),
 		cmocka_unit_test(test_empty_document),
 	};
 

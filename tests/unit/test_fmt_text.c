@@ -74,7 +74,7 @@ static void test_unix_section_and_escapes(void **state)
 		"Proto  Recv-Q  Send-Q  Type       State        Inode  Path\n"
 		"unix        0       0  stream     LISTEN           5  /run/a b.sock\n"
 		"unix        0       0  dgram      UNCONN           6  @abs\\x00x\\x07\n"
-		"unix        0       0  seqpacket  ESTABLISHED     77\n"
+		"unix        0       0  seqpacket  ESTABLISHED     77  *\n"
 		"unix        0       0  stream     LISTEN           8  /tmp/x\\nfake 0 0 LISTEN\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
@@ -104,6 +104,54 @@ static void test_names_cannot_fake_columns(void **state)
 	assert_int_equal(column_list_parse("path,program", &p.inet_cols, err, sizeof(err)), 0);
 	assert_string_equal(render(&p, &c, &o),
 		"\\x20/tmp/a\\x20\\x20b\\x20  x  /run\\x2c9/fake\n");
+	outbuf_free(&o);
+	sock_table_free(&t);
+}
+
+/*
+ * No cell is ever empty, so `awk` sees as many fields on every row: "*" for
+ * an unnamed UNIX socket, "-" for a value the socket has not (no inode, no
+ * path); an empty process name is "", and names that would read as those
+ * placeholders are escaped.
+ */
+static void test_no_empty_cells(void **state)
+{
+	static struct owner ov[] = {
+		{ .inode = 5, .fd = 3, .proc = 0 },
+		{ .inode = 6, .fd = 3, .proc = 1 },
+		{ .inode = 7, .fd = 3, .proc = 2 },
+	};
+	static struct owner_proc pv[] = {
+		{ .pid = 7, .comm_len = 0, .comm = "" },
+		{ .pid = 8, .comm_len = 1, .comm = "*" },
+		{ .pid = 9, .comm_len = 2, .comm = "\"\"" },
+	};
+	struct owner_map m = { .owners = ov, .len = 3, .procs = pv, .nprocs = 3 };
+	struct sock_table t;
+	struct outbuf o;
+	struct text_layout p = { .inet_section = true, .unix_section = true, .single_table = true };
+	struct render_ctx c = { .table = &t, .owners = &m };
+	char err[64];
+
+	sock_table_init(&t);
+	fx_unix(&t, SOCK_STREAM, 1, 5, NULL, 0, false);
+	fx_unix(&t, SOCK_STREAM, 10, 6, "*", 1, false);
+	fx_unix(&t, SOCK_DGRAM, 7, 7, "\"\"", 2, false);
+	fx_unix(&t, SOCK_DGRAM, 7, 8, "\0", 1, true);
+	fx_inet(&t, SOCK_PROTO_TCP, AF_INET, "127.0.0.1", 80, "127.0.0.1", 4000, 6, 0, 0);
+	assert_int_equal(column_list_parse("path,program,pid,owners,local,inode,state", &p.inet_cols,
+					   err, sizeof(err)), 0);
+	assert_string_equal(render(&p, &c, &o),
+		"*         \"\"        7  7/\"\"        *             5  ESTABLISHED\n"
+		"\\x2a      \\x2a      8  8/\\x2a      \\x2a          6  LISTEN\n"
+		"\\x22\\x22  \\x22\\x22  9  9/\\x22\\x22  \\x22\\x22      7  UNCONN\n"
+		"@         -         -  -           @             8  UNCONN\n"
+		"-         -         -  -           127.0.0.1:80  -  TIME_WAIT\n");
+	outbuf_free(&o);
+	/* A name last on the row too: an unnamed socket's Path is "*". */
+	assert_int_equal(column_list_parse("inode,path", &p.inet_cols, err, sizeof(err)), 0);
+	assert_string_equal(render(&p, &c, &o),
+		"5  *\n6  \\x2a\n7  \\x22\\x22\n8  @\n-  -\n");
 	outbuf_free(&o);
 	sock_table_free(&t);
 }
@@ -153,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_tulpn_layout),
 		cmocka_unit_test(test_unix_section_and_escapes),
 		cmocka_unit_test(test_names_cannot_fake_columns),
+		cmocka_unit_test(test_no_empty_cells),
 		cmocka_unit_test(test_no_header_empty_prints_nothing),
 		cmocka_unit_test(test_columns_option),
 	};

@@ -161,6 +161,10 @@ static int denied_walk(const char *root)
 		bad |= 8;
 	if (owner_map_complete(&m))
 		bad |= 16;
+	/* kept by pid, with the comm it could still read */
+	if (m.denied[0].pid != 66 || !m.denied[0].comm_known || m.denied[0].comm_len != 6 ||
+	    memcmp(m.denied[0].comm, "locked", 6) != 0)
+		bad |= 32;
 	owner_map_free(&m);
 	return bad;
 }
@@ -191,6 +195,67 @@ static void test_denied(void **state)
 		    setresuid(65534, 65534, 65534) < 0)
 			_exit(100);
 		_exit(denied_walk(t->root));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* More denied pids than are kept: the lowest, ascending, whatever order
+ * the tree lists them in; all of them counted. */
+static int denied_kept_walk(const char *root)
+{
+	static const int32_t want[OWNER_DENIED_KEPT] = { 60, 65, 70, 75, 80 };
+	struct owner_map m;
+	int bad = 0;
+	size_t i;
+
+	if (owner_map_build(root, NULL, NULL, &m) != 0)
+		return 1;
+	if (m.n_denied != 7)
+		bad |= 2;
+	for (i = 0; i < OWNER_DENIED_KEPT; i++) {
+		char comm[8];
+
+		snprintf(comm, sizeof(comm), "p%d", (int)want[i]);
+		if (m.denied[i].pid != want[i] || !m.denied[i].comm_known ||
+		    m.denied[i].comm_len != strlen(comm) ||
+		    memcmp(m.denied[i].comm, comm, strlen(comm)) != 0)
+			bad |= 4;
+	}
+	owner_map_free(&m);
+	return bad;
+}
+
+static void test_denied_kept(void **state)
+{
+	static const char *const pids[] = { "90", "70", "80", "60", "95", "65", "75" };
+	const struct tree *t = *state;
+	char p[PATH_MAX], rel[32], comm[16];
+	int status;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		mk_dir(t, pids[i]);
+		snprintf(comm, sizeof(comm), "p%s\n", pids[i]);
+		mk_comm(t, pids[i], comm);
+		snprintf(rel, sizeof(rel), "%s/fd", pids[i]);
+		mk_dir(t, rel);
+		tree_path(t, rel, p);
+		assert_int_equal(chmod(p, 0), 0);
+	}
+	if (geteuid() != 0) {
+		assert_int_equal(denied_kept_walk(t->root), 0);
+		return;
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		_exit(denied_kept_walk(t->root));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -367,6 +432,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_root, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_denied, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_denied_kept, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_hidepid_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_not_regular, tree_setup, tree_teardown),
 		cmocka_unit_test(test_live),

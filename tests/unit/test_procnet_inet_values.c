@@ -57,7 +57,10 @@ static void test_fixtures_count(void **state)
 			assert_int_equal(e->proto, cases[i].proto);
 			assert_int_equal(e->type, cases[i].type);
 			assert_int_equal(e->source, SOCK_SOURCE_PROC);
-			assert_int_equal(e->flags, SOCK_F_UID_KNOWN | SOCK_F_QUEUES_KNOWN);
+			/* TIME_WAIT rows come from get_timewait[46]_sock(): uid unknown */
+			assert_int_equal(e->flags, e->state == SOCK_STATE_TIME_WAIT ?
+							   SOCK_F_QUEUES_KNOWN :
+							   SOCK_F_UID_KNOWN | SOCK_F_QUEUES_KNOWN);
 			assert_int_equal(e->path_len, 0);
 			assert_int_equal(e->cookie, 0);
 		}
@@ -243,6 +246,13 @@ static void test_parse_line(void **state)
 	const char *v6 = "   3: 0000000000000000FFFF00000100007F:01BB "
 			 "0000000000000000FFFF00000100007F:9C43 01 00000000:00000000 "
 			 "00:00000000 00000000  1000        0 2085633";
+	const char *tw_fin_wait2 = "   5: 0100007F:9C44 0100007F:1F90 05 00000000:00000000 "
+				   "03:00000BB8 00000000     0        0 0 3 00000000e4a32de2";
+	const char *request = "   0: 0100007F:1F90 0100007F:9C45 03 00000000:00000000 "
+			      "01:00000064 00000000 65534        0 0 1 00000000e4a32de3";
+	const char *fin_wait2 = "   6: 0100007F:9C46 0100007F:1F90 05 00000000:00000000 "
+				"00:00000000 00000000  1000        0 2085640 1 00000000e4a32de4 "
+				"20 4 30 10 -1";
 
 	(void)state;
 	assert_int_equal(procnet_inet_parse_line(ROW_LISTEN, AF_INET, SOCK_PROTO_TCP, &e), 0);
@@ -255,6 +265,20 @@ static void test_parse_line(void **state)
 	assert_int_equal(procnet_inet_parse_line(ROW_TW, AF_INET, SOCK_PROTO_TCP, &e), 0);
 	assert_int_equal(e.state, SOCK_STATE_TIME_WAIT);
 	assert_int_equal(e.inode, 0);
+	/* get_timewait4_sock() prints uid 0 for a uid it does not know. */
+	assert_false(e.flags & SOCK_F_UID_KNOWN);
+	assert_int_equal(procnet_inet_parse_line(tw_fin_wait2, AF_INET, SOCK_PROTO_TCP, &e), 0);
+	assert_int_equal(e.state, SOCK_STATE_FIN_WAIT2);
+	assert_false(e.flags & SOCK_F_UID_KNOWN);
+	/* get_openreq4() prints the listener's uid (timer 1): that one is real,
+	 * as is a full socket's in FIN_WAIT2 (timer 0). */
+	assert_int_equal(procnet_inet_parse_line(request, AF_INET, SOCK_PROTO_TCP, &e), 0);
+	assert_int_equal(e.state, SOCK_STATE_SYN_RECV);
+	assert_true(e.flags & SOCK_F_UID_KNOWN);
+	assert_int_equal(e.uid, 65534);
+	assert_int_equal(procnet_inet_parse_line(fin_wait2, AF_INET, SOCK_PROTO_TCP, &e), 0);
+	assert_true(e.flags & SOCK_F_UID_KNOWN);
+	assert_int_equal(e.uid, 1000);
 
 	/* A v4 line is not a v6 line, and vice versa. */
 	assert_int_equal(procnet_inet_parse_line(ROW_LISTEN, AF_INET6, SOCK_PROTO_TCP, &e),
