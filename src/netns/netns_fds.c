@@ -117,6 +117,15 @@ int netns_scan_fds(const char *proc_root, struct netns_set *s)
 	w.procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (w.procfd < 0)
 		return -errno;
+	if (!s->have_nsfs_dev) {
+		struct stat st;
+
+		/* Our own namespace file is on nsfs too, and always ours to stat. */
+		if (fstatat(w.procfd, "self/ns/net", &st, 0) == 0) {
+			s->nsfs_dev = st.st_dev;
+			s->have_nsfs_dev = true;
+		}
+	}
 	w.dents = malloc(NETNS_DENTS_BUF_SIZE);
 	if (!w.dents) {
 		close(w.procfd);
