@@ -31,7 +31,7 @@ static void mountinfo_line(const struct ntree *t, char *buf, size_t size, const 
  */
 static void build(const struct ntree *t)
 {
-	char line[PATH_MAX + 128], text[4 * (PATH_MAX + 128)], rel[64], target[PATH_MAX];
+	char line[PATH_MAX + 128], text[4 * (PATH_MAX + 128)], rel[64], target[PATH_MAX + 16];
 
 	nt_pid(t, 1, "host", NULL);
 	nt_pid(t, 2, "host", NULL);
