@@ -65,7 +65,7 @@ struct container {
 	enum container_engine engine;       /* CONTAINER_K8S only */
 	bool is_sandbox;                    /* k8s: the pod's sandbox ("pause") container */
 	char id[CONTAINER_ID_LEN + 1];      /* lowercase hex; "" for LXC and nspawn */
-	char pod_uid[CONTAINER_POD_UID_MAX + 1]; /* k8s, with '-' (the systemd driver's '_' undone) */
+	char pod_uid[CONTAINER_POD_UID_MAX + 1]; /* k8s, '-' (the systemd driver's '_' undone) */
 	struct container_name name;   /* docker/podman/lxc/nspawn name; k8s container name */
 	struct container_name pod;    /* k8s pod (sandbox) name */
 	struct container_name pod_ns; /* k8s namespace */

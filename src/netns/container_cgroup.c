@@ -98,7 +98,8 @@ static bool parse_pod_uid(struct span s, struct container *c)
 	for (i = 0; i < s.len; i++) {
 		char ch = s.p[i];
 
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == '-' || ch == '_'))
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == '-' ||
+		      ch == '_'))
 			return false;
 	}
 	for (i = 0; i < s.len; i++)

@@ -18,6 +18,9 @@
 #ifdef LSOCK_HAVE_JANSSON
 #include <jansson.h>
 
+/* The CRI plugin's annotations on every container's OCI spec. */
+#define K8S_ANN "io.kubernetes.cri."
+
 bool container_json_supported(void)
 {
 	return true;
@@ -181,10 +184,10 @@ int container_parse_oci_k8s(const char *buf, size_t len, struct container *c)
 		return -EINVAL;
 	ann = json_is_object(root) ? json_object_get(root, "annotations") : NULL;
 	if (json_is_object(ann)) {
-		take_name(&c->pod_ns, json_object_get(ann, "io.kubernetes.cri.sandbox-namespace"), false);
-		take_name(&c->pod, json_object_get(ann, "io.kubernetes.cri.sandbox-name"), false);
-		take_name(&c->name, json_object_get(ann, "io.kubernetes.cri.container-name"), false);
-		type = json_object_get(ann, "io.kubernetes.cri.container-type");
+		take_name(&c->pod_ns, json_object_get(ann, K8S_ANN "sandbox-namespace"), false);
+		take_name(&c->pod, json_object_get(ann, K8S_ANN "sandbox-name"), false);
+		take_name(&c->name, json_object_get(ann, K8S_ANN "container-name"), false);
+		type = json_object_get(ann, K8S_ANN "container-type");
 		c->is_sandbox = json_is_string(type) && json_string_length(type) == 7 &&
 				memcmp(json_string_value(type), "sandbox", 7) == 0;
 		if (c->pod_ns.set || c->pod.set || c->name.set)

@@ -131,8 +131,8 @@ static int lookup_k8s(struct container_ctx *ctx, struct container *c)
 
 	if (c->engine == CONTAINER_ENGINE_CRIO)
 		return 0;
-	snprintf(rel, sizeof(rel), "run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-		 c->id);
+	snprintf(rel, sizeof(rel), "run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/%s",
+		 c->id, "config.json");
 	r = read_state(ctx, rel, CONTAINER_STATE_MAX, &buf, &len);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;

@@ -80,7 +80,8 @@ static int scan_fd_dir(struct fds_walk *w, int fdfd, int32_t pid)
 					return -errno;
 				continue; /* closed since getdents, or denied (counted below) */
 			}
-			if ((size_t)len >= sizeof(link) || !netns_parse_link(link, (size_t)len, &ino))
+			if ((size_t)len >= sizeof(link) ||
+			    !netns_parse_link(link, (size_t)len, &ino))
 				continue;
 			r = netns_add_fd_link(w->s, w->proc_root, pid, (int32_t)fd, ino);
 			if (r == -ENOMEM)

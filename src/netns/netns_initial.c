@@ -88,7 +88,8 @@ int netns_mark_initial(const char *proc_root, struct netns_set *s)
 	for (i = 0; i < s->len; i++)
 		s->v[i].is_initial = false;
 	for (i = 0; i < s->len; i++) {
-		if (s->v[i].ino == NETNS_INIT_INO && (!s->have_nsfs_dev || s->v[i].dev == s->nsfs_dev)) {
+		if (s->v[i].ino == NETNS_INIT_INO &&
+		    (!s->have_nsfs_dev || s->v[i].dev == s->nsfs_dev)) {
 			s->v[i].is_initial = true;
 			return 0;
 		}

@@ -70,7 +70,8 @@ static bool unescape_path(struct span f, char *buf, size_t size, size_t *ret_len
 		unsigned char c = (unsigned char)f.p[i];
 
 		if (c == '\\' && i + 3 < f.len && f.p[i + 1] >= '0' && f.p[i + 1] <= '3' &&
-		    f.p[i + 2] >= '0' && f.p[i + 2] <= '7' && f.p[i + 3] >= '0' && f.p[i + 3] <= '7') {
+		    f.p[i + 2] >= '0' && f.p[i + 2] <= '7' &&
+		    f.p[i + 3] >= '0' && f.p[i + 3] <= '7') {
 			c = (unsigned char)((f.p[i + 1] - '0') << 6 | (f.p[i + 2] - '0') << 3 |
 					    (f.p[i + 3] - '0'));
 			i += 4;

@@ -60,7 +60,7 @@ static int add_ns(struct procs_walk *w, const struct stat *st, const char *rel, 
 static int scan_threads(struct procs_walk *w, const char *name, int32_t pid,
 			const struct stat *leader)
 {
-	char rel[64];
+	char rel[64 + sizeof(((struct dirent64 *)0)->d_name)];
 	struct stat st;
 	int taskfd, r = 0;
 

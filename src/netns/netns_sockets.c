@@ -96,8 +96,9 @@ static int inode_set_insert(struct inode_set *s, uint32_t ino)
 		for (j = 0; j < s->cap; j++) {
 			if (!s->v[j])
 				continue;
-			for (i = (s->v[j] * 2654435761u) & (ncap - 1); nv[i]; i = (i + 1) & (ncap - 1))
-				;
+			i = (s->v[j] * 2654435761u) & (ncap - 1);
+			while (nv[i])
+				i = (i + 1) & (ncap - 1);
 			nv[i] = s->v[j];
 		}
 		free(s->v);
@@ -138,7 +139,9 @@ static bool parse_socket_link(const char *s, size_t len, uint32_t *ret)
 /* Asks about one socket; returns 0 or a fatal -errno. */
 static int ask(struct sockets_walk *w, int *pidfd, int32_t pid, int32_t fd, uint32_t inode)
 {
-	struct netns_path p = { .kind = NETNS_PATH_SOCKET, .pid = pid, .fd = fd, .sock_inode = inode };
+	struct netns_path p = {
+		.kind = NETNS_PATH_SOCKET, .pid = pid, .fd = fd, .sock_inode = inode
+	};
 	struct netns *ns;
 	struct stat st;
 	int nsfd, r;

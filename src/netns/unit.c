@@ -54,7 +54,9 @@ static bool is_slice(struct span s)
  */
 static bool is_process_unit(struct span s)
 {
-	static const char *const suffixes[] = { ".service", ".scope", ".socket", ".mount", ".swap" };
+	static const char *const suffixes[] = {
+		".service", ".scope", ".socket", ".mount", ".swap",
+	};
 	const char *at = NULL, *dot = NULL;
 	size_t i;
 

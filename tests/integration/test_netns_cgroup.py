@@ -110,6 +110,10 @@ def probe(args, env=None):
     return {o["ino"]: o for o in lines if "ino" in o}, lines[-1]["summary"]
 
 
+def unit_argv(pid):
+    return lt.lsock_wrapper() + [lt.helper_path("netns_probe"), "--unit", str(pid)]
+
+
 def write(root, rel, text):
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -186,7 +190,8 @@ def main():
                 found, summary = probe(["--scans", "procs", "--state-root", state])
                 ns = found.get(pod_ino)
                 lt.expect(ns is not None, "the pod's namespace not found")
-                lt.expect(sorted(ns["pids"]) == sorted([sandbox_pid, app_pid]), f"pids {ns['pids']}")
+                lt.expect(sorted(ns["pids"]) == sorted([sandbox_pid, app_pid]),
+                          f"pids {ns['pids']}")
                 c = ns["container"]
                 if summary["json"]:
                     want = "k8s:default/web-7d9c/nginx"
@@ -198,11 +203,11 @@ def main():
                 lt.expect(c["pod_uid"] == uid, f"pod uid {c['pod_uid']!r}, want {uid!r}")
 
             def units():
-                r = lt.run(lt.lsock_wrapper() + [lt.helper_path("netns_probe"), "--unit", str(unit_pid)])
+                r = lt.run(unit_argv(unit_pid))
                 got = json.loads(r.stdout)
                 lt.expect(got == {"unit": "user@4242.service", "user_unit": f"lsock-{tag}.service"},
                           f"units {got}")
-                r = lt.run(lt.lsock_wrapper() + [lt.helper_path("netns_probe"), "--unit", str(docker_pid)])
+                r = lt.run(unit_argv(docker_pid))
                 got = json.loads(r.stdout)
                 lt.expect(got == {"unit": f"docker-{docker_id}.scope", "user_unit": None},
                           f"units {got}")

@@ -222,8 +222,8 @@ def main():
             for ino, (sources, *_rest) in want.items():
                 for scan, src in (("procs", "proc"), ("mounts", "mount"), ("fds", "fd")):
                     if (ino in seen[scan]) != (src in sources):
-                        problems.append(f"net:[{ino}] ({sources}) {'not ' * (ino not in seen[scan])}"
-                                        f"found by --scans {scan}")
+                        how = "found" if ino in seen[scan] else "not found"
+                        problems.append(f"net:[{ino}] ({sources}) {how} by --scans {scan}")
             # Without --sockets, the socket's namespace is invisible.
             if sock_ino in probe()[0]:
                 problems.append("the socket-only namespace was found without SIOCGSKNS")
@@ -238,7 +238,8 @@ def main():
                         continue
                     got = nsenter_ino(p["path"].encode("latin-1").decode())
                     if got != ino:
-                        problems.append(f"nsenter --net={p['path']} entered net:[{got}], not net:[{ino}]")
+                        problems.append(f"nsenter --net={p['path']} entered net:[{got}],"
+                                        f" not net:[{ino}]")
             lt.check(problems, "paths vs nsenter")
 
         def socket_helper():

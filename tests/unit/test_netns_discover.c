@@ -8,6 +8,8 @@
 
 #include "netns_tree.h"
 
+#define ALL_SCANS (NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD)
+
 #define UUID "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 
 /* field 9 of /proc/PID/stat: PF_KTHREAD (0x00200000) set, or not. */
@@ -103,7 +105,7 @@ static void test_discover(void **state)
 	char p[PATH_MAX];
 
 	build(t);
-	assert_int_equal(netns_discover(t->root, NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD, &s), 0);
+	assert_int_equal(netns_discover(t->root, ALL_SCANS, &s), 0);
 	assert_int_equal(s.len, 7);
 	assert_true(s.have_nsfs_dev);
 	assert_int_equal(s.n_denied_procs + s.n_denied_mounts + s.n_denied_fds, 0);
@@ -124,7 +126,8 @@ static void test_discover(void **state)
 		assert_int_equal(ns->paths[i].kind, NETNS_PATH_PROC);
 		snprintf(want, sizeof(want), "%s/%d/ns/net", t->root, (int)ns->paths[i].pid);
 		assert_string_equal(ns->paths[i].path, want);
-		assert_true(ns->paths[i].pid == 1 || ns->paths[i].pid == 2 || ns->paths[i].pid == 10);
+		assert_true(ns->paths[i].pid == 1 || ns->paths[i].pid == 2 ||
+			    ns->paths[i].pid == 10);
 	}
 
 	ns = nt_find(t, &s, "a");
@@ -253,7 +256,7 @@ static void test_open(void **state)
 	int fd = 99;
 
 	build(t);
-	assert_int_equal(netns_discover(t->root, NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD, &s), 0);
+	assert_int_equal(netns_discover(t->root, ALL_SCANS, &s), 0);
 	/* a: its mount path does not exist here; 20/ns/net does. */
 	ns = nt_find(t, &s, "a");
 	assert_int_equal(netns_open(ns, &fd), 0);
@@ -320,7 +323,7 @@ static void test_live(void **state)
 	bool us = false;
 
 	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
-	assert_int_equal(netns_discover("/proc", NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD, &s), 0);
+	assert_int_equal(netns_discover("/proc", ALL_SCANS, &s), 0);
 	ns = netns_set_find(&s, st.st_dev, st.st_ino);
 	assert_non_null(ns);
 	assert_true(s.nsfs_dev == st.st_dev);

@@ -131,7 +131,8 @@ static void test_parse_link(void **state)
 {
 	static const char *const bad[] = {
 		"net:[]", "net:[0]", "net:[012]", "net:[12a]", "net:[-1]", "net:[+1]", "net:12]",
-		"net:[12", "mnt:[12]", "socket:[12]", "Net:[12]", "net:[ 12]", "net:[18446744073709551616]",
+		"net:[12", "mnt:[12]", "socket:[12]", "Net:[12]", "net:[ 12]",
+		"net:[18446744073709551616]",
 		"", "net:[4026532249]x",
 	};
 	uint64_t ino = 7;
@@ -159,8 +160,10 @@ static void test_generated_names(void **state)
 	};
 	static const char *const mine[] = {
 		"blue", "cni-blue", "cni-", "netns-", "cni-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f",
-		"cni-0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", "cni-0f1e2d3c_4b5a-6978-8796-a5b4c3d2e1f0",
-		"netns-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0x", "xcni-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+		"cni-0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0",
+		"cni-0f1e2d3c_4b5a-6978-8796-a5b4c3d2e1f0",
+		"netns-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0x",
+		"xcni-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
 	};
 	size_t i;
 

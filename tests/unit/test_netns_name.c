@@ -19,7 +19,8 @@
 #define UID_SD "0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0"
 #define UID "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 #define BUNDLES "run/containerd/io.containerd.runtime.v2.task/k8s.io/"
-#define POD_SLICE "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_SD ".slice"
+#define POD_SLICE \
+	"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_SD ".slice"
 
 static const char kthread_stat[] = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0\n";
 
@@ -89,7 +90,8 @@ static void build(const struct ntree *t)
 	nt_pid(t, 185, "nocgroup", NULL);
 	nt_pid(t, 190, "hostile", "/lxc.payload.a\x1b[31m\xff\x01");
 	nt_pid(t, 195, "badstate", "/system.slice/docker-" ID_F ".scope");
-	nt_writes(t->state, "var/lib/docker/containers/" ID_F "/config.v2.json", "{\"Name\":\"/tru");
+	nt_writes(t->state, "var/lib/docker/containers/" ID_F "/config.v2.json",
+		  "{\"Name\":\"/tru");
 
 	/* ip netns names: the person's beats the container; a runtime's does not. */
 	nt_pid(t, 200, "named", "/system.slice/docker-" ID_1 ".scope");
@@ -103,7 +105,8 @@ static void build(const struct ntree *t)
 
 	/* 40 processes; only the 35th is in a container: past the cap. */
 	for (i = 0; i < 40; i++)
-		nt_pid(t, 1000 + i, "crowd", i == 34 ? "/lxc.payload.late" : "/system.slice/x.service");
+		nt_pid(t, 1000 + i, "crowd",
+		       i == 34 ? "/lxc.payload.late" : "/system.slice/x.service");
 }
 
 static void assert_label(const struct ntree *t, const struct netns_set *s, const char *ns_name,

@@ -17,6 +17,8 @@
 
 #include "netns_tree.h"
 
+#define ALL_SCANS (NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD)
+
 struct child {
 	pid_t pid;
 	int sock_fd;        /* in the child */
@@ -160,7 +162,7 @@ static void test_scan_sockets(void **state)
 	if (!ch)
 		skip();
 	/* Nothing else holds that namespace. */
-	assert_int_equal(netns_discover("/proc", NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD, &s), 0);
+	assert_int_equal(netns_discover("/proc", ALL_SCANS, &s), 0);
 	assert_null(netns_set_find(&s, ch->ns_dev, ch->ns_ino));
 	assert_int_equal(netns_scan_sockets("/proc", &s, only_ours, &ch->sock_ino), 0);
 	ns = netns_set_find(&s, ch->ns_dev, ch->ns_ino);

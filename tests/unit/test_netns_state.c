@@ -89,7 +89,8 @@ static void test_deep_nesting(void **state)
 		buf[i] = '[';
 	for (i = 0; i < n; i++)
 		buf[n + i] = ']';
-	assert_int_equal(container_parse_docker_config(buf, 2 * n, NULL, &name), json_want(-EINVAL));
+	assert_int_equal(container_parse_docker_config(buf, 2 * n, NULL, &name),
+			 json_want(-EINVAL));
 	assert_int_equal(container_parse_oci_k8s(buf, n, &c), json_want(-EINVAL));
 	free(buf);
 }
@@ -147,7 +148,8 @@ static void test_oci_annotations(void **state)
 		"\"io.kubernetes.cri.sandbox-name\":\"coredns-1\"}}";
 	static const char wrong[] =
 		"{\"annotations\":{\"io.kubernetes.cri.sandbox-namespace\":1,"
-		"\"io.kubernetes.cri.sandbox-name\":[\"x\"],\"io.kubernetes.cri.container-name\":\"c\"}}";
+		"\"io.kubernetes.cri.sandbox-name\":[\"x\"],"
+		"\"io.kubernetes.cri.container-name\":\"c\"}}";
 	struct container c;
 
 	memset(&c, 'x', sizeof(c));
@@ -169,8 +171,10 @@ static void test_oci_annotations(void **state)
 		assert_string_equal(c.name.bytes, "c");
 	}
 	assert_int_equal(container_parse_oci_k8s("{}", 2, &c), json_want(-ENOENT));
-	assert_int_equal(container_parse_oci_k8s("{\"annotations\":[]}", 18, &c), json_want(-ENOENT));
-	assert_int_equal(container_parse_oci_k8s("{\"annotations\":{}}", 18, &c), json_want(-ENOENT));
+	assert_int_equal(container_parse_oci_k8s("{\"annotations\":[]}", 18, &c),
+			 json_want(-ENOENT));
+	assert_int_equal(container_parse_oci_k8s("{\"annotations\":{}}", 18, &c),
+			 json_want(-ENOENT));
 	assert_int_equal(container_parse_oci_k8s("{\"annotations\":{", 16, &c), json_want(-EINVAL));
 	assert_false(c.name.set || c.pod.set || c.pod_ns.set || c.is_sandbox);
 }
@@ -289,7 +293,8 @@ static void test_lookup_podman_k8s_nspawn(void **state)
 	struct container c;
 
 	nt_writes(t->state, "var/lib/containers/storage/overlay-containers/containers.json",
-		  "[{\"id\":\"" ID_A "\",\"names\":[\"db\"]},{\"id\":\"" ID_B "\",\"names\":[\"web\"]}]");
+		  "[{\"id\":\"" ID_A "\",\"names\":[\"db\"]},"
+		  "{\"id\":\"" ID_B "\",\"names\":[\"web\"]}]");
 	/* One context, two lookups: the file is read once. */
 	container_ctx_init(&ctx, t->state);
 	c = (struct container){ .runtime = CONTAINER_PODMAN, .id = ID_A };
@@ -306,7 +311,8 @@ static void test_lookup_podman_k8s_nspawn(void **state)
 	assert_false(c.name.set);
 	container_ctx_free(&ctx);
 
-	nt_writes(t->state, "run/containerd/io.containerd.runtime.v2.task/k8s.io/" ID_A "/config.json",
+	nt_writes(t->state,
+		  "run/containerd/io.containerd.runtime.v2.task/k8s.io/" ID_A "/config.json",
 		  "{\"annotations\":{\"io.kubernetes.cri.sandbox-namespace\":\"default\","
 		  "\"io.kubernetes.cri.sandbox-name\":\"nginx-7d9c\","
 		  "\"io.kubernetes.cri.container-name\":\"nginx\"}}");
@@ -321,7 +327,9 @@ static void test_lookup_podman_k8s_nspawn(void **state)
 	c = lookup(t, c);
 	assert_int_equal(c.name.set, container_json_supported());
 	/* CRI-O keeps no bundle there: not read. */
-	c = (struct container){ .runtime = CONTAINER_K8S, .engine = CONTAINER_ENGINE_CRIO, .id = ID_A };
+	c = (struct container){
+		.runtime = CONTAINER_K8S, .engine = CONTAINER_ENGINE_CRIO, .id = ID_A
+	};
 	c = lookup(t, c);
 	assert_false(c.name.set);
 
@@ -367,7 +375,8 @@ int main(void)
 		cmocka_unit_test(test_machine_file),
 		cmocka_unit_test_setup_teardown(test_lookup_docker, nt_setup, nt_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_malformed, nt_setup, nt_teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_podman_k8s_nspawn, nt_setup, nt_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_podman_k8s_nspawn, nt_setup,
+						nt_teardown),
 		cmocka_unit_test(test_state_root_env),
 	};
 

@@ -39,7 +39,8 @@ static void test_unit_rule(void **state)
 {
 	check_unit("/system.slice/nginx.service", "nginx.service", NULL);
 	check_unit("/system.slice/nginx.service/worker", "nginx.service", NULL);
-	check_unit("/system.slice/system-getty.slice/getty@tty1.service", "getty@tty1.service", NULL);
+	check_unit("/system.slice/system-getty.slice/getty@tty1.service", "getty@tty1.service",
+		   NULL);
 	check_unit("/init.scope", "init.scope", NULL);
 	check_unit("/system.slice/ssh.socket", "ssh.socket", NULL);
 	check_unit("/system.slice/-.mount", "-.mount", NULL);
@@ -49,13 +50,15 @@ static void test_unit_rule(void **state)
 	check_unit("/user.slice/user-1000.slice/user@1000.service/init.scope", "user@1000.service",
 		   "init.scope");
 	check_unit("/user.slice/user-1000.slice/user@1000.service", "user@1000.service", NULL);
-	check_unit("/user.slice/user-1000.slice/user@1000.service/app.slice", "user@1000.service", NULL);
+	check_unit("/user.slice/user-1000.slice/user@1000.service/app.slice", "user@1000.service",
+		   NULL);
 	check_unit("/user.slice/user-1000.slice/session-3.scope", "session-3.scope", NULL);
 	/* A unit's own sub-cgroups, and a user unit's. */
 	check_unit("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service/x/y",
 		   "user@1000.service", "foo.service");
 	/* Docker's systemd driver puts the scope in system.slice. */
-	check_unit("/system.slice/docker-" HEX64("a") ".scope", "docker-" HEX64("a") ".scope", NULL);
+	check_unit("/system.slice/docker-" HEX64("a") ".scope", "docker-" HEX64("a") ".scope",
+		   NULL);
 	/* Escaped unit names are units. */
 	check_unit("/machine.slice/systemd-nspawn@my\\x2dbox.service",
 		   "systemd-nspawn@my\\x2dbox.service", NULL);
@@ -104,7 +107,8 @@ static void test_unit_bounded(void **state)
 
 	assert_int_equal(unit_from_cgroup_path(buf, strlen("/system.slice/nginx.service"), &u), 0);
 	assert_int_equal(u.unit_len, strlen("nginx.service"));
-	assert_int_equal(unit_from_cgroup_path(buf, strlen("/system.slice/nginx.serv"), &u), -ENOENT);
+	assert_int_equal(unit_from_cgroup_path(buf, strlen("/system.slice/nginx.serv"), &u),
+			 -ENOENT);
 }
 
 static void check_pick(const char *text, enum cgroup_pick pick, const char *want)
@@ -132,8 +136,10 @@ static const char hybrid[] = "12:pids:/system.slice/docker-x.scope\n"
 static void test_pick(void **state)
 {
 	/* Unified. */
-	check_pick("0::/system.slice/nginx.service\n", CGROUP_PICK_SYSTEMD, "/system.slice/nginx.service");
-	check_pick("0::/system.slice/nginx.service", CGROUP_PICK_ANY, "/system.slice/nginx.service");
+	check_pick("0::/system.slice/nginx.service\n", CGROUP_PICK_SYSTEMD,
+		   "/system.slice/nginx.service");
+	check_pick("0::/system.slice/nginx.service", CGROUP_PICK_ANY,
+		   "/system.slice/nginx.service");
 	/* Hybrid: 0:: is "/", systemd's tree is name=systemd. */
 	check_pick(hybrid, CGROUP_PICK_SYSTEMD, "/system.slice/cron.service");
 	check_pick(hybrid, CGROUP_PICK_ANY, "/system.slice/cron.service");
@@ -146,7 +152,8 @@ static void test_pick(void **state)
 	/* Everything "/": the root, but ANY looks for a v1 controller path
 	 * (Docker's cgroupfs driver on v1 leaves name=systemd alone). */
 	check_pick("4:memory:/docker/abc\n1:name=systemd:/\n0::/\n", CGROUP_PICK_SYSTEMD, "/");
-	check_pick("4:memory:/docker/abc\n1:name=systemd:/\n0::/\n", CGROUP_PICK_ANY, "/docker/abc");
+	check_pick("4:memory:/docker/abc\n1:name=systemd:/\n0::/\n", CGROUP_PICK_ANY,
+		   "/docker/abc");
 	check_pick("0::/\n", CGROUP_PICK_ANY, "/");
 	/* A ':' inside the path is part of it. */
 	check_pick("0::/a:b/c.service\n", CGROUP_PICK_SYSTEMD, "/a:b/c.service");
