@@ -97,7 +97,7 @@ struct netns_set {
 	uint64_t nsfs_dev; /* the st_dev of nsfs, once a namespace file was stat'ed */
 	bool have_nsfs_dev;
 	unsigned n_denied_procs;   /* pids whose ns/net answered EACCES/EPERM */
-	unsigned n_denied_mounts;  /* mount namespaces whose mountinfo could not be read */
+	unsigned n_denied_mounts;  /* pids whose ns/mnt or mountinfo could not be read */
 	unsigned n_denied_fds;     /* pids whose fd dir answered EACCES/EPERM */
 	unsigned n_denied_sockets; /* sockets SIOCGSKNS could not be asked about */
 };

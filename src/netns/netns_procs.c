@@ -121,9 +121,9 @@ static int scan_pid(const char *name, int32_t pid, void *data)
 	} else if (errno == EACCES || errno == EPERM) {
 		w->s->n_denied_procs++;
 		return 0; /* its threads are just as denied */
-	} else {
-		return 0; /* gone, a zombie (no ns links), or not a process */
 	}
+	/* Gone, not a process, or a leader that called pthread_exit(): a
+	 * zombie has no ns links (ENOENT), but its threads may live on. */
 	return scan_threads(w, name, pid, have ? &st : NULL);
 }
 

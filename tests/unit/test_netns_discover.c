@@ -28,7 +28,8 @@ static void mountinfo_line(const struct ntree *t, char *buf, size_t size, const 
 
 /*
  * host: pids 1, 2 (kthreadd), 10;  a: 20, 21;  c: thread 22 of 21;
- * b: 30, 31 (another mount namespace); blue: only a mount (ours);
+ * b: 30, 31 (another mount namespace); z: thread 51 of zombie leader 50;
+ * blue: only a mount (ours);
  * hidden: only a mount in the other mount namespace; held: only an fd of 10.
  */
 static void build(const struct ntree *t)
@@ -49,6 +50,11 @@ static void build(const struct ntree *t)
 	nt_link(t->root, "21/task/22/ns/net", target);
 	nt_pid(t, 30, "b", NULL);
 	nt_pid(t, 31, "b", NULL);
+	/* 50's leader exited (a zombie: no ns links); its thread 51 lives in z. */
+	nt_mkdirs(t->root, "50/task/50");
+	nt_ns(t, "z", &(uint64_t){ 0 }, &(uint64_t){ 0 });
+	snprintf(target, sizeof(target), "%s/ns/z", t->root);
+	nt_link(t->root, "50/task/51/ns/net", target);
 	/* Not processes. */
 	nt_mkdirs(t->root, "self/ns");
 	nt_mkdirs(t->root, "sys/net");
@@ -106,7 +112,7 @@ static void test_discover(void **state)
 
 	build(t);
 	assert_int_equal(netns_discover(t->root, ALL_SCANS, &s), 0);
-	assert_int_equal(s.len, 7);
+	assert_int_equal(s.len, 8);
 	assert_true(s.have_nsfs_dev);
 	assert_int_equal(s.n_denied_procs + s.n_denied_mounts + s.n_denied_fds, 0);
 	for (size_t i = 1; i < s.len; i++)
@@ -136,6 +142,11 @@ static void test_discover(void **state)
 	assert_false(ns->is_initial);
 	assert_true(nt_has_path(ns, NETNS_PATH_MOUNT, "/run/docker/netns/0123456789ab"));
 	assert_null(ns->ipnetns);
+
+	ns = nt_find(t, &s, "z");
+	nt_assert_pids(ns, (const int32_t[]){ 50 }, 1);
+	nt_path(t->root, "50/task/51/ns/net", p);
+	assert_true(nt_has_path(ns, NETNS_PATH_PROC, p));
 
 	ns = nt_find(t, &s, "c");
 	nt_assert_pids(ns, c_pids, 1);
@@ -189,7 +200,7 @@ static void test_scans_one_by_one(void **state)
 
 	build(t);
 	assert_int_equal(netns_discover(t->root, NETNS_SRC_PROC, &s), 0);
-	assert_int_equal(s.len, 4); /* host, a, b, c */
+	assert_int_equal(s.len, 5); /* host, a, b, c, z */
 	netns_set_free(&s);
 	assert_int_equal(netns_discover(t->root, NETNS_SRC_MOUNT, &s), 0);
 	assert_int_equal(s.len, 5); /* blue, a, b, hidden, and host (marked, from pid 2) */
