@@ -14,6 +14,10 @@
  *                  UNIX: an fnmatch glob, case-insensitive, '@' = abstract)
  *             sport|dport [OP] [FAMILY:][:]PORT   (PORT: number or service name)
  *             dev [=|!=] NAME|INDEX
+ *             pid [=|!=] PID      comm [=|!=] GLOB   (lsock extensions: some
+ *                 process holding the socket; needs the owner map)
+ *             uid [=|!=] UID      user [=|!=] NAME   (lsock extensions: the
+ *                 socket's uid; NAME is resolved at parse time)
  *             OP: = == eq != ne neq > gt < lt >= ge geq <= le leq
  *             and && &  or || |  not !  ( )   (parentheses are words of their own)
  *
@@ -65,8 +69,20 @@ int filter_parse(int nwords, char *const words[], uint32_t default_states,
 int filter_parse_family(int nwords, char *const words[], int family, uint32_t default_states,
 			struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err);
 
-/* Whether entry e matches the expression part (states are matched by the caller). */
+struct owner_map;
+
+/* Whether entry e matches the expression part (states are matched by the caller).
+ * pid and comm predicates see no owner: use filter_match_owners(). */
 bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t);
+
+/* filter_match() with the owners of the sockets (owner_map_build() on t's
+ * inodes; NULL: nobody holds anything) for pid and comm predicates. */
+bool filter_match_owners(const struct filter *f, const struct sock_entry *e,
+			 const struct sock_table *t, const struct owner_map *owners);
+
+/* Whether f has a pid or comm predicate, so it must be applied after the
+ * owner walk (filter_apply_owners()).  NULL is false. */
+bool filter_needs_owners(const struct filter *f);
 
 /*
  * Keeps the rows of t whose state is in states and that match f (NULL: no
@@ -74,6 +90,27 @@ bool filter_match(const struct filter *f, const struct sock_entry *e, const stru
  * checks again so that every source obeys the same rule.
  */
 void filter_apply(struct sock_table *t, uint32_t states, const struct filter *f);
+
+/* filter_apply() with the owner map for pid and comm predicates (see
+ * filter_match_owners()). */
+void filter_apply_owners(struct sock_table *t, uint32_t states, const struct filter *f,
+			 const struct owner_map *owners);
+
+/* What the snapshot's prune callbacks apply (see filter_prune_request()). */
+struct filter_prune {
+	uint32_t states;
+	const struct filter *filter; /* NULL: states only */
+};
+
+struct snapshot_request;
+
+/*
+ * Makes snapshot request req apply fp (which must outlive the snapshot):
+ * before the owner walk, so that it looks only for the rows kept; or, when
+ * the filter has a pid or comm predicate, the states before the walk and
+ * the expression after it, and the walk is then asked for (req->owners).
+ */
+void filter_prune_request(struct snapshot_request *req, const struct filter_prune *fp);
 
 /* NULL is a no-op. */
 void filter_free(struct filter *f);

@@ -20,10 +20,19 @@
  */
 typedef void (*snapshot_prune_fn)(struct sock_table *t, void *data);
 
+/*
+ * Called after the owner walk, with its map, for a filter that selects by
+ * owner (pid, comm): it cannot run before the walk, so prune keeps the rows
+ * such a filter may keep, and the walk is done for those.
+ */
+typedef void (*snapshot_prune_owned_fn)(struct sock_table *t, const struct owner_map *owners,
+					void *data);
+
 struct snapshot_request {
 	struct collect_spec collect;
 	bool owners;              /* walk /proc for the owners of the kept rows */
 	snapshot_prune_fn prune;  /* may be NULL */
+	snapshot_prune_owned_fn prune_owned; /* may be NULL; needs owners */
 	void *prune_data;
 };
 

@@ -65,21 +65,10 @@ static int write_stdout(const struct output *out)
 	return r < 0 ? EXIT_RUNTIME : 0;
 }
 
-static void prune(struct sock_table *t, void *data)
-{
-	const struct query_plan *p = data;
-
-	filter_apply(t, p->spec.states, p->filter);
-}
-
 static int list(const struct query_plan *plan)
 {
-	struct snapshot_request req = {
-		.collect = plan->spec,
-		.owners = plan->needs & NEED_OWNERS,
-		.prune = prune,
-		.prune_data = (void *)plan,
-	};
+	struct filter_prune fp = { .states = plan->spec.states, .filter = plan->filter };
+	struct snapshot_request req = { .collect = plan->spec, .owners = plan->needs & NEED_OWNERS };
 	struct services services = { 0 };
 	struct user_cache users = { 0 };
 	struct ifname_cache ifnames = { 0 };
@@ -88,6 +77,7 @@ static int list(const struct query_plan *plan)
 	struct output out = { .plan = plan, .ctx = &ctx, .owners_complete = true };
 	int r, status;
 
+	filter_prune_request(&req, &fp);
 	r = snapshot_take(&req, &snap);
 	report_collect(&plan->spec, &snap.report, plan->verbose);
 	if (r == 0 && (plan->needs & NEED_SERVICES))
@@ -98,7 +88,9 @@ static int list(const struct query_plan *plan)
 	}
 	ctx = (struct render_ctx){
 		.table = &snap.table,
-		.owners = req.owners ? &snap.owners : NULL,
+		/* Owners walked only for the filter are not shown: the output
+		 * is what it would be without a pid or comm predicate. */
+		.owners = plan->needs & NEED_OWNERS ? &snap.owners : NULL,
 		.services = plan->needs & NEED_SERVICES ? &services : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
 		.ifnames = &ifnames,

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 
 #include "filter_internal.h"
+#include "lsock/owner.h"
+#include "lsock/snapshot.h"
 
 static bool filter_bits_match(const uint8_t *a, const uint8_t *b, unsigned int plen)
 {
@@ -113,20 +115,57 @@ static bool filter_port_cmp(const struct filter_node *n, const struct sock_entry
 	return false;
 }
 
-static bool filter_node_match(const struct filter *f, int i, const struct sock_entry *e,
-			      const struct sock_table *t)
+/* What one evaluation looks at besides the filter and the entry. */
+struct filter_eval {
+	const struct filter *f;
+	const struct sock_table *t;
+	const struct owner_map *owners; /* NULL: no socket has an owner */
+};
+
+/* pid/comm: whether some holder of e matches node n.  inode 0 (TIME_WAIT,
+ * requests) has no holder, and owner_map_find() says so. */
+static bool filter_owner_match(const struct filter_eval *v, const struct filter_node *n,
+			       const struct sock_entry *e)
 {
+	const struct owner *o;
+	size_t i, k;
+
+	if (!v->owners)
+		return false;
+	k = owner_map_find(v->owners, e->inode, &o);
+	for (i = 0; i < k; i++) {
+		const struct owner_proc *pr = owner_map_proc(v->owners, &o[i]);
+		char comm[OWNER_COMM_MAX + 1];
+
+		if (n->type == FN_PID) {
+			if ((uint32_t)pr->pid == n->value)
+				return true;
+			continue;
+		}
+		/* The kernel's comm never holds a NUL (it is a C string there);
+		 * any other byte is compared as it is. */
+		memcpy(comm, pr->comm, pr->comm_len);
+		comm[pr->comm_len] = '\0';
+		if (fnmatch(v->f->strings + n->value, comm, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool filter_node_match(const struct filter_eval *v, int i, const struct sock_entry *e)
+{
+	const struct filter *f = v->f;
 	const struct filter_node *n = &f->nodes[i];
 
 	switch (n->type) {
 	case FN_AND:
-		return filter_node_match(f, n->left, e, t) && filter_node_match(f, n->right, e, t);
+		return filter_node_match(v, n->left, e) && filter_node_match(v, n->right, e);
 	case FN_OR:
-		return filter_node_match(f, n->left, e, t) || filter_node_match(f, n->right, e, t);
+		return filter_node_match(v, n->left, e) || filter_node_match(v, n->right, e);
 	case FN_NOT:
-		return !filter_node_match(f, n->left, e, t);
+		return !filter_node_match(v, n->left, e);
 	case FN_HOST:
-		return filter_host_match(f, &n->host, (enum filter_side)n->side, e, t);
+		return filter_host_match(f, &n->host, (enum filter_side)n->side, e, v->t);
 	case FN_PORT:
 		return filter_port_cmp(n, e);
 	case FN_DEV:
@@ -135,21 +174,47 @@ static bool filter_node_match(const struct filter *f, int i, const struct sock_e
 		return n->cmp ? e->ifindex != n->value : e->ifindex == n->value;
 	case FN_FAMILY:
 		return e->family == n->family;
+	case FN_PID:
+	case FN_COMM:
+		return filter_owner_match(v, n, e);
+	case FN_UID:
+		if (!(e->flags & SOCK_F_UID_KNOWN))
+			return false;
+		return n->cmp ? e->uid != n->value : e->uid == n->value;
 	}
 	return false;
 }
 
-bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t)
+bool filter_match_owners(const struct filter *f, const struct sock_entry *e,
+			 const struct sock_table *t, const struct owner_map *owners)
 {
+	struct filter_eval v = { .f = f, .t = t, .owners = owners };
+
 	if (!f || f->len == 0)
 		return true;
-	return filter_node_match(f, f->root, e, t);
+	return filter_node_match(&v, f->root, e);
+}
+
+bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t)
+{
+	return filter_match_owners(f, e, t, NULL);
+}
+
+bool filter_needs_owners(const struct filter *f)
+{
+	int i;
+
+	if (!f)
+		return false;
+	for (i = 0; i < f->len; i++)
+		if (f->nodes[i].type == FN_PID || f->nodes[i].type == FN_COMM)
+			return true;
+	return false;
 }
 
 struct filter_apply_ctx {
 	uint32_t states;
-	const struct filter *f;
-	const struct sock_table *t;
+	struct filter_eval v;
 };
 
 static bool filter_keep(const struct sock_entry *e, void *data)
@@ -158,14 +223,49 @@ static bool filter_keep(const struct sock_entry *e, void *data)
 
 	if (!(k->states & SOCK_STATE_BIT(e->state)))
 		return false;
-	return filter_match(k->f, e, k->t);
+	if (!k->v.f || k->v.f->len == 0)
+		return true;
+	return filter_node_match(&k->v, k->v.f->root, e);
+}
+
+void filter_apply_owners(struct sock_table *t, uint32_t states, const struct filter *f,
+			 const struct owner_map *owners)
+{
+	struct filter_apply_ctx k = { .states = states, .v = { .f = f, .t = t, .owners = owners } };
+
+	sock_table_filter(t, filter_keep, &k);
 }
 
 void filter_apply(struct sock_table *t, uint32_t states, const struct filter *f)
 {
-	struct filter_apply_ctx k = { .states = states, .f = f, .t = t };
+	filter_apply_owners(t, states, f, NULL);
+}
 
-	sock_table_filter(t, filter_keep, &k);
+static void filter_prune_before(struct sock_table *t, void *data)
+{
+	const struct filter_prune *fp = data;
+
+	/* A pid or comm predicate waits for the owners (filter_prune_after):
+	 * keep the states now, so the walk looks only for those rows. */
+	filter_apply(t, fp->states, filter_needs_owners(fp->filter) ? NULL : fp->filter);
+}
+
+static void filter_prune_after(struct sock_table *t, const struct owner_map *owners, void *data)
+{
+	const struct filter_prune *fp = data;
+
+	filter_apply_owners(t, fp->states, fp->filter, owners);
+}
+
+void filter_prune_request(struct snapshot_request *req, const struct filter_prune *fp)
+{
+	req->prune = filter_prune_before;
+	req->prune_owned = NULL;
+	req->prune_data = (void *)fp;
+	if (filter_needs_owners(fp->filter)) {
+		req->owners = true;
+		req->prune_owned = filter_prune_after;
+	}
 }
 
 void filter_free(struct filter *f)

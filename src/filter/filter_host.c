@@ -228,18 +228,23 @@ static int filter_port_word(const char *p, struct filter_host *h, char *msg, siz
 	return filter_port_part(p, h, msg, msglen);
 }
 
-static int filter_glob_store(struct filter *f, const char *glob, struct filter_host *h)
+int filter_string_store(struct filter *f, const char *s, uint32_t *ret_off)
 {
-	size_t n = strlen(glob) + 1;
+	size_t n = strlen(s) + 1;
 	int r;
 
 	r = array_grow((void **)&f->strings, &f->strings_cap, f->strings_len + n, 1, 128);
 	if (r < 0)
 		return r;
-	memcpy(f->strings + f->strings_len, glob, n);
-	h->glob_off = (uint32_t)f->strings_len;
+	memcpy(f->strings + f->strings_len, s, n);
+	*ret_off = (uint32_t)f->strings_len;
 	f->strings_len += n;
 	return 0;
+}
+
+static int filter_glob_store(struct filter *f, const char *glob, struct filter_host *h)
+{
+	return filter_string_store(f, glob, &h->glob_off);
 }
 
 int filter_host_parse(struct filter *f, const char *word, bool is_port, int family,

@@ -34,6 +34,10 @@ enum filter_tok_kind {
 	FT_STATE,
 	FT_EXCLUDE,
 	FT_UNSUPPORTED, /* ss predicates lsock does not implement: autobound fwmark cgroup */
+	FT_PID,        /* lsock extensions: the owner process and the socket's user */
+	FT_COMM,
+	FT_UID,
+	FT_USER,
 };
 
 struct filter_token {
@@ -68,6 +72,9 @@ enum filter_node_type {
 	FN_PORT,    /* sport/dport ordering comparison */
 	FN_DEV,     /* bound device index */
 	FN_FAMILY,  /* implicit: a FAMILY: prefix restricts the whole query, as in ss */
+	FN_PID,     /* some owner has pid value */
+	FN_COMM,    /* some owner's comm matches the glob at strings + value */
+	FN_UID,     /* the socket's uid is value (cmp 1: is not) */
 };
 
 enum filter_side {
@@ -97,11 +104,12 @@ struct filter_host {
 struct filter_node {
 	uint8_t type;  /* enum filter_node_type */
 	uint8_t side;  /* enum filter_side */
-	uint8_t cmp;   /* FN_PORT: enum filter_cmp; FN_DEV: 1 for != */
+	uint8_t cmp;   /* FN_PORT: enum filter_cmp; FN_DEV, FN_UID: 1 for != */
 	uint8_t family; /* FN_FAMILY only */
 	int32_t left;  /* child node indices (FN_AND, FN_OR; FN_NOT uses left) */
 	int32_t right;
-	uint32_t value; /* FN_PORT: the port; FN_DEV: ifindex */
+	uint32_t value; /* FN_PORT: the port; FN_DEV: ifindex; FN_PID: pid; FN_UID: uid;
+			 * FN_COMM: offset of the glob in strings */
 	struct filter_host host;
 };
 
@@ -109,7 +117,7 @@ struct filter {
 	int root;
 	int len;
 	int cap;
-	char *strings; /* UNIX globs, NUL-terminated */
+	char *strings; /* UNIX and comm globs, NUL-terminated */
 	size_t strings_len;
 	size_t strings_cap;
 	struct filter_node nodes[];
@@ -124,6 +132,10 @@ struct filter {
  */
 int filter_host_parse(struct filter *f, const char *word, bool is_port, int family,
 		      struct filter_host *ret, char *msg, size_t msglen);
+
+/* Copies the NUL-terminated s into f's string arena at *ret_off.  Returns 0
+ * or -ENOMEM. */
+int filter_string_store(struct filter *f, const char *s, uint32_t *ret_off);
 
 /* Parses a port number (decimal, 0x hex or 0 octal, as ss's strtol base 0) or a
  * service name; returns 0 or -EINVAL. */

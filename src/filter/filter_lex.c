@@ -36,6 +36,7 @@ static const struct keyword keywords[] = {
 	{ "state", FT_STATE }, { "exclude", FT_EXCLUDE }, { "excl", FT_EXCLUDE },
 	{ "autobound", FT_UNSUPPORTED }, { "fwmark", FT_UNSUPPORTED },
 	{ "cgroup", FT_UNSUPPORTED },
+	{ "pid", FT_PID }, { "comm", FT_COMM }, { "uid", FT_UID }, { "user", FT_USER },
 };
 
 static enum filter_tok_kind filter_lex_classify(const char *s)

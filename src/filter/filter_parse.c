@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "filter_internal.h"
+#include "lsock/strparse.h"
 
 struct filter_parser {
 	const struct filter_tokens *toks;
@@ -237,6 +239,86 @@ static int filter_parse_dev(struct filter_parser *p)
 	return n;
 }
 
+/* The uid of user name, read from the passwd database (nsswitch) once, here. */
+static int filter_user_uid(const char *name, uint32_t *ret)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
+		return -ENOENT;
+	*ret = (uint32_t)res->pw_uid;
+	return 0;
+}
+
+/*
+ * lsock extensions: pid|comm|uid|user [=|!=] VALUE.
+ * pid and comm ask the owner map: they match when ANY process holding the
+ * socket matches (a socket shared by a parent and its child has two), so
+ * `pid != N` is `not pid = N`: no holder is N.  comm is an fnmatch glob on
+ * the raw bytes of /proc/PID/comm, case-sensitive like the names.
+ * uid and user compare the socket's uid (the kernel's sock_i_uid(), as
+ * ss -e shows it); as with dev, a socket whose uid is unknown (a /proc row
+ * the kernel does not describe) matches neither = nor !=.  A user name is
+ * resolved now, so a typo is a usage error and not an empty listing.
+ */
+static int filter_parse_procpred(struct filter_parser *p, enum filter_tok_kind kw)
+{
+	const struct filter_token *t = filter_peek(p);
+	bool negate = false;
+	uint32_t value = 0;
+	uint64_t v;
+	int n, r;
+
+	if (t && (t->kind == FT_EQ || t->kind == FT_NE)) {
+		negate = t->kind == FT_NE;
+		p->pos++;
+		t = filter_peek(p);
+	} else if (t && t->kind >= FT_GT && t->kind <= FT_LE) {
+		return filter_fail(p, p->pos, "pid, comm, uid and user compare only with = or !=");
+	}
+	switch (kw) {
+	case FT_PID:
+		if (!t || t->kind != FT_WORD)
+			return filter_fail(p, p->pos, "expected a process id after 'pid'");
+		if (strparse_dec(t->text, strlen(t->text), INT32_MAX, false, &v) || v == 0)
+			return filter_fail(p, p->pos, "a process id is a positive decimal number");
+		value = (uint32_t)v;
+		break;
+	case FT_UID:
+		if (!t || t->kind != FT_WORD)
+			return filter_fail(p, p->pos, "expected a user id after 'uid'");
+		/* (uid_t)-1 is "no uid" to the kernel: no socket has it. */
+		if (strparse_dec(t->text, strlen(t->text), UINT32_MAX - 1, false, &v))
+			return filter_fail(p, p->pos, "a user id is a decimal number");
+		value = (uint32_t)v;
+		break;
+	case FT_USER:
+		if (!t || t->kind != FT_WORD)
+			return filter_fail(p, p->pos, "expected a user name after 'user'");
+		if (filter_user_uid(t->text, &value))
+			return filter_fail(p, p->pos, "unknown user");
+		break;
+	default: /* FT_COMM */
+		if (!t || t->kind != FT_WORD)
+			return filter_fail(p, p->pos, "expected a command name after 'comm'");
+		r = filter_string_store(p->f, t->text, &value);
+		if (r)
+			return r;
+		break;
+	}
+	p->pos++;
+	n = filter_node_new(p, kw == FT_PID ? FN_PID : kw == FT_COMM ? FN_COMM : FN_UID);
+	if (n < 0)
+		return n;
+	p->f->nodes[n].value = value;
+	if (kw == FT_UID || kw == FT_USER) {
+		p->f->nodes[n].cmp = negate;
+		return n;
+	}
+	return negate ? filter_node_pair(p, FN_NOT, n, -1) : n;
+}
+
 static int filter_parse_expr(struct filter_parser *p, int depth)
 {
 	const struct filter_token *t = filter_peek(p);
@@ -270,6 +352,11 @@ static int filter_parse_expr(struct filter_parser *p, int depth)
 		return filter_parse_hostpred(p, here);
 	case FT_DEV:
 		return filter_parse_dev(p);
+	case FT_PID:
+	case FT_COMM:
+	case FT_UID:
+	case FT_USER:
+		return filter_parse_procpred(p, (enum filter_tok_kind)t->kind);
 	case FT_RPAREN:
 		return filter_fail(p, here, "unbalanced ')'");
 	case FT_AND:
@@ -281,7 +368,8 @@ static int filter_parse_expr(struct filter_parser *p, int depth)
 	case FT_LT:
 	case FT_GE:
 	case FT_LE:
-		return filter_fail(p, here, "expected src, dst, sport or dport before an operator");
+		return filter_fail(p, here, "expected a predicate (src, dst, sport, dport, dev, pid, "
+				   "comm, uid, user) before an operator");
 	case FT_STATE:
 	case FT_EXCLUDE:
 		return filter_fail(p, here, "state and exclude must come before the expression");
@@ -290,7 +378,8 @@ static int filter_parse_expr(struct filter_parser *p, int depth)
 	case FT_WORD:
 		break;
 	}
-	return filter_fail(p, here, "unknown keyword (expected src, dst, sport, dport, dev, not or '(')");
+	return filter_fail(p, here, "unknown keyword (expected src, dst, sport, dport, dev, pid, comm, "
+			   "uid, user, not or '(')");
 }
 
 static int filter_parse_exprlist(struct filter_parser *p, int depth)

@@ -24,6 +24,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		return r;
 	}
 	ret->owners_walked = walked;
+	if (req->prune_owned)
+		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
 	return 0;
 }
 
