@@ -40,7 +40,7 @@ _lsock()
 	local sort_keys="$columns lport rport queue"
 	local sources='auto netlink proc'
 	local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing all connected synchronized bucket big'
-	local keywords='state exclude excl src dst sport dport dev and or not'
+	local keywords='state exclude excl src dst sport dport dev pid comm uid user and or not'
 	local operators='eq ne neq gt lt ge geq le leq'
 	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -o --columns= --sort= --json --ndjson --source= -v --verbose -h --help -V --version'
 	local cword=$COMP_CWORD cur prev before keep=
@@ -91,7 +91,10 @@ _lsock()
 	dev)
 		COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "$cur"))
 		return;;
-	src | dst)
+	user)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return;;
+	src | dst | pid | comm | uid)
 		COMPREPLY=()
 		return;;
 	esac

@@ -98,9 +98,10 @@ complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'
 
 # The filter
-set -l filter_words state exclude excl src dst sport dport dev
-complete -c lsock -n "not __lsock_after $filter_words" -a "state\t'Only these states' exclude\t'All states but these' excl\t'As exclude' src\t'Local address' dst\t'Remote address' sport\t'Local port' dport\t'Remote port' dev\t'Bound interface' and\t'Both' or\t'Either' not\t'Negation'"
+set -l filter_words state exclude excl src dst sport dport dev pid comm uid user
+complete -c lsock -n "not __lsock_after $filter_words" -a "state\t'Only these states' exclude\t'All states but these' excl\t'As exclude' src\t'Local address' dst\t'Remote address' sport\t'Local port' dport\t'Remote port' dev\t'Bound interface' pid\t'Owner process id' comm\t'Owner command (glob)' uid\t'Socket user id' user\t'Socket user name' and\t'Both' or\t'Either' not\t'Negation'"
 complete -c lsock -n '__lsock_after state exclude excl' -a 'established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing'
 complete -c lsock -n '__lsock_after state exclude excl' -a "all\t'Every state' connected\t'All but listening and closed' synchronized\t'Connected but syn-sent' bucket\t'syn-recv and time-wait' big\t'All but bucket'"
 complete -c lsock -n '__lsock_after sport dport' -a 'eq ne neq gt lt ge geq le leq'
 complete -c lsock -n '__lsock_after dev' -a '(__fish_print_interfaces)'
+complete -c lsock -n '__lsock_after user' -a '(__fish_complete_users)'

@@ -112,13 +112,15 @@ static const char help_body[] =
 static const char help_tail[] =
 	"\n"
 	"FILTER is an ss(8) filter: [ state STATE | exclude STATE ]... [ EXPRESSION ]\n"
-	"  Keywords:  state exclude excl src dst sport dport dev and or not\n"
+	"  Keywords:  state exclude excl src dst sport dport dev pid comm uid user and or not\n"
 	"  Operators: = == eq != ne neq > gt < lt >= ge geq <= le leq && & || | !\n"
 	"  States:    established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait\n"
 	"             closed close-wait last-ack listening closing\n"
 	"  Groups:    all connected synchronized bucket big\n"
 	"  and/or have no precedence, they apply left to right: use parentheses.\n"
 	"  e.g. 'sport = :22', 'state established dport != :443', 'src 127.0.0.0/8'.\n"
+	"  lsock extensions: pid and comm (a process holding the socket; comm is a glob),\n"
+	"  uid and user (the socket's uid), e.g. 'comm = nginx* and not user = root'.\n"
 	"\n"
 	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n";
 

@@ -57,7 +57,7 @@ SORT_KEYS = set(COLUMNS) | {"lport", "rport", "queue"}
 STATES = {"established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait",
           "closed", "close-wait", "last-ack", "listening", "closing",
           "all", "connected", "synchronized", "bucket", "big"}
-KEYWORDS = {"state", "exclude", "excl", "src", "dst", "sport", "dport", "dev", "and", "or", "not"}
+KEYWORDS = {"state", "exclude", "excl", "src", "dst", "sport", "dport", "dev", "pid", "comm", "uid", "user", "and", "or", "not"}
 OPERATORS = {"eq", "ne", "neq", "gt", "lt", "ge", "geq", "le", "leq"}
 
 # (command line before the cursor, the candidates: a set that must be exactly
