@@ -24,6 +24,7 @@
 
 struct owner_map;
 struct services;
+struct protoname_cache;
 struct user_cache;
 struct ifname_cache;
 
@@ -88,6 +89,7 @@ struct render_ctx {
 	const struct sock_table *table;
 	const struct owner_map *owners;  /* NULL unless owners were collected */
 	const struct services *services; /* NULL with -n */
+	struct protoname_cache *protonames; /* RAW protocol names; NULL with -n */
 	struct user_cache *users;        /* NULL with -n */
 	struct ifname_cache *ifnames;    /* looked up lazily, only for bound sockets */
 	bool owners_complete;            /* with owners: every process's fds were seen */

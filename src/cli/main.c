@@ -12,6 +12,7 @@
 #include "lsock/fmt.h"
 #include "lsock/ifnames.h"
 #include "lsock/plan.h"
+#include "lsock/protonames.h"
 #include "lsock/report.h"
 #include "lsock/services.h"
 #include "lsock/snapshot.h"
@@ -72,6 +73,7 @@ static int list(const struct query_plan *plan)
 	struct services services = { 0 };
 	struct user_cache users = { 0 };
 	struct ifname_cache ifnames = { 0 };
+	struct protoname_cache protonames = { 0 };
 	struct snapshot snap;
 	struct render_ctx ctx = { 0 };
 	struct output out = { .plan = plan, .ctx = &ctx, .owners_complete = true };
@@ -92,6 +94,7 @@ static int list(const struct query_plan *plan)
 		 * is what it would be without a pid or comm predicate. */
 		.owners = plan->needs & NEED_OWNERS ? &snap.owners : NULL,
 		.services = plan->needs & NEED_SERVICES ? &services : NULL,
+		.protonames = plan->needs & NEED_SERVICES ? &protonames : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
 		.ifnames = &ifnames,
 	};
@@ -108,6 +111,7 @@ static int list(const struct query_plan *plan)
 out:
 	user_cache_free(&users);
 	ifname_cache_free(&ifnames);
+	protoname_cache_free(&protonames);
 	services_free(&services);
 	snapshot_free(&snap);
 	return status;

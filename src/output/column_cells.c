@@ -17,6 +17,7 @@
 #include "lsock/ifnames.h"
 #include "lsock/owner.h"
 #include "lsock/proto.h"
+#include "lsock/protonames.h"
 #include "lsock/services.h"
 #include "lsock/sock_names.h"
 #include "lsock/users.h"
@@ -217,9 +218,12 @@ static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e,
 	const char *service = NULL, *ifname = local ? bound_ifname(c, e) : NULL;
 	uint16_t port = local ? e->lport : e->rport;
 
-	/* RAW's "port" is an IP protocol number, ICMP's an echo id: no service. */
+	/* RAW's "port" is an IP protocol number, shown by name as ss and
+	 * netstat do; ICMP's an echo id: no name. */
 	if (c->services && port && d && d->port_is_service)
 		service = services_lookup(c->services, port, d->service_udp);
+	else if (c->protonames && local && port && e->proto == SOCK_PROTO_RAW)
+		service = protoname_cache_name(c->protonames, port);
 	outbuf_put(o, buf, addr_format_host(buf, e, local));
 	/* The scope, as ss prints it: 127.0.0.1%lo:2408, [fe80::1]%eth0:22.
 	 * A device name may hold any byte but '/', ':' and blanks. */
