@@ -222,6 +222,26 @@ def ip(*args):
         raise TestFailure(f"ip {' '.join(args)}: {r.stderr.strip()}")
 
 
+def connect_settled(sock, addr, timeout=5.0):
+    """sock.connect(addr), retried while the route to an address added a
+    moment ago is not installed yet (ENETUNREACH, EHOSTUNREACH,
+    EADDRNOTAVAIL): the kernel installs IPv6 routes from its addrconf work
+    queue, and adding a second address of a prefix reinstalls the route, so
+    even after add_addr() a connect can fail for an instant on a busy
+    machine.  A connect that failed this way sent nothing and may be
+    retried on the same socket."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            sock.connect(addr)
+            return
+        except OSError as e:
+            if e.errno not in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL) \
+                    or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def add_addr(cidr, dev="lo"):
     """Adds an address to dev and waits until it is usable.  IPv6 addresses
     are added with nodad, yet the kernel installs their routes from the
@@ -864,7 +884,7 @@ class SocketMix:
         host = host or lhost
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         c = socket.socket(fam, socket.SOCK_STREAM)
-        c.connect((host, port))
+        connect_settled(c, (host, port))
         srv, _ = listener.accept()
         self._keep(c, f"tcp client -> {host}:{port}")
         self._keep(srv, f"tcp accepted on {lhost}:{port}")
@@ -883,7 +903,7 @@ class SocketMix:
         host = host or lhost
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         c = socket.socket(fam, socket.SOCK_STREAM)
-        c.connect((host, port))
+        connect_settled(c, (host, port))
         srv, _ = listener.accept()
         cport = c.getsockname()[1]
         c.close()
@@ -916,7 +936,7 @@ class SocketMix:
         """A connected UDP socket (kernel state ESTABLISHED), autobound."""
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         s = socket.socket(fam, socket.SOCK_DGRAM)
-        s.connect((host, port))
+        connect_settled(s, (host, port))
         return self._keep(s, f"udp connected -> {host}:{port}")
 
     def raw_icmp(self, host="127.0.0.1"):
