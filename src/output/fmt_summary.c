@@ -86,19 +86,25 @@ static void put_num(struct outbuf *o, uint64_t v, size_t width)
 	outbuf_u64(o, v);
 }
 
-/* A figure right-aligned in width, "-" when the kernel did not say. */
+/* v right-aligned in width, or "-" when it is not known. */
+static void put_figure_value(struct outbuf *o, bool known, uint64_t v, size_t width)
+{
+	if (known) {
+		put_num(o, v, width);
+		return;
+	}
+	outbuf_pad(o, width - 1);
+	outbuf_putc(o, '-');
+}
+
+/* Figure f (-1: none, blank) right-aligned in width. */
 static void put_figure(struct outbuf *o, const struct sockstat *k, int f, size_t width)
 {
-	if (f < 0) {
+	if (f < 0)
 		outbuf_pad(o, width);
-		return;
-	}
-	if (!sockstat_has_figure(k, (enum sockstat_figure)f)) {
-		outbuf_pad(o, width - 1);
-		outbuf_putc(o, '-');
-		return;
-	}
-	put_num(o, k->figures[f], width);
+	else
+		put_figure_value(o, sockstat_has_figure(k, (enum sockstat_figure)f), k->figures[f],
+				 width);
 }
 
 static void put_label(struct outbuf *o, const char *s, size_t width)
@@ -198,10 +204,7 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 	}
 	outbuf_puts(o, "  ");
 	put_label(o, "TCP closed", 16);
-	if (sockstat_tcp_closed(k, &closed))
-		put_num(o, closed, 8);
-	else
-		put_label(o, "       -", 8);
+	put_figure_value(o, sockstat_tcp_closed(k, &closed), closed, 8);
 	outbuf_pad(o, 8);
 	outbuf_puts(o, "  allocated minus in use; TIME_WAIT is not closed (lsock(8))\n");
 }
@@ -216,12 +219,8 @@ static void text_counters(struct outbuf *o, const struct sockstat *k)
 
 		outbuf_puts(o, "  ");
 		put_label(o, d->key, 16);
-		if (sockstat_has_counter(k, (enum sockstat_counter)i)) {
-			put_num(o, k->counters[i], 12);
-		} else {
-			outbuf_pad(o, 11);
-			outbuf_putc(o, '-');
-		}
+		put_figure_value(o, sockstat_has_counter(k, (enum sockstat_counter)i), k->counters[i],
+				 12);
 		outbuf_puts(o, "  ");
 		outbuf_puts(o, d->meaning);
 		outbuf_putc(o, '\n');
