@@ -91,6 +91,7 @@ complete -c lsock -s o -l columns -x -d 'Text columns, comma-separated' -a '(__l
 complete -c lsock -l sort -x -d 'Sort keys, comma-separated' -a '(__lsock_list __lsock_sort_keys reverse)'
 complete -c lsock -l json -d 'JSON output'
 complete -c lsock -l ndjson -d 'One JSON object per line'
+complete -c lsock -s s -l summary -d 'Counts, kernel figures and counters, full listeners'
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'

@@ -38,6 +38,7 @@ struct lsock_options {
 	bool extend;
 	bool no_header;
 	bool verbose;
+	bool summary;      /* -s: the summary instead of the list */
 	bool help;
 	bool version;
 	enum output_format format;

@@ -24,6 +24,7 @@ struct query_plan {
 	enum output_format format;
 	unsigned needs;           /* enum column_need: what to collect beyond the dump */
 	bool verbose;
+	bool summary;             /* -s: count the listed sockets instead of listing them */
 	struct text_layout layout;
 	struct sort_spec sort;
 	struct filter *filter;    /* owned; NULL if no expression */

@@ -16,6 +16,7 @@
 #include "lsock/report.h"
 #include "lsock/services.h"
 #include "lsock/snapshot.h"
+#include "lsock/summary_run.h"
 #include "lsock/users.h"
 
 enum exit_status {
@@ -39,6 +40,8 @@ static void put_output(struct outbuf *o, const struct output *out)
 		outbuf_puts(o, "lsock " LSOCK_VERSION "\n");
 	else if (!out->plan)
 		options_help(o);
+	else if (out->plan->summary)
+		summary_write(o, out->plan, out->ctx->table);
 	else if (out->plan->format == OUTPUT_JSON)
 		fmt_json(o, out->ctx, out->owners_complete);
 	else if (out->plan->format == OUTPUT_NDJSON)
@@ -107,7 +110,7 @@ static int list(const struct query_plan *plan)
 		   &(struct sort_ctx){ .table = ctx.table, .owners = ctx.owners, .users = ctx.users });
 	status = write_stdout(&out);
 	if (status == 0)
-		status = snap.table.len ? EXIT_LISTED : EXIT_NO_MATCH;
+		status = snap.table.len || plan->summary ? EXIT_LISTED : EXIT_NO_MATCH;
 out:
 	user_cache_free(&users);
 	ifname_cache_free(&ifnames);

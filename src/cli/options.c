@@ -21,7 +21,7 @@ enum {
 
 /* Options that are not protocols; the protocol table adds its own.  The
  * leading ":" makes getopt return ":" for a missing argument. */
-static const char short_opts[] = ":lanpe46WHo:vhV";
+static const char short_opts[] = ":lanpe46WHo:svhV";
 
 static const struct option fixed_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
@@ -40,6 +40,7 @@ static const struct option fixed_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ndjson", no_argument, NULL, OPT_NDJSON },
 	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "summary", no_argument, NULL, 's' },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -97,6 +98,8 @@ static const char help_body[] =
 	"      --sort KEYS    sort keys, comma-separated (see Sort keys)\n"
 	"      --json         one JSON document (schema 1, see lsock-json(7))\n"
 	"      --ndjson       one JSON object per socket per line\n"
+	"  -s, --summary      counts by protocol, family and state, the kernel's socket\n"
+	"                     figures and trouble counters, and full listeners\n"
 	"\n"
 	"Sources:\n"
 	"      --source=auto|netlink|proc\n"
@@ -287,6 +290,9 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 		case OPT_SORT:
 			o.sort = optarg;
 			break;
+		case 's':
+			o.summary = true;
+			break;
 		case OPT_SOURCE:
 			if (!strcmp(optarg, "auto")) {
 				o.source = SOURCE_AUTO;
@@ -332,6 +338,10 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			}
 			return -EINVAL;
 		}
+	}
+	if (o.summary && o.format == OUTPUT_NDJSON) {
+		set_err(err, errlen, "--summary and --ndjson cannot be used together (use --json)");
+		return -EINVAL;
 	}
 	o.nwords = argc - optind;
 	o.words = argv + optind;

@@ -72,6 +72,7 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		},
 		.format = o->format,
 		.verbose = o->verbose,
+		.summary = o->summary,
 		.layout = { .header = !o->no_header },
 	};
 	unsigned sort_needs = 0;
@@ -115,6 +116,13 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		p.needs &= ~(unsigned)(NEED_SERVICES | NEED_USERS);
 
 	p.spec.states = default_states(o->states);
+	/* -s counts every state unless -l or -a said otherwise (as ss -s); its
+	 * owner walk, for full listeners only, is the summary's own. */
+	if (o->summary) {
+		p.needs = 0;
+		if (o->states == STATES_CONNECTED)
+			p.spec.states = SOCK_STATES_ALL;
+	}
 	if (o->nwords) {
 		r = plan_filter(o, &p, err, errlen);
 		if (r < 0)

@@ -155,6 +155,38 @@ def main():
                     problems += errors_of(sock_v, obj, f"lsock {' '.join(args)} line {i + 1}")
             lt.check(problems, "schema, --ndjson lines")
 
+        def summary():
+            # A listener with more than half of its backlog waiting, so
+            # full_listeners holds a socket object with owners.
+            full = mix.tcp_listen("127.0.0.1", 2298, backlog=1)
+            mix.socks.append(socket.create_connection(("127.0.0.1", 2298)))
+            problems = []
+            for args in (["-s"], ["-s", "-x"], ["-s", "-6", "-w"], ["-s", "-t", "--source=proc"]):
+                r = lt.run_lsock(args + ["--json"])
+                if r.status != 0:
+                    problems.append(r.describe())
+                    continue
+                doc = r.json()
+                problems += errors_of(doc_v, doc, f"lsock {' '.join(args)} --json")
+                if args == ["-s"]:
+                    fl = doc["summary"]["full_listeners"]
+                    if [s["inode"] for s in fl] != [lt.sock_inode(full)] or \
+                            not fl[0].get("owners"):
+                        problems.append(f"-s: full_listeners {fl}")
+                    bad = copy.deepcopy(doc)
+                    bad["summary"]["counters"]["OutRsts"] = "3"
+                    if doc_v.is_valid(bad):
+                        problems.append("the schema accepts a counter as a string")
+                    bad = copy.deepcopy(doc)
+                    del bad["summary"]["sockstat"]["tcp"]["closed"]
+                    if doc_v.is_valid(bad):
+                        problems.append("the schema accepts a summary without tcp.closed")
+                    bad = copy.deepcopy(doc)
+                    bad["sockets"] = []
+                    if doc_v.is_valid(bad):
+                        problems.append("the schema accepts sockets and summary together")
+            lt.check(problems, "schema, -s --json")
+
         def validator_bites():
             # Guard: the schema rejects broken documents, so the passes above
             # are not vacuous.
@@ -187,6 +219,7 @@ def main():
             ("empty result", empty),
             ("--ndjson lines against #/$defs/socket", ndjson),
             ("the validator rejects broken documents", validator_bites),
+            ("-s --json", summary),
         ])
 
 

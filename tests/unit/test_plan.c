@@ -111,6 +111,32 @@ static void test_filter_states(void **state)
 	plan_free(&p);
 }
 
+/* -s counts every state unless -l or -a or a filter says otherwise, and
+ * walks no owners for the table (only for full listeners, later). */
+static void test_summary_states(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PLAN(&p, err, "-s", "-tp"), 0);
+	assert_true(p.summary);
+	assert_int_equal(p.spec.states, SOCK_STATES_ALL);
+	assert_int_equal(p.needs, 0);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "--summary", "-l"), 0);
+	assert_int_equal(p.spec.states, SOCK_STATES_LISTENING);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-s", "state", "listening"), 0);
+	assert_int_equal(p.spec.states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-s", "--ndjson"), -EINVAL);
+	assert_non_null(strstr(err, "--summary and --ndjson"));
+	assert_int_equal(PLAN(&p, err, "-tn"), 0);
+	assert_false(p.summary);
+	plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_columns_decide_collection),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_filter_states),
+		cmocka_unit_test(test_summary_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
