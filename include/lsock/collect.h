@@ -43,6 +43,10 @@ struct collect_slot {
 	uint8_t source;     /* enum sock_source that served it */
 	int netlink_error;  /* -errno from sock_diag, 0 if it served or was not tried */
 	size_t netlink_dropped; /* malformed sock_diag records left out of a dump that served */
+	uint8_t netlink_passes; /* sock_diag dumps run and merged (1, or more under churn) */
+	bool netlink_unsettled; /* the last pass still showed churn (see collect_run()) */
+	size_t netlink_reads;   /* most datagrams one pass needed (1: one consistent walk) */
+	size_t netlink_repeats; /* records a resumed dump sent twice, dropped */
 	int proc_error;     /* -errno from /proc/net, 0 if it served or was not tried */
 	size_t proc_skipped; /* malformed /proc lines skipped */
 	size_t proc_duplicates; /* sockets listed twice by a non-atomic /proc read, dropped */
@@ -59,8 +63,27 @@ struct collect_report {
 	struct collect_slot slots[COLLECT_SLOTS_MAX];
 };
 
+/* Most sock_diag dumps of one slot that collect_run() merges. */
+#define COLLECT_MAX_PASSES 3
+
 /*
- * Appends the sockets s asks for to t, in protocol-table order.  *ret_report
+ * Appends the sockets s asks for to t, in protocol-table order.
+ *
+ * Under churn.  The kernel fills one datagram per dump step and resumes
+ * its hash walk by bucket and position, so when a dump needs several
+ * datagrams, sockets that close or open between two steps can make it skip
+ * a socket or send one twice (nl_transport_last_datagrams()).  So, for a
+ * sock_diag slot whose dump needed several datagrams: records are
+ * deduplicated by cookie (the slot's netlink_repeats); and when the pass
+ * shows a sign of churn (a repeated record, a change in the namespace's
+ * socket counts in <proc_root>/net/sockstat between its start and end, or,
+ * for UNIX dumps of every state, a peer inode that the pass does not list)
+ * the dump is run again, up to COLLECT_MAX_PASSES in all, until a pass
+ * shows no sign, and the passes are merged by cookie: each socket once, as
+ * the first pass that saw it had it.  A socket listed may thus have closed
+ * during the run; a socket that existed throughout is missed only if every
+ * pass missed it.  A dump that fit one datagram was one walk and is taken
+ * as it is.  *ret_report
  * is written on every path (on -ENOMEM it describes the slots tried so far).
  * Returns 0 when every asked slot was served (or does not exist on this
  * kernel), -ENOMEM, or, when some slot could not be served, the error of the
@@ -73,6 +96,30 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 /* The slot of (proto, family), or NULL if it was not asked for. */
 const struct collect_slot *collect_slot_of(const struct collect_report *r, enum sock_proto proto,
 					   uint8_t family);
+
+/*
+ * Looks up the UNIX sockets of inodes[0..n) for the snapshot, in any
+ * state: with by_dump, one more unix_diag dump of every state (one walk
+ * of the table, cheaper than a few lookups), keeping the sockets of those
+ * inodes; otherwise one exact request per inode (diag_unix_fetch()).
+ * Appends them to t (source netlink) and returns their number in
+ * *ret_found (written on every path).  On failure t is left as it was.
+ * Returns 0 or -errno (no sock_diag, or a transport error).  inodes must
+ * be sorted (by_dump searches them).
+ */
+int collect_unix_lookup(const uint32_t *inodes, size_t n, bool by_dump, struct sock_table *t,
+			size_t *ret_found);
+
+/*
+ * The inodes of every inet socket of this namespace of the protocols in
+ * protos (SOCK_PROTO_BIT mask; only those with an inet_diag handler), in
+ * every state, sorted and unique, in *ret (malloc'd, free() it) and
+ * *ret_len (both written on every path).  For the snapshot: one dump per
+ * table tells which held sockets are inet ones cheaper than asking each
+ * fd.  A table that cannot be dumped is left out.  Returns 0, -ENOMEM, or
+ * the transport's -errno.
+ */
+int collect_inet_inodes(uint32_t protos, uint32_t **ret, size_t *ret_len);
 
 /* Whether err (negative) from sock_diag means "not available here": fall
  * back quietly (EPROTONOSUPPORT, EAFNOSUPPORT, EPERM, EACCES, ENOENT, EINVAL,

@@ -59,6 +59,19 @@ int diag_inet_parse(const struct nlmsghdr *nlh, enum sock_proto proto, struct so
 int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask);
 
 /*
+ * Builds a unix_diag_req for the one socket of inode (not a dump:
+ * unix_diag_get_exact() looks it up in the requester's network namespace),
+ * with the cookie INET_DIAG_NOCOOKIE ({~0, ~0}), so that no cookie check is
+ * made, and the same udiag_show as the dump.  The kernel answers with the
+ * socket's record (any state: udiag_states is not looked at, and is set to
+ * every state) or NLMSG_ERROR(-ENOENT).  Each lookup walks the whole UNIX
+ * table of the namespace (unix_lookup_by_ino()): about as costly as a
+ * third of a dump, so use it for a few sockets, not many.
+ * Returns the request length, -EINVAL for inode 0, or -ENOBUFS.
+ */
+int diag_unix_build_exact_request(void *buf, size_t buflen, uint32_t inode);
+
+/*
  * Parses one unix_diag_msg into *ret; if the socket has a name, *ret_name and
  * *ret_name_len point into the message (raw sun_path bytes, abstract names
  * start with NUL and keep every byte; path names are cut at their first NUL,
@@ -108,7 +121,28 @@ int diag_sink_drop(struct diag_sink *sink);
  */
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
 		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped);
+
+/*
+ * Runs a dump of every state over nl and appends only the non-zero socket
+ * inodes to the growable array (*v, *len, *cap; see array_grow()): the
+ * cheap way to tell, in bulk, which held sockets are inet ones.  Records
+ * that carry no inode are skipped.  On failure *len is as before.
+ * Returns 0, -ENOMEM, or -errno as nl_transport_dump().
+ */
+int diag_inet_collect_inodes(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			     uint32_t **v, size_t *len, size_t *cap);
 int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t,
 		      size_t *ret_dropped);
+
+/*
+ * Looks up each of inodes[0..n) with diag_unix_build_exact_request(), in
+ * batches of NL_TRANSPORT_BATCH_REQS, and appends the sockets that exist
+ * (in any state) to t; inodes that name no UNIX socket of this namespace
+ * are left out.  *ret_found (written on every path) counts the rows added.
+ * On failure t is left as it was.  Returns 0 or -errno (see
+ * nl_transport_request()).
+ */
+int diag_unix_fetch(struct nl_transport *nl, const uint32_t *inodes, size_t n,
+		    struct sock_table *t, size_t *ret_found);
 
 #endif

@@ -27,6 +27,13 @@ struct nl_transport;
 /* Largest request nl_transport_dump() accepts. */
 #define NL_TRANSPORT_REQ_MAX 1024u
 
+/* Largest batch nl_transport_request() accepts: bytes, and requests.  32
+ * answers of a few hundred bytes each stay far below the default receive
+ * buffer (net.core.rmem_default, 208 KiB), which a unicast answer must
+ * fit or be dropped. */
+#define NL_TRANSPORT_BATCH_MAX 2048u
+#define NL_TRANSPORT_BATCH_REQS 32u
+
 /* Receive timeout, and how many consecutive timeouts (EAGAIN) end a dump with
  * -ETIMEDOUT: the loop never waits forever for a kernel that went silent. */
 #define NL_TRANSPORT_RCVTIMEO_SEC 5
@@ -76,6 +83,34 @@ void nl_transport_close(struct nl_transport *nl);
  */
 int nl_transport_dump(struct nl_transport *nl, const void *req, size_t req_len,
 		      nl_record_cb cb, nl_reset_cb reset, void *data);
+
+/*
+ * How many datagrams carried the records of the last complete dump over nl
+ * (0 if none did, or no dump completed).  The kernel fills one datagram
+ * per dump step and, for the next one, resumes its hash-table walk at a
+ * bucket and a position inside it (unix_diag_dump(), inet_diag_dump_icsk()):
+ * a dump that needed one datagram was one walk, in which every socket that
+ * stayed put was seen exactly once; across several, sockets that closed or
+ * opened between the steps shift that position, so a record can be skipped
+ * or sent twice.
+ */
+size_t nl_transport_last_datagrams(const struct nl_transport *nl);
+
+/*
+ * Sends nreq single requests (not dumps) in one datagram and calls cb for
+ * each data message answered.  reqs holds the nreq netlink messages back to
+ * back (each padded to 4 bytes, len bytes in all, 4-byte aligned, at most
+ * NL_TRANSPORT_BATCH_REQS and NL_TRANSPORT_BATCH_MAX); none may have
+ * NLM_F_DUMP.  The transport numbers them (nlmsg_seq) and sets nlmsg_pid.
+ * Each request is answered once, by a data message or an NLMSG_ERROR;
+ * -ENOENT answers (no such socket) are normal and only counted out.
+ * Returns 0 when every request was answered; the first error answer other
+ * than -ENOENT (all requests were still answered); -EINVAL for a bad
+ * batch; whatever cb returned if < 0; or a transport error as
+ * nl_transport_dump() (after which the next call reopens the socket).
+ */
+int nl_transport_request(struct nl_transport *nl, const void *reqs, size_t len, size_t nreq,
+			 nl_record_cb cb, void *data);
 
 /*
  * The pure part of the loop: walks one received datagram.  Every nlmsg_len is

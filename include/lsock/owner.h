@@ -105,6 +105,35 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
 			bool *ret_walked);
 
+/*
+ * owner_map_build_for(), also looking for held sockets that no dump
+ * listed: every socket inode that some process holds and that known[0..
+ * nknown) (sorted: every inode collected, before rows were pruned) lacks is
+ * recorded in the map with its holders, and returned, sorted and unique,
+ * in *ret_unknown (malloc'd, free() it; NULL when empty) and
+ * *ret_nunknown.  The walk runs even when t has no row with an inode.
+ * With known NULL this is owner_map_build_for() (ret_unknown may be NULL).
+ * *ret, *ret_walked and the unknown list are written on every path.
+ * Returns as owner_map_build().
+ */
+int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
+			      const uint32_t *known, size_t nknown, struct owner_map *ret,
+			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown);
+
+/*
+ * Keeps, in order, the inodes of inodes[0..n) (each recorded in m, as
+ * owner_map_build_for_known() records unknown ones) that one of their
+ * holders still holds at the same fd now, whose socket is an AF_UNIX one
+ * (sockfs' "system.sockprotoname" xattr of <proc_root>/PID/fd/FD starts
+ * with "UNIX"; without the xattr this is not checked), and whose holder is
+ * in lsock's network namespace (<proc_root>/PID/ns/net is
+ * <proc_root>/self/ns/net; not checked if the latter cannot be read).  Two
+ * or three system calls per inode.  Returns how many were kept, at the
+ * front of inodes.
+ */
+size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m,
+				uint32_t *inodes, size_t n);
+
 /* Frees the map; NULL or an all-zero map is fine. */
 void owner_map_free(struct owner_map *m);
 

@@ -12,6 +12,7 @@
 #include "lsock/collect.h"
 #include "lsock/owner.h"
 #include "lsock/options.h"
+#include "lsock/snapshot.h"
 
 /* Warnings for every slot (fallbacks, skipped lines), and with verbose the
  * source of each slot. */
@@ -27,6 +28,10 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
  * '-' in text, the owners arrays and owners_complete in JSON and NDJSON.
  * With verbose, the processes that could not be inspected are named, up to
  * OWNER_DENIED_KEPT of them, with their comm when it could be read. */
+/* What the owner walk's check of the UNIX dump could not vouch for (a
+ * warning), and with verbose what it recovered. */
+void report_churn(const struct snapshot_churn *c, bool verbose);
+
 void report_owner_note(const struct owner_map *m, enum output_format format, bool verbose);
 
 #endif

@@ -36,12 +36,21 @@ struct snapshot_request {
 	void *prune_data;
 };
 
+/* How the owner walk checked the UNIX dump (see snapshot_take()). */
+struct snapshot_churn {
+	size_t held_unlisted; /* held UNIX sockets of this namespace that no dump listed */
+	size_t recovered;     /* rows added for them (after the prune) */
+	size_t unverified;    /* of held_unlisted, left unchecked: lookup budget or error */
+	int lookup_error;     /* -errno of a failed lookup, 0 if none */
+};
+
 struct snapshot {
 	struct sock_table table;
 	struct collect_report report;
 	struct owner_map owners;
 	bool owners_walked; /* the owner walk ran (it is skipped when no kept row can have an owner) */
 	int owners_error;  /* -errno from the owner walk, 0 if it ran or was not asked for */
+	struct snapshot_churn churn;
 };
 
 /*
@@ -49,6 +58,22 @@ struct snapshot {
  * with snapshot_free().  Returns 0; -ENOMEM; the collect error (see
  * collect_run(); ret->report says which slot); or the owner walk's -errno,
  * with ret->owners_error set to it, so the caller can tell the two apart.
+ *
+ * With owners, the walk also checks the UNIX dump when it came from
+ * sock_diag and needed several datagrams (so it may have skipped a socket
+ * under churn, see collect_run()).  Every socket inode that a process
+ * holds and that no dump listed (before the prune) is looked at: when
+ * there are many, one inet_diag dump of each inet table that was not
+ * listed sets the inet ones aside in bulk; of the rest, those that are
+ * UNIX sockets, still held, by a process of our network namespace, are
+ * fetched by inode (when more than a few, one more UNIX dump of every
+ * state first), pruned like the rest and appended to the table; the walk
+ * recorded their holders, so they have owners.  So a UNIX socket held open
+ * by a visible process of this namespace for the whole run is always
+ * listed, unless ret->churn.unverified says some could not be checked.
+ * On a quiet system nothing is fetched; the check costs a system call per
+ * held socket that is not listed (netlink sockets, other namespaces'),
+ * or, past a thousand of them, a dump of the unlisted inet tables.
  */
 int snapshot_take(const struct snapshot_request *req, struct snapshot *ret);
 

@@ -159,6 +159,19 @@ static inline const uint8_t *sock_table_name(const struct sock_table *t, const s
 size_t sock_table_display_name(const struct sock_table *t, const struct sock_entry *e,
 			       uint8_t buf[SOCK_DISPLAY_NAME_MAX]);
 
+/*
+ * Drops, from entries [from, len), every entry whose socket cookie
+ * (SOCK_F_COOKIE_KNOWN) an earlier entry of that range already has, keeping
+ * the first one and the order of the rest.  Entries without a known cookie
+ * are kept as they are.  A cookie names one socket for the kernel's
+ * lifetime, so two records with the same cookie are the same socket: a
+ * resumed sock_diag dump can send a record twice, and merging two dumps
+ * (append the second, then dedupe) keeps each socket once, as the first
+ * dump saw it.  *ret_removed (written on every path) counts what was
+ * dropped.  Returns 0 or -ENOMEM (the table is then unchanged).
+ */
+int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_removed);
+
 /* Removes entries for which keep() returns false, preserving order. */
 void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data);
 

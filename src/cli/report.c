@@ -253,3 +253,14 @@ void report_owner_note(const struct owner_map *m, enum output_format format, boo
 		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission "
 				"denied%s); their sockets %s\n", m->n_denied, denied, gap);
 }
+
+void report_churn(const struct snapshot_churn *c, bool verbose)
+{
+	if (c->unverified)
+		fprintf(stderr, "lsock: warning: %zu UNIX socket(s) held by processes could not be "
+				"checked against the sock_diag dump (%s); the listing may miss them\n",
+			c->unverified, c->lookup_error ? strerror(-c->lookup_error) : "lookup budget");
+	if (verbose && c->recovered)
+		fprintf(stderr, "lsock: unix: %zu socket(s) a dump missed under churn were fetched "
+				"by inode\n", c->recovered);
+}

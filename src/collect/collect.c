@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -8,6 +9,7 @@
 #include "lsock/nl_transport.h"
 #include "lsock/procnet.h"
 #include "lsock/proto.h"
+#include "procnet_internal.h"
 
 bool collect_is_quiet_fallback(int err)
 {
@@ -69,6 +71,119 @@ static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 	return -ENOENT;
 }
 
+/* Whether no socket count moved (a socket that closes and one that opens
+ * between the two readings cancel out: a sign, not a proof). */
+static bool sockstat_equal(const struct procnet_sockstat *a, const struct procnet_sockstat *b)
+{
+	return a->unix_inuse == b->unix_inuse && a->tcp_inuse == b->tcp_inuse &&
+	       a->tcp_tw == b->tcp_tw && a->udp_inuse == b->udp_inuse &&
+	       a->udplite_inuse == b->udplite_inuse && a->raw_inuse == b->raw_inuse;
+}
+
+/*
+ * Whether some UNIX row of t[from..) names a peer that t[from..) lacks.
+ * In one consistent walk of every state that never happens: the kernel
+ * reports a peer's inode only while the peer has one (sock_i_ino() of a
+ * closed peer is 0), peers share the namespace, and embryos (inode 0) are
+ * nobody's reported peer.  So a missing peer means that the pass saw one
+ * end of a pair but not the other: sockets came or went under it.
+ * Returns 1, 0, or -ENOMEM.
+ */
+static int unix_peer_missing(const struct sock_table *t, size_t from)
+{
+	struct procnet_inode_set set = { 0 };
+	size_t i;
+	int r = 0;
+
+	for (i = from; i < t->len && r >= 0; i++)
+		if (t->entries[i].inode)
+			r = procnet_inode_set_add(&set, t->entries[i].inode);
+	for (i = from; i < t->len && r >= 0; i++) {
+		const struct sock_entry *e = &t->entries[i];
+
+		if (!(e->flags & SOCK_F_PEER_KNOWN) || e->peer_inode == 0)
+			continue;
+		/* Adding tells whether it was there; a new one means missing. */
+		r = procnet_inode_set_add(&set, e->peer_inode);
+		if (r == 0) {
+			r = 1;
+			break;
+		}
+		r = 0;
+	}
+	procnet_inode_set_free(&set);
+	return r;
+}
+
+/*
+ * The sock_diag part of a slot, with the churn handling collect_run()
+ * documents.  A failed later pass is dropped (the collector restored t)
+ * and leaves the slot unsettled.  Returns 0, -ENOMEM, or the first pass's
+ * error (t is then as before).
+ */
+static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
+			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
+			struct sock_table *t, struct collect_slot *slot)
+{
+	struct procnet_sockstat before, after;
+	size_t mark = t->len, pass_mark = mark, n, dropped, reads;
+	bool have_before, have_after, churn;
+	int r;
+
+	/* One small file read per dump: the counts a pass is judged by. */
+	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
+	r = dump_netlink(nl, s, d, proto, family, t, &slot->netlink_dropped);
+	if (r < 0)
+		return r;
+	slot->netlink_passes = 1;
+	slot->netlink_reads = nl_transport_last_datagrams(nl);
+	reads = slot->netlink_reads;
+	for (;;) {
+		if (reads <= 1) {
+			/* One walk: consistent on its own; merge it, done. */
+			r = sock_table_dedupe_cookie(t, mark, &n);
+			slot->netlink_unsettled = false;
+			return r;
+		}
+		have_after = procnet_sock_counts_read(s->proc_root, family, &after) == 0;
+		/* Repeats inside this pass are a sign of churn... */
+		r = sock_table_dedupe_cookie(t, pass_mark, &n);
+		if (r < 0)
+			return r;
+		slot->netlink_repeats += n;
+		churn = n > 0 || (have_before && have_after && !sockstat_equal(&before, &after));
+		if (!churn && proto == SOCK_PROTO_UNIX &&
+		    (s->states & SOCK_STATES_ALL) == SOCK_STATES_ALL) {
+			r = unix_peer_missing(t, pass_mark);
+			if (r < 0)
+				return r;
+			churn = r == 1;
+		}
+		/* ...while a later pass meeting an earlier one's sockets is
+		 * the merge, and says nothing. */
+		r = sock_table_dedupe_cookie(t, mark, &n);
+		if (r < 0)
+			return r;
+		slot->netlink_unsettled = churn;
+		if (!churn || slot->netlink_passes >= COLLECT_MAX_PASSES)
+			return 0;
+		before = after;
+		have_before = have_after;
+		pass_mark = t->len;
+		r = dump_netlink(nl, s, d, proto, family, t, &dropped);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return 0; /* keep what the earlier passes had */
+		slot->netlink_passes++;
+		if (dropped > slot->netlink_dropped)
+			slot->netlink_dropped = dropped;
+		reads = nl_transport_last_datagrams(nl);
+		if (reads > slot->netlink_reads)
+			slot->netlink_reads = reads;
+	}
+}
+
 /*
  * One slot: sock_diag first (unless SOURCE_PROC), then /proc/net.  Returns 0
  * when the slot is settled (served, or legitimately absent), -ENOMEM, or the
@@ -80,17 +195,19 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 {
 	const struct proto_desc *d = proto_get(proto);
 	struct procnet_stats st = { 0 };
-	size_t mark;
+	size_t mark = t->len;
 	int r;
 
 	if (s->source != SOURCE_PROC) {
-		r = nl ? dump_netlink(nl, s, d, proto, family, t, &slot->netlink_dropped) :
-			 transport_error;
+		r = nl ? dump_settled(nl, s, d, proto, family, t, slot) : transport_error;
 		if (r == 0) {
 			slot->served = true;
 			slot->source = SOCK_SOURCE_NETLINK;
 			return 0;
 		}
+		/* Out of memory after a pass was appended (the merge): a slot
+		 * that failed leaves nothing behind. */
+		sock_table_truncate(t, mark);
 		if (r == -ENOMEM)
 			return r;
 		slot->netlink_error = r;
@@ -170,4 +287,95 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 out:
 	nl_transport_close(nl);
 	return first_err;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int collect_unix_lookup(const uint32_t *inodes, size_t n, bool by_dump, struct sock_table *t,
+			size_t *ret_found)
+{
+	struct nl_transport *nl = NULL;
+	struct sock_table all = { 0 };
+	size_t i, dropped, mark = t->len;
+	int r;
+
+	*ret_found = 0;
+	if (n == 0)
+		return 0;
+	r = nl_transport_open(&nl);
+	if (r < 0)
+		return r;
+	if (!by_dump) {
+		r = diag_unix_fetch(nl, inodes, n, t, ret_found);
+		nl_transport_close(nl);
+		return r;
+	}
+	r = diag_unix_collect(nl, SOCK_STATES_ALL, &all, &dropped);
+	nl_transport_close(nl);
+	for (i = 0; r == 0 && i < all.len; i++) {
+		const struct sock_entry *e = &all.entries[i];
+
+		if (!e->inode || !bsearch(&e->inode, inodes, n, sizeof(*inodes), cmp_u32))
+			continue;
+		r = sock_table_add(t, e, sock_table_name(&all, e), e->path_len);
+	}
+	sock_table_free(&all);
+	if (r < 0) {
+		sock_table_truncate(t, mark);
+		return r;
+	}
+	/* A resumed dump may have sent one of them twice. */
+	r = sock_table_dedupe_cookie(t, mark, &dropped);
+	if (r < 0) {
+		sock_table_truncate(t, mark);
+		return r;
+	}
+	*ret_found = t->len - mark;
+	return 0;
+}
+
+int collect_inet_inodes(uint32_t protos, uint32_t **ret, size_t *ret_len)
+{
+	struct nl_transport *nl = NULL;
+	uint32_t *v = NULL;
+	size_t len = 0, cap = 0, i, j;
+	unsigned int proto;
+	int r;
+
+	*ret = NULL;
+	*ret_len = 0;
+	r = nl_transport_open(&nl);
+	if (r < 0)
+		return r;
+	for (proto = 0; proto < _SOCK_PROTO_MAX && r != -ENOMEM; proto++) {
+		const struct proto_desc *d = proto_get((enum sock_proto)proto);
+		static const uint8_t fams[] = { AF_INET, AF_INET6 };
+
+		if (!d || d->diag != PROTO_DIAG_INET || !(protos & SOCK_PROTO_BIT(proto)))
+			continue;
+		/* A table the kernel lacks (no handler, no IPv6) has none. */
+		for (i = 0; i < 2 && r != -ENOMEM; i++)
+			r = diag_inet_collect_inodes(nl, fams[i], (enum sock_proto)proto, &v, &len,
+						     &cap);
+	}
+	nl_transport_close(nl);
+	if (r == -ENOMEM) {
+		free(v);
+		return r;
+	}
+	if (len) {
+		qsort(v, len, sizeof(*v), cmp_u32);
+		for (i = 1, j = 0; i < len; i++)
+			if (v[i] != v[j])
+				v[++j] = v[i];
+		len = j + 1;
+	}
+	*ret = v;
+	*ret_len = len;
+	return 0;
 }

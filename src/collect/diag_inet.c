@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
+#include "lsock/array.h"
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
 #include "lsock/proto.h"
@@ -179,5 +180,57 @@ int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto p
 	*ret_dropped = r < 0 ? 0 : c.dropped;
 	if (r < 0)
 		sock_table_truncate(t, c.base);
+	return r;
+}
+
+/* Where diag_inet_collect_inodes() puts what it reads. */
+struct inode_sink {
+	uint32_t *v;
+	size_t len;
+	size_t cap;
+	size_t base; /* len when this dump began, for a restart */
+};
+
+static int inode_record(const struct nlmsghdr *nlh, void *data)
+{
+	struct inode_sink *s = data;
+	const struct inet_diag_msg *m;
+	int r;
+
+	/* Only the inode is wanted: a record too short to carry one, or of
+	 * another type, is skipped like a malformed one. */
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
+		return 0;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (!m->idiag_inode)
+		return 0; /* TIME_WAIT, request sockets: no fd holds them */
+	r = array_grow((void **)&s->v, &s->cap, s->len + 1, sizeof(*s->v), 1024);
+	if (r < 0)
+		return r;
+	s->v[s->len++] = m->idiag_inode;
+	return 0;
+}
+
+static void inode_reset(void *data)
+{
+	struct inode_sink *s = data;
+
+	s->len = s->base;
+}
+
+int diag_inet_collect_inodes(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			     uint32_t **v, size_t *len, size_t *cap)
+{
+	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	struct inode_sink s = { .v = *v, .len = *len, .cap = *cap, .base = *len };
+	int n, r;
+
+	n = diag_inet_build_request(req, sizeof(req), family, proto, SOCK_STATES_ALL);
+	if (n < 0)
+		return n;
+	r = nl_transport_dump(nl, req, (size_t)n, inode_record, inode_reset, &s);
+	*v = s.v;
+	*cap = s.cap;
+	*len = r < 0 ? s.base : s.len;
 	return r;
 }

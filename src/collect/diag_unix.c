@@ -29,7 +29,9 @@ static const struct nl_attr_policy unix_policy[UNIX_DIAG_UID + 1] = {
 	[UNIX_DIAG_UID] = { .min_len = sizeof(uint32_t) },
 };
 
-int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask)
+/* The request both builders share: a dump, or the one socket `inode`. */
+static int build_request(void *buf, size_t buflen, uint16_t flags, uint32_t state_mask,
+			 uint32_t inode)
 {
 	struct unix_diag_req *req;
 	struct nlmsghdr *nlh;
@@ -40,15 +42,36 @@ int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask)
 	memset(buf, 0, len);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_flags = flags;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = AF_UNIX;
 	req->udiag_states = state_mask;
+	req->udiag_ino = inode;
 	/* Never UDIAG_SHOW_ICONS: sk_diag_dump_icons() fails with -EMSGSIZE
 	 * for a listener with many pending connections and the kernel then
 	 * silently leaves that listener out of the dump. */
 	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	if (!(flags & NLM_F_DUMP)) {
+		/* INET_DIAG_NOCOOKIE: sock_diag_check_cookie() skips the
+		 * check, so the inode alone picks the socket. */
+		req->udiag_cookie[0] = UINT32_MAX;
+		req->udiag_cookie[1] = UINT32_MAX;
+	}
 	return (int)nlh->nlmsg_len;
+}
+
+int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask)
+{
+	return build_request(buf, buflen, NLM_F_REQUEST | NLM_F_DUMP, state_mask, 0);
+}
+
+int diag_unix_build_exact_request(void *buf, size_t buflen, uint32_t inode)
+{
+	if (inode == 0)
+		return -EINVAL; /* unix_diag_get_exact() refuses it too */
+	/* The kernel ignores udiag_states here (unix_diag_get_exact()):
+	 * say "every state" rather than leave a mask that looks meant. */
+	return build_request(buf, buflen, NLM_F_REQUEST, SOCK_STATES_ALL, inode);
 }
 
 static uint32_t attr_u32(const struct nlattr *a)
@@ -185,4 +208,40 @@ int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_
 	if (r < 0)
 		sock_table_truncate(t, c.base);
 	return r;
+}
+
+int diag_unix_fetch(struct nl_transport *nl, const uint32_t *inodes, size_t n,
+		    struct sock_table *t, size_t *ret_found)
+{
+	uint8_t batch[NL_TRANSPORT_BATCH_MAX] __attribute__((aligned(4)));
+	struct diag_sink c = { .t = t, .base = t->len, .proto = SOCK_PROTO_UNIX };
+	size_t i = 0;
+	int r = 0;
+
+	*ret_found = 0;
+	while (i < n && r == 0) {
+		size_t len = 0, k = 0;
+
+		for (; i < n && k < NL_TRANSPORT_BATCH_REQS; i++) {
+			int m = diag_unix_build_exact_request(batch + len, sizeof(batch) - len,
+							      inodes[i]);
+
+			if (m == -EINVAL)
+				continue; /* inode 0: no socket to ask for */
+			if (m < 0) {
+				r = m;
+				break;
+			}
+			len += (size_t)m;
+			k++;
+		}
+		if (r == 0 && k)
+			r = nl_transport_request(nl, batch, len, k, diag_unix_record, &c);
+	}
+	if (r < 0) {
+		sock_table_truncate(t, c.base);
+		return r;
+	}
+	*ret_found = t->len - c.base;
+	return 0;
 }

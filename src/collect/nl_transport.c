@@ -34,7 +34,8 @@ struct nl_transport {
 	uint32_t portid;
 	uint32_t seq;
 	bool stale; /* a dump ended abnormally: reopen before the next one */
-	uint8_t req[NL_TRANSPORT_REQ_MAX] __attribute__((aligned(4)));
+	size_t datagrams; /* data-carrying datagrams of the last complete dump */
+	uint8_t req[NL_TRANSPORT_BATCH_MAX] __attribute__((aligned(4)));
 	uint8_t *buf; /* NL_TRANSPORT_BUFSIZE + NL_TRANSPORT_SLACK, 4-aligned */
 };
 
@@ -55,8 +56,13 @@ struct nl_walk {
 	uint32_t portid;
 	nl_record_cb cb; /* NULL: discard data messages (draining a dump) */
 	void *data;
+	uint32_t nseq;     /* messages of seq .. seq + nseq - 1 are ours (0 counts as 1) */
+	bool requests;     /* answers to single requests, not a dump: see walk_answer() */
+	int request_error; /* out (requests): first error answer other than ENOENT */
 	bool stop_on_intr; /* return -EINTR at the first NLM_F_DUMP_INTR */
 	bool intr;         /* out: some message carried NLM_F_DUMP_INTR */
+	size_t records;    /* out: data messages seen (handed to cb or not) */
+	size_t answers;    /* out: data or NLMSG_ERROR messages seen */
 };
 
 static int sock_open(struct mnl_socket **ret_sock, uint32_t *ret_portid)
@@ -157,7 +163,7 @@ static int walk_one(const struct nlmsghdr *nlh, struct nl_walk *w)
 {
 	int err = 0, r;
 
-	if (nlh->nlmsg_seq != w->seq || nlh->nlmsg_pid != w->portid)
+	if (nlh->nlmsg_seq - w->seq >= (w->nseq ? w->nseq : 1) || nlh->nlmsg_pid != w->portid)
 		return 1; /* a reply to someone else's (or an earlier) request */
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
 		/* The kernel saw the table change under the dump (sequence
@@ -176,8 +182,18 @@ static int walk_one(const struct nlmsghdr *nlh, struct nl_walk *w)
 		r = payload_errno(nlh, &err);
 		if (r < 0)
 			return -EBADMSG;
+		w->answers++;
+		if (w->requests) {
+			/* ENOENT: no such socket (it closed, or is not in
+			 * this namespace), an answer like any other. */
+			if (err < 0 && err != -ENOENT && !w->request_error)
+				w->request_error = err;
+			return 1;
+		}
 		return err < 0 ? err : 1; /* error 0 is an ack */
 	case NLMSG_DONE:
+		if (w->requests)
+			return 1; /* no dump was asked for: not ours */
 		/* Unlike libmnl's mnl_cb_stop(), read the error the kernel
 		 * may put in the DONE payload: inet_diag answers a protocol it
 		 * has no handler for (no CONFIG_INET_RAW_DIAG) with
@@ -193,14 +209,17 @@ static int walk_one(const struct nlmsghdr *nlh, struct nl_walk *w)
 	}
 	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 		return 1; /* reserved control types carry nothing for us */
+	w->records++;
+	w->answers++;
 	if (w->cb) {
 		r = w->cb(nlh, w->data);
 		if (r < 0)
 			return r;
 	}
 	/* A dump reply is always multipart; a lone message is the whole
-	 * answer, and waiting for a DONE that never comes would hang. */
-	return (nlh->nlmsg_flags & NLM_F_MULTI) ? 1 : 0;
+	 * answer, and waiting for a DONE that never comes would hang.  The
+	 * answers to a batch of requests are counted by the caller. */
+	return (w->requests || (nlh->nlmsg_flags & NLM_F_MULTI)) ? 1 : 0;
 }
 
 static int walk_datagram(const void *buf, size_t len, struct nl_walk *w)
@@ -309,19 +328,25 @@ static int dump_once(struct nl_transport *nl, size_t req_len, nl_record_cb cb, v
 	ssize_t n;
 	int r;
 
+	nl->datagrams = 0;
 	r = send_request(nl, req_len);
 	if (r < 0)
 		return r;
 	w.seq = nl->seq;
 	w.portid = nl->portid;
 	for (;;) {
+		size_t before;
+
 		n = recv_datagram(nl);
 		if (n < 0)
 			return (int)n;
 		/* After NLM_F_DUMP_INTR the walk goes on without cb until
 		 * DONE: the kernel refuses a new dump (-EBUSY) while this
 		 * one is still running. */
+		before = w.records;
 		r = walk_datagram(nl->buf, (size_t)n, &w);
+		if (w.records != before)
+			nl->datagrams++;
 		if (r < 0)
 			return r;
 		if (r == 0)
@@ -358,6 +383,85 @@ int nl_transport_dump(struct nl_transport *nl, const void *req, size_t req_len,
 	 * finish the kernel's dump) may leave a dump half-read. */
 	if (r < 0 && r != -EINTR)
 		nl->stale = true;
+	return r;
+}
+
+size_t nl_transport_last_datagrams(const struct nl_transport *nl)
+{
+	return nl ? nl->datagrams : 0;
+}
+
+/* Checks a batch: nreq whole messages filling exactly len bytes, none of
+ * them a dump (its answers could not be counted). */
+static bool batch_ok(const uint8_t *p, size_t len, size_t nreq)
+{
+	size_t off = 0, i;
+
+	for (i = 0; i < nreq; i++) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(p + off);
+
+		if (len - off < NLMSG_HDRLEN || h->nlmsg_len < NLMSG_HDRLEN ||
+		    align4(h->nlmsg_len) > len - off || (h->nlmsg_flags & NLM_F_DUMP))
+			return false;
+		off += align4(h->nlmsg_len);
+	}
+	return off == len;
+}
+
+int nl_transport_request(struct nl_transport *nl, const void *reqs, size_t len, size_t nreq,
+			 nl_record_cb cb, void *data)
+{
+	struct nl_walk w = { .cb = cb, .data = data, .requests = true };
+	size_t off = 0, i;
+	ssize_t n;
+	int r;
+
+	if (!nl || !reqs || !cb || nreq == 0 || nreq > NL_TRANSPORT_BATCH_REQS ||
+	    len > NL_TRANSPORT_BATCH_MAX || ((uintptr_t)reqs & (NLMSG_ALIGNTO - 1)) ||
+	    !batch_ok(reqs, len, nreq))
+		return -EINVAL;
+	if (nl->stale) {
+		r = reopen(nl);
+		if (r < 0)
+			return r;
+	}
+	memcpy(nl->req, reqs, len);
+	/* One sequence number per request, consecutive, never 0. */
+	if (nl->seq > UINT32_MAX - NL_TRANSPORT_BATCH_REQS - 1)
+		nl->seq = 0;
+	w.seq = nl->seq + 1;
+	w.nseq = (uint32_t)nreq;
+	w.portid = nl->portid;
+	for (i = 0; i < nreq; i++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)(nl->req + off);
+
+		h->nlmsg_seq = w.seq + (uint32_t)i;
+		h->nlmsg_pid = nl->portid;
+		off += align4(h->nlmsg_len);
+	}
+	nl->seq = w.seq + (uint32_t)nreq - 1;
+	/* The kernel runs the requests one after another (netlink_rcv_skb())
+	 * and answers each with one unicast message: the socket's record, or
+	 * NLMSG_ERROR.  A batch of NL_TRANSPORT_BATCH_REQS small answers fits
+	 * the default receive buffer, so none is dropped for lack of room. */
+	n = mnl_socket_sendto(nl->sock, nl->req, len);
+	if (n < 0 || (size_t)n != len) {
+		r = n < 0 && errno ? -errno : -EIO;
+		goto fail;
+	}
+	while (w.answers < nreq) {
+		n = recv_datagram(nl);
+		if (n < 0) {
+			r = (int)n;
+			goto fail;
+		}
+		r = walk_datagram(nl->buf, (size_t)n, &w);
+		if (r < 0)
+			goto fail;
+	}
+	return w.request_error;
+fail:
+	nl->stale = true;
 	return r;
 }
 

@@ -245,3 +245,107 @@ out:
 	procnet_inode_set_free(&seen);
 	return r;
 }
+
+/* The count that follows `key` among the "key value" pairs of one line. */
+static int sockstat_field(struct procnet_cursor c, const char *key, uint64_t *ret)
+{
+	const char *tok;
+	size_t len;
+
+	while (procnet_next_token(&c, &tok, &len) == 0) {
+		uint32_t v = 0;
+
+		if (!procnet_tok_is(tok, len, key))
+			continue;
+		if (procnet_next_token(&c, &tok, &len) < 0 || procnet_parse_dec_u32(tok, len, &v) < 0)
+			return -EBADMSG;
+		*ret = v;
+		return 0;
+	}
+	return 0; /* not printed by this kernel: stays 0 */
+}
+
+/* The next line of [*p, end) as a cursor; false at the end. */
+static bool next_line(const char **p, const char *end, struct procnet_cursor *ret)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return false;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	ret->p = *p;
+	ret->end = nl ? nl : end;
+	*p = nl ? nl + 1 : end;
+	return true;
+}
+
+int procnet_sockstat_parse(const char *text, size_t len, struct procnet_sockstat *ret)
+{
+	struct procnet_sockstat st = *ret;
+	const char *end = text + len, *p = text;
+	struct procnet_cursor c;
+	bool have_tcp = false;
+	int r = 0;
+
+	while (r == 0 && next_line(&p, end, &c)) {
+		const char *tok;
+		size_t tlen;
+
+		if (procnet_next_token(&c, &tok, &tlen) < 0)
+			continue;
+		if (procnet_tok_is(tok, tlen, "TCP:")) {
+			have_tcp = true;
+			r = sockstat_field(c, "inuse", &st.tcp_inuse);
+			if (r == 0)
+				r = sockstat_field(c, "tw", &st.tcp_tw);
+		} else if (procnet_tok_is(tok, tlen, "UDP:")) {
+			r = sockstat_field(c, "inuse", &st.udp_inuse);
+		} else if (procnet_tok_is(tok, tlen, "UDPLITE:")) {
+			r = sockstat_field(c, "inuse", &st.udplite_inuse);
+		} else if (procnet_tok_is(tok, tlen, "RAW:")) {
+			r = sockstat_field(c, "inuse", &st.raw_inuse);
+		}
+	}
+	if (r < 0 || !have_tcp)
+		return -EBADMSG;
+	*ret = st;
+	return 0;
+}
+
+int procnet_protocols_parse(const char *text, size_t len, struct procnet_sockstat *ret)
+{
+	const char *end = text + len, *p = text, *tok;
+	struct procnet_cursor c;
+	size_t tlen, col = 0, i;
+	uint64_t sum = 0;
+
+	/* "protocol  size sockets  memory press ..." */
+	if (!next_line(&p, end, &c) || procnet_next_token(&c, &tok, &tlen) < 0 ||
+	    !procnet_tok_is(tok, tlen, "protocol"))
+		return -EBADMSG;
+	for (i = 1; procnet_next_token(&c, &tok, &tlen) == 0; i++) {
+		if (procnet_tok_is(tok, tlen, "sockets")) {
+			col = i;
+			break;
+		}
+	}
+	if (col == 0)
+		return -EBADMSG;
+	while (next_line(&p, end, &c)) {
+		uint32_t v = 0;
+
+		if (procnet_next_token(&c, &tok, &tlen) < 0)
+			continue;
+		if (tlen < 4 || memcmp(tok, "UNIX", 4) != 0)
+			continue;
+		for (i = 1; i <= col; i++)
+			if (procnet_next_token(&c, &tok, &tlen) < 0)
+				return -EBADMSG;
+		/* The kernel prints it as %6d: a socket count, never negative. */
+		if (procnet_parse_dec_u32(tok, tlen, &v) < 0)
+			return -EBADMSG;
+		sum += v;
+	}
+	ret->unix_inuse = sum;
+	return 0;
+}

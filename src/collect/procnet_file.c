@@ -221,3 +221,39 @@ int procnet_collect(const char *proc_root, uint8_t family, enum sock_proto proto
 	*ret_skipped = st.malformed + st.duplicates;
 	return 0;
 }
+
+int procnet_sock_counts_read(const char *proc_root, uint8_t family, struct procnet_sockstat *ret)
+{
+	/* sockstat is six short lines, protocols about thirty. */
+	char path[4096], buf[16384];
+	const char *file = family == AF_UNIX ? "protocols" : "sockstat";
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	memset(ret, 0, sizeof(*ret));
+	n = snprintf(path, sizeof(path), "%s/net/%s", proc_root, file);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	while (len < sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == sizeof(buf))
+		return -EFBIG;
+	return family == AF_UNIX ? procnet_protocols_parse(buf, len, ret) :
+				   procnet_sockstat_parse(buf, len, ret);
+}

@@ -112,4 +112,49 @@ int procnet_parse_file(FILE *f, struct procnet_scan *s, uint32_t state_mask,
 void procnet_inet_scan_init(struct procnet_scan *s, uint8_t family, enum sock_proto proto);
 void procnet_unix_scan_init(struct procnet_scan *s);
 
+/*
+ * Socket counts of one network namespace, to tell whether sockets came or
+ * went while a dump ran (see collect.c).  From /proc/net/sockstat: the
+ * inuse counts of TCP, UDP, UDP-Lite and RAW and TCP's TIME_WAIT count;
+ * from /proc/net/protocols: the UNIX sockets (the "sockets" column of the
+ * UNIX and UNIX-STREAM rows, sock_prot_inuse_get()).  Not sockstat's
+ * "sockets: used", which counts our own netlink sockets too, and those go
+ * after an RCU grace period, at no time we can tell.  A count that a
+ * kernel does not print stays 0.
+ */
+struct procnet_sockstat {
+	uint64_t tcp_inuse;
+	uint64_t tcp_tw;
+	uint64_t udp_inuse;
+	uint64_t udplite_inuse;
+	uint64_t raw_inuse;
+	uint64_t unix_inuse;
+};
+
+/*
+ * Parses the text of /proc/net/sockstat (len bytes, need not be
+ * NUL-terminated) into the inet counts of *ret (the others are left
+ * alone).  Lines and "key value" pairs it does not know are skipped.
+ * Returns 0, or -EBADMSG if there is no "TCP:" line or a known count is
+ * not a decimal number.
+ */
+int procnet_sockstat_parse(const char *text, size_t len, struct procnet_sockstat *ret);
+
+/*
+ * Parses the text of /proc/net/protocols into ret->unix_inuse: the sum of
+ * the "sockets" column (located from the header) over the rows whose name
+ * starts with "UNIX".  Returns 0, or -EBADMSG for a bad header, a short
+ * row or a count that is not a number.
+ */
+int procnet_protocols_parse(const char *text, size_t len, struct procnet_sockstat *ret);
+
+/*
+ * Reads the counts a dump of family is judged by: the UNIX ones from
+ * <proc_root>/net/protocols for AF_UNIX, the inet ones from
+ * <proc_root>/net/sockstat otherwise; the rest of *ret is zeroed.
+ * Returns 0, -ENAMETOOLONG, -EBADMSG, -EFBIG (more than 16 KiB), or -errno
+ * from opening or reading.
+ */
+int procnet_sock_counts_read(const char *proc_root, uint8_t family, struct procnet_sockstat *ret);
+
 #endif

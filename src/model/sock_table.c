@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "lsock/array.h"
@@ -73,6 +74,74 @@ void sock_table_truncate(struct sock_table *t, size_t len)
 	}
 	t->strings_len = strings_len;
 	t->len = len;
+}
+
+/* Open addressing over 64-bit keys; 0 marks an empty slot (and is never a
+ * kernel cookie: sock_gen_cookie() starts at 1). */
+struct cookie_set {
+	uint64_t *slots;
+	size_t mask;
+};
+
+static uint64_t cookie_hash(uint64_t v)
+{
+	/* splitmix64's finalizer: cookies are sequential, spread them. */
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
+
+/* Adds v (not 0: an empty slot); returns true if it was there already. */
+static bool cookie_set_add(struct cookie_set *s, uint64_t v)
+{
+	size_t i;
+
+	for (i = cookie_hash(v) & s->mask;; i = (i + 1) & s->mask) {
+		if (s->slots[i] == v)
+			return true;
+		if (s->slots[i] == 0) {
+			s->slots[i] = v;
+			return false;
+		}
+	}
+}
+
+int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_removed)
+{
+	struct cookie_set set = { 0 };
+	size_t i, j, cap = 16;
+
+	*ret_removed = 0;
+	if (from >= t->len || t->len - from < 2)
+		return 0;
+	/* At most half full, so probes stay short and always end. */
+	while (cap < 2 * (t->len - from)) {
+		if (cap > SIZE_MAX / 2 / sizeof(*set.slots))
+			return -ENOMEM;
+		cap *= 2;
+	}
+	set.slots = calloc(cap, sizeof(*set.slots));
+	if (!set.slots)
+		return -ENOMEM;
+	set.mask = cap - 1;
+	/* Names stay where they are in the arena, as in sock_table_filter(). */
+	for (i = j = from; i < t->len; i++) {
+		const struct sock_entry *e = &t->entries[i];
+
+		/* The kernel never hands out cookie 0 (sock_gen_cookie() starts at
+		 * 1): a 0 is no cookie, and two of them are not one socket. */
+		if ((e->flags & SOCK_F_COOKIE_KNOWN) && e->cookie && cookie_set_add(&set, e->cookie))
+			continue;
+		if (i != j)
+			t->entries[j] = *e;
+		j++;
+	}
+	free(set.slots);
+	*ret_removed = t->len - j;
+	t->len = j;
+	return 0;
 }
 
 void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data)

@@ -1,17 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The owner walk for a socket table: record only the inodes the table
- * holds, and skip the walk when none of them can have an owner.
+ * holds, and skip the walk when none of them can have an owner.  On
+ * request, also the held sockets that no dump listed, and which of those
+ * are UNIX sockets of our namespace still held (for the snapshot's check
+ * of a UNIX dump that may have skipped some under churn).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 
+#include "lsock/array.h"
 #include "lsock/owner.h"
 
 struct inode_set {
 	uint32_t *v;
 	size_t len;
+};
+
+/* What the walk's filter needs: the rows' inodes, and, when asked, the
+ * inodes collected before pruning and the held inodes found outside them. */
+struct want_ctx {
+	struct inode_set want;  /* sorted inodes of the table's rows */
+	const uint32_t *known;  /* sorted; NULL: record only `want` */
+	size_t nknown;
+	uint32_t *unknown;      /* held inodes not in known, in walk order */
+	size_t nunknown;
+	size_t unknown_cap;
+	int error;              /* -ENOMEM while recording unknown */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -21,35 +41,162 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool inode_wanted(uint32_t inode, void *data)
+static bool in_sorted(const uint32_t *v, size_t n, uint32_t inode)
 {
-	const struct inode_set *s = data;
-
-	return bsearch(&inode, s->v, s->len, sizeof(*s->v), cmp_u32) != NULL;
+	return n && bsearch(&inode, v, n, sizeof(*v), cmp_u32) != NULL;
 }
 
-int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
-			bool *ret_walked)
+static bool inode_wanted(uint32_t inode, void *data)
 {
-	struct inode_set want = { 0 };
+	struct want_ctx *w = data;
+
+	if (in_sorted(w->want.v, w->want.len, inode))
+		return true;
+	if (!w->known || w->error || in_sorted(w->known, w->nknown, inode))
+		return false;
+	/* Held, yet no dump listed it: record it and its holders, so that the
+	 * snapshot can find out what it is. */
+	if (array_grow((void **)&w->unknown, &w->unknown_cap, w->nunknown + 1, sizeof(*w->unknown),
+		       256) < 0) {
+		w->error = -ENOMEM;
+		return false;
+	}
+	w->unknown[w->nunknown++] = inode;
+	return true;
+}
+
+/* Sorts v[0..*n) and drops repeats. */
+static void sort_unique(uint32_t *v, size_t *n)
+{
+	size_t i, j = 0;
+
+	if (*n == 0)
+		return;
+	qsort(v, *n, sizeof(*v), cmp_u32);
+	for (i = 1; i < *n; i++)
+		if (v[i] != v[j])
+			v[++j] = v[i];
+	*n = j + 1;
+}
+
+int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
+			      const uint32_t *known, size_t nknown, struct owner_map *ret,
+			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+{
+	struct want_ctx w = { .known = known, .nknown = nknown };
 	size_t i;
 	int r = 0;
 
 	memset(ret, 0, sizeof(*ret));
 	*ret_walked = false;
-	want.v = malloc((t->len ? t->len : 1) * sizeof(*want.v));
-	if (!want.v)
+	if (ret_unknown) {
+		*ret_unknown = NULL;
+		*ret_nunknown = 0;
+	}
+	w.want.v = malloc((t->len ? t->len : 1) * sizeof(*w.want.v));
+	if (!w.want.v)
 		return -ENOMEM;
 	for (i = 0; i < t->len; i++)
 		if (t->entries[i].inode)
-			want.v[want.len++] = t->entries[i].inode;
+			w.want.v[w.want.len++] = t->entries[i].inode;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT):
-	 * skip the /proc walk, which ss pays even when nothing matches. */
-	if (want.len) {
-		qsort(want.v, want.len, sizeof(*want.v), cmp_u32);
-		r = owner_map_build(proc_root, inode_wanted, &want, ret);
+	 * skip the /proc walk, which ss pays even when nothing matches.
+	 * Unless held sockets that no dump listed are looked for. */
+	if (w.want.len || known) {
+		qsort(w.want.v, w.want.len, sizeof(*w.want.v), cmp_u32);
+		r = owner_map_build(proc_root, inode_wanted, &w, ret);
+		if (r == 0 && w.error) {
+			owner_map_free(ret);
+			r = w.error;
+		}
 		*ret_walked = r == 0;
 	}
-	free(want.v);
+	free(w.want.v);
+	if (r == 0 && ret_unknown) {
+		sort_unique(w.unknown, &w.nunknown);
+		*ret_unknown = w.unknown;
+		*ret_nunknown = w.nunknown;
+	} else {
+		free(w.unknown);
+	}
 	return r;
+}
+
+int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
+			bool *ret_walked)
+{
+	return owner_map_build_for_known(proc_root, t, NULL, 0, ret, ret_walked, NULL, NULL);
+}
+
+/* The network namespace of <proc_root>/<what>/ns/net; false if unknown. */
+static bool netns_of(const char *proc_root, const char *what, struct stat *ret)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s/ns/net", proc_root, what);
+
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, ret) == 0;
+}
+
+/*
+ * Whether the holder o still holds socket inode at its fd, and that socket
+ * may be a UNIX one of our namespace.  Paths, not pinned dirfds as in the
+ * walk: a pid reused since can only fail the inode check, or hold the same
+ * socket.
+ */
+static bool holder_is_unix_here(const char *proc_root, const struct owner_map *m,
+				const struct owner *o, uint32_t inode, const struct stat *our_ns)
+{
+	char path[4096], link[32], want[32], proto[32], pid[16];
+	const struct owner_proc *p = owner_map_proc(m, o);
+	struct stat ns;
+	ssize_t len;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%d/fd/%d", proc_root, (int)p->pid, (int)o->fd);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
+	/* sockfs names each socket's dentry after its protocol
+	 * (sk_prot_creator->name) and shows it as this xattr: "UNIX",
+	 * "UNIX-STREAM" (6.x splits them), "TCP", "NETLINK", ...  Asked
+	 * first: most unlisted sockets are of other protocols. */
+	len = getxattr(path, "system.sockprotoname", proto, sizeof(proto));
+	if (len < 0 && (errno == ENOENT || errno == ESRCH))
+		return false;
+	if (len >= 0 && (len < 4 || memcmp(proto, "UNIX", 4) != 0))
+		return false;
+	/* (No xattr at all, an old or odd kernel: the lookup will tell.) */
+	len = readlink(path, link, sizeof(link));
+	n = snprintf(want, sizeof(want), "socket:[%u]", inode);
+	if (len != n || memcmp(link, want, (size_t)n) != 0)
+		return false; /* closed, or the fd now holds something else */
+	/* Our own namespace unknown (a fake tree): the lookup will tell. */
+	if (!our_ns)
+		return true;
+	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
+	if (!netns_of(proc_root, pid, &ns))
+		return errno != ENOENT && errno != ESRCH; /* gone: not held any more */
+	/* Sockets of other namespaces (containers) are not in our dumps, and
+	 * a lookup in ours would walk our whole table to say ENOENT. */
+	return ns.st_dev == our_ns->st_dev && ns.st_ino == our_ns->st_ino;
+}
+
+size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m,
+				uint32_t *inodes, size_t n)
+{
+	struct stat self;
+	const struct stat *our_ns = netns_of(proc_root, "self", &self) ? &self : NULL;
+	size_t i, j = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct owner *o;
+		size_t k, nh = owner_map_find(m, inodes[i], &o);
+
+		for (k = 0; k < nh; k++) {
+			if (holder_is_unix_here(proc_root, m, &o[k], inodes[i], our_ns)) {
+				inodes[j++] = inodes[i];
+				break;
+			}
+		}
+	}
+	return j;
 }

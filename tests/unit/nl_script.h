@@ -33,10 +33,12 @@ struct step {
 
 struct script {
 	bool active;
-	struct step steps[16];
+	struct step steps[48];
 	size_t n, pos;
-	uint32_t seq; /* of the last request sent */
+	uint32_t seq; /* of the last request sent (the first message of it) */
 	unsigned int sends, opens, closes;
+	uint8_t sent[2048] __attribute__((aligned(4))); /* the last datagram sent */
+	size_t sent_len;
 };
 
 /* Test-only state shared with the --wrap functions (they cannot take it as
@@ -112,6 +114,9 @@ ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *req, s
 	assert_int_not_equal(h->nlmsg_seq, 0);
 	S.seq = h->nlmsg_seq;
 	S.sends++;
+	assert_true(siz <= sizeof(S.sent));
+	memcpy(S.sent, req, siz);
+	S.sent_len = siz;
 	return (ssize_t)siz;
 }
 

@@ -17,9 +17,25 @@
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
 #include "lsock/procnet.h"
+#include "collect/procnet_internal.h"
+
+/* One scripted sock_diag pass: rows with these cookies (inode = cookie),
+ * UNIX peers (0: none), over this many datagrams. */
+struct pass {
+	int err;
+	size_t n;
+	uint64_t cookie[8];
+	uint32_t peer[8];
+	size_t datagrams;
+};
 
 /* Scripted outcomes, indexed [proto][family is v6]. */
 struct script {
+	struct pass passes[4]; /* if npasses: what the dumps return, in turn */
+	size_t npasses, pass_pos;
+	uint64_t counts[8];    /* what procnet_sock_counts_read() reads, in turn */
+	size_t ncounts, count_pos;
+	size_t datagrams;      /* of the last dump */
 	int open_error;
 	int netlink[_SOCK_PROTO_MAX][2];
 	int proc[_SOCK_PROTO_MAX][2];
@@ -48,12 +64,56 @@ static void add(struct sock_table *t, enum sock_proto proto, uint8_t family, uin
 	assert_int_equal(sock_table_add(t, &e, NULL, 0), 0);
 }
 
+size_t __wrap_nl_transport_last_datagrams(const struct nl_transport *nl)
+{
+	return sc.datagrams;
+}
+
+int __wrap_procnet_sock_counts_read(const char *proc_root, uint8_t family,
+				    struct procnet_sockstat *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (sc.count_pos >= sc.ncounts)
+		return -ENOENT;
+	ret->tcp_inuse = ret->unix_inuse = sc.counts[sc.count_pos++];
+	return 0;
+}
+
+/* Runs the next scripted pass, if there is a script: returns 1 if it did. */
+static int scripted_pass(enum sock_proto proto, uint8_t family, struct sock_table *t, int *ret)
+{
+	const struct pass *p;
+	size_t i;
+
+	if (!sc.npasses)
+		return 0;
+	sc.netlink_calls++;
+	assert_true(sc.pass_pos < sc.npasses);
+	p = &sc.passes[sc.pass_pos++];
+	sc.datagrams = p->datagrams;
+	*ret = p->err;
+	for (i = 0; p->err == 0 && i < p->n; i++) {
+		struct sock_entry e = { .proto = proto, .family = family,
+					.source = SOCK_SOURCE_NETLINK, .inode = (uint32_t)p->cookie[i],
+					.cookie = p->cookie[i], .flags = SOCK_F_COOKIE_KNOWN };
+
+		if (p->peer[i]) {
+			e.peer_inode = p->peer[i];
+			e.flags |= SOCK_F_PEER_KNOWN;
+		}
+		assert_int_equal(sock_table_add(t, &e, NULL, 0), 0);
+	}
+	return 1;
+}
+
 int __wrap_diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
 			     uint32_t states, struct sock_table *t, size_t *ret_dropped)
 {
 	*ret_dropped = 0;
 	int r = sc.netlink[proto][family == AF_INET6];
 
+	if (scripted_pass(proto, family, t, &r))
+		return r;
 	sc.netlink_calls++;
 	if (r == 0)
 		add(t, proto, family, SOCK_SOURCE_NETLINK);
@@ -66,6 +126,8 @@ int __wrap_diag_unix_collect(struct nl_transport *nl, uint32_t states, struct so
 	*ret_dropped = 0;
 	int r = sc.netlink[SOCK_PROTO_UNIX][0];
 
+	if (scripted_pass(SOCK_PROTO_UNIX, AF_UNIX, t, &r))
+		return r;
 	sc.netlink_calls++;
 	if (r == 0)
 		add(t, SOCK_PROTO_UNIX, AF_UNIX, SOCK_SOURCE_NETLINK);
@@ -97,6 +159,7 @@ static struct collect_spec plan(uint32_t protos, enum source_mode source)
 static int setup(void **state)
 {
 	memset(&sc, 0, sizeof(sc));
+	sc.datagrams = 1;
 	return 0;
 }
 
@@ -283,6 +346,197 @@ static void test_protocol_missing_everywhere_is_empty(void **state)
 	sock_table_free(&t);
 }
 
+/* ---- churn: repeated dumps merged by cookie ------------------------------ */
+
+static void assert_cookies(const struct sock_table *t, const uint64_t *want, size_t n)
+{
+	size_t i;
+
+	assert_int_equal(t->len, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(t->entries[i].cookie, want[i]);
+}
+
+static const struct collect_slot *run_unix(uint32_t states, struct sock_table *t)
+{
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), SOURCE_AUTO);
+	static struct collect_report rep;
+
+	p.states = states;
+	assert_int_equal(collect_run(&p, t, &rep), 0);
+	return collect_slot_of(&rep, SOCK_PROTO_UNIX, AF_UNIX);
+}
+
+/* A record sent twice is dropped, and is a sign of churn: the dump runs
+ * again; the second pass, clean, is merged in (4 was missed by pass 1). */
+static void test_churn_repeat_merges(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3, 4 };
+	const struct collect_slot *sl;
+	struct sock_table t;
+
+	sc.passes[0] = (struct pass){ .n = 4, .cookie = { 1, 2, 3, 2 }, .datagrams = 2 };
+	sc.passes[1] = (struct pass){ .n = 3, .cookie = { 1, 3, 4 }, .datagrams = 2 };
+	sc.npasses = 2;
+	sc.counts[0] = sc.counts[1] = sc.counts[2] = 7;
+	sc.ncounts = 3;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_cookies(&t, want, 4);
+	assert_int_equal(sl->netlink_passes, 2);
+	assert_int_equal(sl->netlink_repeats, 1);
+	assert_int_equal(sl->netlink_reads, 2);
+	assert_false(sl->netlink_unsettled);
+	assert_int_equal(sc.count_pos, 3); /* before, after pass 1, after pass 2 */
+	sock_table_free(&t);
+}
+
+/* Socket counts that moved during the dump are a sign too; a later pass
+ * that fit one datagram is one walk, merged and final. */
+static void test_churn_counts_moved(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3 };
+	struct collect_spec p = plan(SOCK_PROTO_BIT(SOCK_PROTO_TCP), SOURCE_AUTO);
+	const struct collect_slot *sl;
+	struct collect_report rep;
+	struct sock_table t;
+
+	p.inet6 = false;
+	sc.passes[0] = (struct pass){ .n = 2, .cookie = { 1, 2 }, .datagrams = 3 };
+	sc.passes[1] = (struct pass){ .n = 2, .cookie = { 2, 3 }, .datagrams = 1 };
+	sc.npasses = 2;
+	sc.counts[0] = 10;
+	sc.counts[1] = 11;
+	sc.ncounts = 2;
+	sock_table_init(&t);
+	assert_int_equal(collect_run(&p, &t, &rep), 0);
+	sl = collect_slot_of(&rep, SOCK_PROTO_TCP, AF_INET);
+	assert_cookies(&t, want, 3);
+	assert_int_equal(sl->netlink_passes, 2);
+	assert_int_equal(sl->netlink_repeats, 0);
+	assert_int_equal(sl->netlink_reads, 3);
+	assert_false(sl->netlink_unsettled);
+	sock_table_free(&t);
+}
+
+/* Quiet: several datagrams, counts still, nothing twice, every peer there:
+ * one pass, as the kernel sent it.  One datagram: not even the counts after
+ * are read, whatever they say. */
+static void test_quiet_is_one_pass(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3 };
+	const struct collect_slot *sl;
+	struct sock_table t;
+
+	sc.passes[0] = (struct pass){ .n = 3, .cookie = { 1, 2, 3 }, .peer = { 2, 1, 0 },
+				      .datagrams = 5 };
+	sc.npasses = 1;
+	sc.counts[0] = sc.counts[1] = 4;
+	sc.ncounts = 2;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_cookies(&t, want, 3);
+	assert_int_equal(sl->netlink_passes, 1);
+	assert_int_equal(sl->netlink_reads, 5);
+	assert_false(sl->netlink_unsettled);
+	sock_table_free(&t);
+
+	memset(&sc, 0, sizeof(sc));
+	sc.passes[0] = (struct pass){ .n = 3, .cookie = { 1, 2, 3 }, .datagrams = 1 };
+	sc.npasses = 1;
+	sc.counts[0] = 4;
+	sc.counts[1] = 5;
+	sc.ncounts = 2;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_int_equal(sl->netlink_passes, 1);
+	assert_int_equal(sc.count_pos, 1);
+	sock_table_free(&t);
+
+	/* Counts that cannot be read are no sign (no /proc in a sandbox). */
+	memset(&sc, 0, sizeof(sc));
+	sc.passes[0] = (struct pass){ .n = 2, .cookie = { 1, 2 }, .datagrams = 2 };
+	sc.npasses = 1;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_int_equal(sl->netlink_passes, 1);
+	sock_table_free(&t);
+}
+
+/* A pass that lists one end of a pair but not the other saw sockets come
+ * or go: only meaningful when every state was asked for. */
+static void test_churn_missing_peer(void **state)
+{
+	static const uint64_t want[] = { 1, 3, 2 };
+	const struct collect_slot *sl;
+	struct sock_table t;
+
+	sc.passes[0] = (struct pass){ .n = 2, .cookie = { 1, 3 }, .peer = { 2, 0 },
+				      .datagrams = 2 };
+	sc.passes[1] = (struct pass){ .n = 3, .cookie = { 1, 2, 3 }, .peer = { 2, 1, 0 },
+				      .datagrams = 2 };
+	sc.npasses = 2;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_cookies(&t, want, 3);
+	assert_int_equal(sl->netlink_passes, 2);
+	assert_false(sl->netlink_unsettled);
+	sock_table_free(&t);
+
+	/* -l: the peer (connected) was never asked for. */
+	memset(&sc, 0, sizeof(sc));
+	sc.passes[0] = (struct pass){ .n = 2, .cookie = { 1, 3 }, .peer = { 2, 0 },
+				      .datagrams = 2 };
+	sc.npasses = 1;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_LISTENING, &t);
+	assert_int_equal(sl->netlink_passes, 1);
+	sock_table_free(&t);
+}
+
+/* Churn in every pass: COLLECT_MAX_PASSES passes, all merged, and the slot
+ * says it never settled. */
+static void test_churn_max_passes(void **state)
+{
+	static const uint64_t want[] = { 1, 2, 3, 4, 5 };
+	const struct collect_slot *sl;
+	struct sock_table t;
+
+	sc.passes[0] = (struct pass){ .n = 3, .cookie = { 1, 2, 2 }, .datagrams = 2 };
+	sc.passes[1] = (struct pass){ .n = 3, .cookie = { 3, 3, 1 }, .datagrams = 2 };
+	sc.passes[2] = (struct pass){ .n = 4, .cookie = { 4, 5, 4, 2 }, .datagrams = 2 };
+	sc.npasses = 3;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_cookies(&t, want, 5);
+	assert_int_equal(sl->netlink_passes, COLLECT_MAX_PASSES);
+	assert_int_equal(sl->netlink_repeats, 3);
+	assert_true(sl->netlink_unsettled);
+	assert_int_equal(sc.netlink_calls, 3);
+	sock_table_free(&t);
+}
+
+/* A later pass that fails costs nothing but itself. */
+static void test_churn_later_pass_fails(void **state)
+{
+	static const uint64_t want[] = { 1, 2 };
+	const struct collect_slot *sl;
+	struct sock_table t;
+
+	sc.passes[0] = (struct pass){ .n = 3, .cookie = { 1, 2, 1 }, .datagrams = 2 };
+	sc.passes[1] = (struct pass){ .err = -EINTR };
+	sc.npasses = 2;
+	sock_table_init(&t);
+	sl = run_unix(SOCK_STATES_ALL, &t);
+	assert_cookies(&t, want, 2);
+	assert_true(sl->served);
+	assert_int_equal(sl->source, SOCK_SOURCE_NETLINK);
+	assert_int_equal(sl->netlink_error, 0);
+	assert_int_equal(sl->netlink_passes, 1);
+	assert_true(sl->netlink_unsettled);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +549,12 @@ int main(void)
 		cmocka_unit_test_setup(test_missing_proc_is_a_failure, setup),
 		cmocka_unit_test_setup(test_proc_only, setup),
 		cmocka_unit_test_setup(test_protocol_missing_everywhere_is_empty, setup),
+		cmocka_unit_test_setup(test_churn_repeat_merges, setup),
+		cmocka_unit_test_setup(test_churn_counts_moved, setup),
+		cmocka_unit_test_setup(test_quiet_is_one_pass, setup),
+		cmocka_unit_test_setup(test_churn_missing_peer, setup),
+		cmocka_unit_test_setup(test_churn_max_passes, setup),
+		cmocka_unit_test_setup(test_churn_later_pass_fails, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

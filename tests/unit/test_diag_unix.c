@@ -366,9 +366,56 @@ static void test_build(void **state)
 	assert_int_equal(diag_unix_build_request(buf, (size_t)len - 1, 2), -ENOBUFS);
 }
 
+/* The by-inode request: the exact bytes the kernel's unix_diag_get_exact()
+ * reads, and no NLM_F_DUMP (with it the kernel would dump the table). */
+static void test_build_exact(void **state)
+{
+	uint8_t buf[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	const struct unix_diag_req *req = (const struct unix_diag_req *)(buf + NLMSG_HDRLEN);
+	static const uint8_t want[] = {
+		/* nlmsghdr: len 40, SOCK_DIAG_BY_FAMILY (20), NLM_F_REQUEST,
+		 * seq and pid 0 (the transport sets them) */
+		40, 0, 0, 0, 20, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		/* family AF_UNIX, protocol 0, pad */
+		1, 0, 0, 0,
+		/* udiag_states: every state, bits 1..12 (not looked at) */
+		0xfe, 0x1f, 0, 0,
+		/* udiag_ino 0x89abcdef */
+		0xef, 0xcd, 0xab, 0x89,
+		/* udiag_show: NAME | PEER | RQLEN | UID */
+		0x55, 0, 0, 0,
+		/* udiag_cookie: INET_DIAG_NOCOOKIE */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	int len;
+
+	memset(buf, 0xa5, sizeof(buf));
+	len = diag_unix_build_exact_request(buf, sizeof(buf), 0x89abcdefu);
+	assert_int_equal(len, sizeof(want));
+	assert_int_equal(h->nlmsg_len, len);
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_false(h->nlmsg_flags & NLM_F_DUMP);
+	assert_int_equal(req->udiag_ino, 0x89abcdefu);
+	assert_int_equal(req->udiag_cookie[0], UINT32_MAX);
+	assert_int_equal(req->udiag_cookie[1], UINT32_MAX);
+	assert_false(req->udiag_show & UDIAG_SHOW_ICONS);
+
+	/* The kernel refuses inode 0 (-EINVAL); so do we, before asking. */
+	assert_int_equal(diag_unix_build_exact_request(buf, sizeof(buf), 0), -EINVAL);
+	assert_int_equal(diag_unix_build_exact_request(buf, (size_t)len - 1, 7), -ENOBUFS);
+	/* The dump request still carries no inode and no cookie. */
+	len = diag_unix_build_request(buf, sizeof(buf), SOCK_STATES_ALL);
+	assert_int_equal(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(req->udiag_ino, 0);
+	assert_int_equal(req->udiag_cookie[0], 0);
+	assert_int_equal(req->udiag_cookie[1], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_exact),
 		cmocka_unit_test(test_replay_unix),
 		cmocka_unit_test(test_parse_all_attrs),
 		cmocka_unit_test(test_parse_no_attrs),

@@ -455,6 +455,216 @@ static void test_parse_direct(void **state)
 	assert_int_equal(nl_transport_parse(st.data, 0, 0, 0, sink_cb, &s), 1);
 }
 
+/* ---- datagram count -------------------------------------------------- */
+
+static size_t dump_datagrams(struct sink *s, int want_r)
+{
+	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	struct nl_transport *nl;
+	size_t n;
+	int len;
+
+	len = diag_inet_build_request(req, sizeof(req), AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(nl_transport_last_datagrams(nl), 0);
+	assert_int_equal(nl_transport_dump(nl, req, (size_t)len, sink_cb, sink_reset, s), want_r);
+	n = nl_transport_last_datagrams(nl);
+	nl_transport_close(nl);
+	return n;
+}
+
+/* Datagrams that carried records: the DONE-only datagram the kernel sends
+ * after the last step does not count, and an interrupted attempt's do not
+ * either. */
+static void test_datagrams_counted(void **state)
+{
+	struct sink s = { .n = 0 };
+	struct step *st;
+
+	script_start();
+	put_rec(st = step_new(), 1, 0);
+	put_done(st, 0, 0);
+	assert_int_equal(dump_datagrams(&s, 0), 1);
+
+	script_start();
+	put_rec(step_new(), 1, 0);
+	put_rec(st = step_new(), 2, 0);
+	put_rec(st, 3, 0);
+	put_rec(step_new(), 4, 0);
+	put_done(step_new(), 0, 0);
+	assert_int_equal(dump_datagrams(&s, 0), 3);
+
+	script_start();
+	put_rec(step_new(), 1, 0);
+	put_rec(st = step_new(), 2, NLM_F_DUMP_INTR);
+	put_done(st, 0, 0);
+	put_rec(st = step_new(), 1, 0);
+	put_rec(st, 2, 0);
+	put_done(st, 0, 0);
+	assert_int_equal(dump_datagrams(&s, 0), 1);
+
+	/* An empty table: no datagram carried a record. */
+	script_start();
+	put_done(step_new(), 0, 0);
+	assert_int_equal(dump_datagrams(&s, 0), 0);
+}
+
+/* ---- single requests ---------------------------------------------------- */
+
+/* n exact requests for inodes 100, 101, ... back to back; returns the length. */
+static size_t build_batch(uint8_t *buf, size_t size, size_t n)
+{
+	size_t len = 0, i;
+
+	for (i = 0; i < n; i++) {
+		int m = diag_unix_build_exact_request(buf + len, size - len, 100 + (uint32_t)i);
+
+		assert_true(m > 0);
+		len += (size_t)m;
+	}
+	return len;
+}
+
+/* The answer to request i: a lone record (no NLM_F_MULTI) carrying id. */
+static void put_answer(struct step *st, uint32_t i, uint32_t id)
+{
+	put_msg(st, SOCK_DIAG_BY_FAMILY, 0, i, 0, &id, sizeof(id));
+}
+
+static void put_error_for(struct step *st, uint32_t i, int32_t err)
+{
+	struct nlmsgerr e = { .error = err };
+
+	put_msg(st, NLMSG_ERROR, 0, i, 0, &e, sizeof(e));
+}
+
+/* One datagram of three requests, numbered in a row; three answers, each
+ * in its own datagram as the kernel unicasts them, in any order; ENOENT is
+ * an answer; other traffic is not. */
+static void test_request_batch(void **state)
+{
+	uint8_t batch[NL_TRANSPORT_BATCH_MAX] __attribute__((aligned(4)));
+	struct sink s = { .n = 0 };
+	struct nl_transport *nl;
+	size_t len, off, i;
+	struct step *st;
+
+	script_start();
+	put_answer(step_new(), 2, 72);
+	st = step_new();
+	put_msg(st, SOCK_DIAG_BY_FAMILY, 0, 3, 0, &(uint32_t){ 1 }, sizeof(uint32_t));
+	put_msg(st, SOCK_DIAG_BY_FAMILY, 0, 0, 777, &(uint32_t){ 2 }, sizeof(uint32_t));
+	put_error_for(step_new(), 1, -ENOENT);
+	put_answer(step_new(), 0, 70);
+
+	len = build_batch(batch, sizeof(batch), 3);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(nl_transport_request(nl, batch, len, 3, sink_cb, &s), 0);
+	/* Seq 3 (not ours) and pid 777 (someone else's) were skipped. */
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ids[0], 72);
+	assert_int_equal(s.ids[1], 70);
+	assert_int_equal(S.sends, 1);
+	assert_int_equal(S.pos, 4);
+	assert_int_equal(S.sent_len, len);
+	for (i = 0, off = 0; i < 3; i++) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(S.sent + off);
+
+		assert_int_equal(h->nlmsg_seq, S.seq + i);
+		assert_int_equal(h->nlmsg_pid, FAKE_PORTID);
+		assert_false(h->nlmsg_flags & NLM_F_DUMP);
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+
+	/* The next batch is numbered after it: stale answers cannot match. */
+	script_start();
+	put_answer(step_new(), 0, 5);
+	s.n = 0;
+	len = build_batch(batch, sizeof(batch), 1);
+	assert_int_equal(nl_transport_request(nl, batch, len, 1, sink_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	nl_transport_close(nl);
+}
+
+/* An error answer other than ENOENT is returned once every request has
+ * been answered; the socket stays usable. */
+static void test_request_error_answer(void **state)
+{
+	uint8_t batch[NL_TRANSPORT_BATCH_MAX] __attribute__((aligned(4)));
+	struct sink s = { .n = 0 };
+	struct nl_transport *nl;
+	size_t len;
+
+	script_start();
+	put_error_for(step_new(), 0, -EPERM);
+	put_answer(step_new(), 1, 9);
+	len = build_batch(batch, sizeof(batch), 2);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(nl_transport_request(nl, batch, len, 2, sink_cb, &s), -EPERM);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(S.pos, 2);
+	put_answer(step_new(), 0, 10);
+	len = build_batch(batch, sizeof(batch), 1);
+	assert_int_equal(nl_transport_request(nl, batch, len, 1, sink_cb, &s), 0);
+	assert_int_equal(S.opens, 1);
+	nl_transport_close(nl);
+}
+
+/* A kernel that never answers, or breaks the stream: the error, and the
+ * next call gets a fresh socket.  A callback's error ends the batch. */
+static void test_request_failures(void **state)
+{
+	uint8_t batch[NL_TRANSPORT_BATCH_MAX] __attribute__((aligned(4)));
+	struct sink s = { .fail_at = 1 };
+	struct nl_transport *nl;
+	size_t len;
+
+	script_start();
+	put_answer(step_new(), 0, 1);
+	len = build_batch(batch, sizeof(batch), 2);
+	assert_int_equal(nl_transport_open(&nl), 0);
+	assert_int_equal(nl_transport_request(nl, batch, len, 2, sink_cb, &s), -ENOMEM);
+	s.fail_at = 0;
+	/* One of two answered, then silence. */
+	put_answer(step_new(), 0, 1);
+	assert_int_equal(nl_transport_request(nl, batch, len, 2, sink_cb, &s), -ETIMEDOUT);
+	assert_int_equal(S.opens, 2);
+	step_errno(ENOBUFS);
+	assert_int_equal(nl_transport_request(nl, batch, len, 2, sink_cb, &s), -ENOBUFS);
+	assert_int_equal(S.opens, 3);
+	nl_transport_close(nl);
+}
+
+/* Batches that are not whole messages, hold a dump, or are too big. */
+static void test_request_bad_batch(void **state)
+{
+	uint8_t batch[NL_TRANSPORT_BATCH_MAX + 64] __attribute__((aligned(4)));
+	uint8_t dump[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	struct sink s = { .n = 0 };
+	struct nl_transport *nl;
+	size_t len;
+	int dlen;
+
+	script_start();
+	assert_int_equal(nl_transport_open(&nl), 0);
+	len = build_batch(batch, sizeof(batch), 2);
+	assert_int_equal(nl_transport_request(nl, batch, len, 3, sink_cb, &s), -EINVAL);
+	assert_int_equal(nl_transport_request(nl, batch, len, 1, sink_cb, &s), -EINVAL);
+	assert_int_equal(nl_transport_request(nl, batch, len - 4, 2, sink_cb, &s), -EINVAL);
+	assert_int_equal(nl_transport_request(nl, batch, len, 0, sink_cb, &s), -EINVAL);
+	assert_int_equal(nl_transport_request(nl, batch, len, 2, NULL, &s), -EINVAL);
+	assert_int_equal(nl_transport_request(nl, batch + 2, len, 2, sink_cb, &s), -EINVAL);
+	dlen = diag_unix_build_request(dump, sizeof(dump), SOCK_STATES_ALL);
+	memcpy(batch + len, dump, (size_t)dlen);
+	assert_int_equal(nl_transport_request(nl, batch, len + (size_t)dlen, 3, sink_cb, &s),
+			 -EINVAL);
+	len = build_batch(batch, sizeof(batch), NL_TRANSPORT_BATCH_REQS + 1);
+	assert_int_equal(nl_transport_request(nl, batch, len, NL_TRANSPORT_BATCH_REQS + 1, sink_cb,
+					      &s), -EINVAL);
+	assert_int_equal(S.sends, 0);
+	nl_transport_close(nl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +687,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_request, script_teardown),
 		cmocka_unit_test_teardown(test_garbage, script_teardown),
 		cmocka_unit_test_teardown(test_parse_direct, script_teardown),
+		cmocka_unit_test_teardown(test_datagrams_counted, script_teardown),
+		cmocka_unit_test_teardown(test_request_batch, script_teardown),
+		cmocka_unit_test_teardown(test_request_error_answer, script_teardown),
+		cmocka_unit_test_teardown(test_request_failures, script_teardown),
+		cmocka_unit_test_teardown(test_request_bad_batch, script_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -299,6 +299,84 @@ static void test_unix_unaccounted(void **state)
 	rmdir(r.dir);
 }
 
+/* A string literal and its length, for the parsers that take both. */
+#define TEXT(s) s, sizeof(s) - 1
+
+/* As kernel 6.18 prints them. */
+static const char sockstat_text[] =
+	"sockets: used 1005\n"
+	"TCP: inuse 402 orphan 3 tw 17 alloc 410 mem 5\n"
+	"UDP: inuse 100 mem 2\n"
+	"UDPLITE: inuse 1\n"
+	"RAW: inuse 2\n"
+	"FRAG: inuse 0 memory 0\n";
+
+static const char protocols_text[] =
+	"protocol  size sockets  memory press maxhdr  slab module     cl co di ac io in de sh ss gs se re bi br ha uh gp em\n"
+	"PACKET    1600      0      -1   NI       0   no   kernel      n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n"
+	"UNIX-STREAM 1152    420      -1   NI       0   yes  kernel      y  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n"
+	"UNIX      1152    180      -1   NI       0   yes  kernel      y  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n"
+	"NETLINK   1152     13      -1   NI       0   no   kernel      n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n"
+	"TCP       2496    402       5   no     320   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y\n";
+
+static void test_sockstat_parse(void **state)
+{
+	struct procnet_sockstat st;
+
+	memset(&st, 0xa5, sizeof(st));
+	assert_int_equal(procnet_sockstat_parse(sockstat_text, strlen(sockstat_text), &st), 0);
+	assert_int_equal(st.tcp_inuse, 402);
+	assert_int_equal(st.tcp_tw, 17);
+	assert_int_equal(st.udp_inuse, 100);
+	assert_int_equal(st.udplite_inuse, 1);
+	assert_int_equal(st.raw_inuse, 2);
+	/* Not sockstat's: left alone. */
+	assert_int_equal(st.unix_inuse, 0xa5a5a5a5a5a5a5a5ull);
+
+	/* Older kernels without UDPLITE, a last line without '\n'. */
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(procnet_sockstat_parse(TEXT("TCP: inuse 1 orphan 0 tw 2 alloc 1 mem 0\n"
+						     "UDP: inuse 3"), &st),
+			 0);
+	assert_int_equal(st.tcp_tw, 2);
+	assert_int_equal(st.udp_inuse, 3);
+	/* No TCP line, a count that is not a number, a key without a value. */
+	assert_int_equal(procnet_sockstat_parse(TEXT("sockets: used 3\n"), &st), -EBADMSG);
+	assert_int_equal(procnet_sockstat_parse(TEXT("TCP: inuse x tw 1\n"), &st), -EBADMSG);
+	assert_int_equal(procnet_sockstat_parse(TEXT("TCP: inuse 1 tw\n"), &st), -EBADMSG);
+	assert_int_equal(procnet_sockstat_parse(TEXT(""), &st), -EBADMSG);
+}
+
+static void test_protocols_parse(void **state)
+{
+	struct procnet_sockstat st = { 0 };
+
+	assert_int_equal(procnet_protocols_parse(protocols_text, strlen(protocols_text), &st), 0);
+	assert_int_equal(st.unix_inuse, 600); /* UNIX-STREAM + UNIX, not NETLINK */
+	assert_int_equal(st.tcp_inuse, 0);
+	/* Before 6.x there was one UNIX row; the column is found by name. */
+	assert_int_equal(procnet_protocols_parse(TEXT("protocol sockets size\nUNIX 7 1\n"), &st), 0);
+	assert_int_equal(st.unix_inuse, 7);
+	assert_int_equal(procnet_protocols_parse(TEXT("protocol size\nUNIX 7\n"), &st), -EBADMSG);
+	assert_int_equal(procnet_protocols_parse(TEXT("proto size sockets\n"), &st), -EBADMSG);
+	assert_int_equal(procnet_protocols_parse(TEXT("protocol size sockets\nUNIX 1152\n"), &st),
+			 -EBADMSG);
+	assert_int_equal(procnet_protocols_parse(TEXT("protocol size sockets\nUNIX 1 -1\n"), &st),
+			 -EBADMSG);
+}
+
+/* The live files parse, and a missing root says so. */
+static void test_sock_counts_live(void **state)
+{
+	struct procnet_sockstat st;
+
+	assert_int_equal(procnet_sock_counts_read("/proc", AF_INET, &st), 0);
+	assert_int_equal(st.unix_inuse, 0);
+	assert_int_equal(procnet_sock_counts_read("/proc", AF_UNIX, &st), 0);
+	assert_int_equal(st.tcp_inuse, 0);
+	assert_int_equal(procnet_sock_counts_read("/nonexistent", AF_UNIX, &st), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +385,9 @@ int main(void)
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_collect_not_regular),
 		cmocka_unit_test(test_unix_unaccounted),
+		cmocka_unit_test(test_sockstat_parse),
+		cmocka_unit_test(test_protocols_parse),
+		cmocka_unit_test(test_sock_counts_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,142 @@ static void test_filter_keeps_order(void **state)
 	sock_table_free(&t);
 }
 
+static void add_cookie(struct sock_table *t, uint32_t inode, uint64_t cookie, const char *name)
+{
+	struct sock_entry e = entry(inode);
+
+	e.cookie = cookie;
+	e.flags = SOCK_F_COOKIE_KNOWN;
+	assert_int_equal(sock_table_add(t, &e, name, name ? strlen(name) : 0), 0);
+}
+
+static void assert_inodes(const struct sock_table *t, const uint32_t *want, size_t n)
+{
+	size_t i;
+
+	assert_int_equal(t->len, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(t->entries[i].inode, want[i]);
+}
+
+/* A resumed dump that sent two records again: each socket stays once, the
+ * first record of it, and the order of the rest is kept. */
+static void test_dedupe_repeats_in_one_dump(void **state)
+{
+	static const uint32_t want[] = { 1, 2, 3, 5 };
+	struct sock_table t;
+	size_t removed = 99;
+
+	sock_table_init(&t);
+	add_cookie(&t, 1, 100, "/a");
+	add_cookie(&t, 2, 200, NULL);
+	add_cookie(&t, 3, 300, "/c");
+	add_cookie(&t, 20, 200, "/dup");  /* same cookie as inode 2: the same socket */
+	add_cookie(&t, 30, 300, NULL);
+	add_cookie(&t, 5, 500, "/e");
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_inodes(&t, want, 4);
+	assert_memory_equal(sock_table_name(&t, &t.entries[2]), "/c", 2);
+	assert_memory_equal(sock_table_name(&t, &t.entries[3]), "/e", 2);
+	/* Nothing left to drop: a second run is a no-op. */
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_inodes(&t, want, 4);
+	sock_table_free(&t);
+}
+
+/* Two passes merged: append the second, dedupe from the first's start.
+ * The union, each socket once, as the first pass had it; sockets only the
+ * second pass saw come after, in its order. */
+static void test_dedupe_merges_two_passes(void **state)
+{
+	static const uint32_t want[] = { 7, 1, 2, 3, 4, 6 };
+	struct sock_table t;
+	struct sock_entry e = entry(7);
+	size_t removed;
+
+	sock_table_init(&t);
+	/* A row of an earlier slot (another protocol, before `from`): a
+	 * cookie it shares with the range is not the range's business. */
+	e.cookie = 200;
+	e.flags = SOCK_F_COOKIE_KNOWN;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	add_cookie(&t, 1, 100, "/one");  /* pass 1 */
+	add_cookie(&t, 2, 200, NULL);
+	add_cookie(&t, 3, 300, "/three");
+	add_cookie(&t, 4, 400, "/four"); /* pass 2: missed 2... */
+	add_cookie(&t, 11, 100, "/one-again");
+	add_cookie(&t, 33, 300, NULL);
+	add_cookie(&t, 6, 600, "/six"); /* ...and saw 4 and 6, which pass 1 missed */
+	t.entries[2].state = SOCK_STATE_LISTEN; /* pass 1's view of socket 200 */
+	assert_int_equal(sock_table_dedupe_cookie(&t, 1, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_inodes(&t, want, 6);
+	assert_int_equal(t.entries[2].state, SOCK_STATE_LISTEN);
+	assert_memory_equal(sock_table_name(&t, &t.entries[1]), "/one", 4);
+	assert_int_equal(t.entries[1].path_len, 4);
+	assert_memory_equal(sock_table_name(&t, &t.entries[3]), "/three", 6);
+	assert_memory_equal(sock_table_name(&t, &t.entries[4]), "/four", 5);
+	assert_memory_equal(sock_table_name(&t, &t.entries[5]), "/six", 4);
+	/* Truncating back to pass 1 still finds where its names end. */
+	sock_table_truncate(&t, 4);
+	add_cookie(&t, 8, 800, "/z");
+	assert_memory_equal(sock_table_name(&t, &t.entries[4]), "/z", 2);
+	sock_table_free(&t);
+}
+
+/* Rows without a cookie (/proc rows) are never merged, and neither are
+ * rows with cookie 0, which the kernel never hands out (sock_gen_cookie()
+ * counts from 1; 0 means "none yet"). */
+static void test_dedupe_needs_a_cookie(void **state)
+{
+	static const uint32_t want[] = { 1, 2, 3, 4, 30 };
+	struct sock_table t;
+	struct sock_entry e;
+	size_t removed;
+
+	sock_table_init(&t);
+	e = entry(1);
+	e.cookie = 5; /* not known: flag clear */
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.inode = 2;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	add_cookie(&t, 3, 0, NULL);
+	add_cookie(&t, 4, 5, NULL);
+	add_cookie(&t, 30, 0, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_inodes(&t, want, 5);
+	/* Empty and one-row ranges, and a range past the end. */
+	assert_int_equal(sock_table_dedupe_cookie(&t, 3, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 9, &removed), 0);
+	assert_int_equal(removed, 0);
+	sock_table_free(&t);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+}
+
+/* Many sequential cookies (as the kernel hands them out), every one sent
+ * twice: the set grows past its first size and keeps every first copy. */
+static void test_dedupe_many(void **state)
+{
+	struct sock_table t;
+	size_t removed, i;
+
+	sock_table_init(&t);
+	for (i = 0; i < 5000; i++)
+		add_cookie(&t, (uint32_t)i + 1, 1000 + i, NULL);
+	for (i = 0; i < 5000; i++)
+		add_cookie(&t, (uint32_t)i + 10001, 1000 + i, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 5000);
+	assert_int_equal(t.len, 5000);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(t.entries[i].inode, i + 1);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +271,10 @@ int main(void)
 		cmocka_unit_test(test_grows_past_many),
 		cmocka_unit_test(test_truncate_drops_names),
 		cmocka_unit_test(test_filter_keeps_order),
+		cmocka_unit_test(test_dedupe_repeats_in_one_dump),
+		cmocka_unit_test(test_dedupe_merges_two_passes),
+		cmocka_unit_test(test_dedupe_needs_a_cookie),
+		cmocka_unit_test(test_dedupe_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The owner walk for a socket table (owner_table.c): the held sockets that
+ * no dump listed, on the fake tree, and which of them are UNIX sockets
+ * still held, on our own live /proc.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lsock/owner.h"
+#include "lsock/sock_table.h"
+
+#include "test_owner_tree.h"
+
+static void add_row(struct sock_table *t, uint32_t inode)
+{
+	struct sock_entry e = { .family = AF_UNIX, .proto = SOCK_PROTO_UNIX, .inode = inode };
+
+	assert_int_equal(sock_table_add(t, &e, NULL, 0), 0);
+}
+
+/* The table lists 12345; 300 was collected but pruned (known).  Every other
+ * socket a process holds comes back as unknown, with its holders recorded,
+ * while 300, known, is neither. */
+static void test_unknown_held(void **state)
+{
+	const struct tree *t = *state;
+	static const uint32_t known[] = { 300, 12345 };
+	static const uint32_t want_unknown[] = { 200, 555, 888, 889, 4294967295u };
+	static const struct holder h200[] = { { 1, 5 } };
+	const struct owner *first;
+	struct sock_table tab = { 0 };
+	struct owner_map m;
+	uint32_t *unknown = (uint32_t *)1;
+	size_t n = 99, i;
+	bool walked = false;
+
+	build_std_tree(t);
+	add_row(&tab, 12345);
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, known, 2, &m, &walked, &unknown, &n),
+			 0);
+	assert_true(walked);
+	assert_sorted(&m);
+	/* 555's holder (pid 55) has no comm and lost its rows, but the walk
+	 * saw it held: the probe will find no holder for it. */
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++)
+		assert_int_equal(unknown[i], want_unknown[i]);
+	assert_int_equal(owner_map_find(&m, 12345, &first), 4);
+	assert_holders(&m, 200, h200, 1);
+	assert_int_equal(owner_map_find(&m, 888, &first), 1);
+	assert_int_equal(owner_map_find(&m, 300, &first), 0);
+	assert_int_equal(owner_map_find(&m, 555, &first), 0);
+	free(unknown);
+	owner_map_free(&m);
+
+	/* Without known, only the table's inodes, as owner_map_build_for(). */
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, NULL, 0, &m, &walked, &unknown, &n),
+			 0);
+	assert_int_equal(n, 0);
+	assert_null(unknown);
+	assert_int_equal(m.len, 4);
+	owner_map_free(&m);
+	assert_int_equal(owner_map_build_for(t->root, &tab, &m, &walked), 0);
+	assert_int_equal(m.len, 4);
+	owner_map_free(&m);
+
+	/* An empty table still walks when looking for unlisted sockets
+	 * (every dumped row may have been pruned, or missed). */
+	sock_table_free(&tab);
+	assert_int_equal(owner_map_build_for(t->root, &tab, &m, &walked), 0);
+	assert_false(walked);
+	owner_map_free(&m);
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, known, 2, &m, &walked, &unknown, &n),
+			 0);
+	assert_true(walked);
+	assert_int_equal(n, 5); /* 12345 is known, though not listed */
+	free(unknown);
+	owner_map_free(&m);
+
+	/* A missing root: the walk's error, and an empty unknown list. */
+	assert_int_equal(owner_map_build_for_known("/nonexistent-lsock", &tab, known, 2, &m, &walked,
+						   &unknown, &n),
+			 -ENOENT);
+	assert_null(unknown);
+	assert_int_equal(n, 0);
+	assert_false(walked);
+	sock_table_free(&tab);
+}
+
+static uint32_t inode_of(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return (uint32_t)st.st_ino;
+}
+
+static bool want_all(uint32_t inode, void *data)
+{
+	return true;
+}
+
+/* On our own /proc: a UNIX stream and dgram socket, a TCP socket and a
+ * UDP socket, and a UNIX socket that is closed after the walk.  Only the
+ * UNIX sockets still held are kept, in order. */
+static void test_keep_unix_held_live(void **state)
+{
+	uint32_t inodes[5], tcp, udp, closed;
+	struct owner_map m;
+	int sv[2], dg, t, u, other;
+	size_t n;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	dg = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	u = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(dg >= 0 && t >= 0 && u >= 0);
+	tcp = inode_of(t);
+	udp = inode_of(u);
+	closed = inode_of(sv[1]);
+	inodes[0] = inode_of(sv[0]);
+	inodes[1] = tcp;
+	inodes[2] = closed;
+	inodes[3] = udp;
+	inodes[4] = inode_of(dg);
+
+	assert_int_equal(owner_map_build("/proc", want_all, NULL, &m), 0);
+	close(sv[1]);
+	n = owner_map_keep_unix_held("/proc", &m, inodes, 5);
+	assert_int_equal(n, 2);
+	assert_int_equal(inodes[0], inode_of(sv[0]));
+	assert_int_equal(inodes[1], inode_of(dg));
+
+	/* The fd now holds another UNIX socket: not the one walked. */
+	inodes[0] = inode_of(dg);
+	other = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(other >= 0);
+	assert_int_equal(dup3(other, dg, O_CLOEXEC), dg);
+	close(other);
+	assert_int_not_equal(inode_of(dg), inodes[0]);
+	assert_int_equal(owner_map_keep_unix_held("/proc", &m, inodes, 1), 0);
+	/* An inode the map has no holder for. */
+	inodes[0] = 1;
+	assert_int_equal(owner_map_keep_unix_held("/proc", &m, inodes, 1), 0);
+	owner_map_free(&m);
+	close(sv[0]);
+	close(dg);
+	close(t);
+	close(u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_unknown_held, tree_setup, tree_teardown),
+		cmocka_unit_test(test_keep_unix_held_live),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
