@@ -185,6 +185,7 @@ static const struct figure_row figure_rows[] = {
 static void text_figures(struct outbuf *o, const struct sockstat *k)
 {
 	uint64_t closed;
+	bool closed_known;
 	size_t i;
 
 	outbuf_puts(o, "\nKernel figures (/proc/net/sockstat, sockstat6)\n"
@@ -204,7 +205,10 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 	}
 	outbuf_puts(o, "  ");
 	put_label(o, "TCP closed", 16);
-	put_figure_value(o, sockstat_tcp_closed(k, &closed), closed, 8);
+	/* Not in one call: the order arguments are evaluated in is unspecified,
+	 * and closed must be read after sockstat_tcp_closed() wrote it. */
+	closed_known = sockstat_tcp_closed(k, &closed);
+	put_figure_value(o, closed_known, closed, 8);
 	outbuf_pad(o, 8);
 	outbuf_puts(o, "  allocated minus in use; TIME_WAIT is not closed (lsock(8))\n");
 }
