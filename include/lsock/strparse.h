@@ -23,4 +23,17 @@ int strparse_dec(const char *s, size_t len, uint64_t max, bool canonical, uint64
  */
 bool strparse_plain_name(const char *s, size_t size, const char *extra);
 
+/* A run of bytes inside a larger text, for field-by-field parsers. */
+struct strspan {
+	const char *p;
+	size_t len;
+};
+
+/* Whether s is exactly the C string lit. */
+bool strspan_eq(struct strspan s, const char *lit);
+
+/* Takes the next ' '-separated field of *line (as /proc/PID/mountinfo
+ * separates them) into *ret; false when none is left. */
+bool strspan_next_field(struct strspan *line, struct strspan *ret);
+
 #endif

@@ -39,3 +39,26 @@ bool strparse_plain_name(const char *s, size_t size, const char *extra)
 	}
 	return true;
 }
+
+bool strspan_eq(struct strspan s, const char *lit)
+{
+	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
+}
+
+bool strspan_next_field(struct strspan *line, struct strspan *ret)
+{
+	const char *sp;
+
+	while (line->len && line->p[0] == ' ') {
+		line->p++;
+		line->len--;
+	}
+	if (!line->len)
+		return false;
+	sp = memchr(line->p, ' ', line->len);
+	ret->p = line->p;
+	ret->len = sp ? (size_t)(sp - line->p) : line->len;
+	line->p += ret->len;
+	line->len -= ret->len;
+	return true;
+}

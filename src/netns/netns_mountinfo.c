@@ -16,37 +16,9 @@
 
 #include "netns_internal.h"
 
-struct span {
-	const char *p;
-	size_t len;
-};
-
-static bool span_eq(struct span s, const char *lit)
-{
-	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
-}
-
-/* Takes the next ' '-separated field of *line; false when none is left. */
-static bool next_field(struct span *line, struct span *ret)
-{
-	const char *sp;
-
-	while (line->len && line->p[0] == ' ') {
-		line->p++;
-		line->len--;
-	}
-	if (!line->len)
-		return false;
-	sp = memchr(line->p, ' ', line->len);
-	ret->p = line->p;
-	ret->len = sp ? (size_t)(sp - line->p) : line->len;
-	line->p += ret->len;
-	line->len -= ret->len;
-	return true;
-}
 
 /* "MAJOR:MINOR" as show_mountinfo() prints MAJOR(sb->s_dev), MINOR(...). */
-static bool parse_dev(struct span f, uint64_t *ret)
+static bool parse_dev(struct strspan f, uint64_t *ret)
 {
 	const char *colon = memchr(f.p, ':', f.len);
 	uint64_t maj, min;
@@ -62,7 +34,7 @@ static bool parse_dev(struct span f, uint64_t *ret)
 
 /* Undoes the \ooo escapes of a path field into buf (size bytes, with the
  * NUL); false if it does not fit. */
-static bool unescape_path(struct span f, char *buf, size_t size, size_t *ret_len)
+static bool unescape_path(struct strspan f, char *buf, size_t size, size_t *ret_len)
 {
 	size_t i = 0, j = 0;
 
@@ -104,23 +76,23 @@ bool netns_parse_link(const char *s, size_t len, uint64_t *ret_ino)
 
 /* Fills *m from one line; false if it is not an nsfs mount of a network
  * namespace (or is malformed). */
-static bool parse_line(struct span line, struct netns_mountinfo_entry *m)
+static bool parse_line(struct strspan line, struct netns_mountinfo_entry *m)
 {
-	struct span f, dev, root, mnt;
+	struct strspan f, dev, root, mnt;
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (!next_field(&line, &f))
+		if (!strspan_next_field(&line, &f))
 			return false;
-	if (!next_field(&line, &dev) || !next_field(&line, &root) || !next_field(&line, &mnt))
+	if (!strspan_next_field(&line, &dev) || !strspan_next_field(&line, &root) || !strspan_next_field(&line, &mnt))
 		return false;
 	/* Options, then optional fields (shared:N, master:N, ...) ending with a
 	 * lone "-". */
 	do {
-		if (!next_field(&line, &f))
+		if (!strspan_next_field(&line, &f))
 			return false;
-	} while (!span_eq(f, "-"));
-	if (!next_field(&line, &f) || !span_eq(f, "nsfs"))
+	} while (!strspan_eq(f, "-"));
+	if (!strspan_next_field(&line, &f) || !strspan_eq(f, "nsfs"))
 		return false;
 	if (!netns_parse_link(root.p, root.len, &m->ino) || !parse_dev(dev, &m->dev))
 		return false;
@@ -130,12 +102,12 @@ static bool parse_line(struct span line, struct netns_mountinfo_entry *m)
 int netns_mountinfo_parse(const char *text, size_t len,
 			  int (*fn)(const struct netns_mountinfo_entry *m, void *data), void *data)
 {
-	struct span t = { text, len };
+	struct strspan t = { text, len };
 	struct netns_mountinfo_entry m;
 
 	while (t.len) {
 		const char *nl = memchr(t.p, '\n', t.len);
-		struct span line = { t.p, nl ? (size_t)(nl - t.p) : t.len };
+		struct strspan line = { t.p, nl ? (size_t)(nl - t.p) : t.len };
 		int r;
 
 		t.p += line.len + (nl ? 1 : 0);

@@ -21,41 +21,13 @@
 /* mountinfo is a few KiB; a container host may have thousands of mounts. */
 #define MOUNTINFO_MAX (16u << 20)
 
-struct span {
-	const char *p;
-	size_t len;
-};
-
-static bool span_eq(struct span s, const char *lit)
-{
-	return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
-}
-
-/* Takes the next ' '-separated field of *line; false when none is left. */
-static bool next_field(struct span *line, struct span *ret)
-{
-	const char *sp;
-
-	while (line->len && line->p[0] == ' ') {
-		line->p++;
-		line->len--;
-	}
-	if (!line->len)
-		return false;
-	sp = memchr(line->p, ' ', line->len);
-	ret->p = line->p;
-	ret->len = sp ? (size_t)(sp - line->p) : line->len;
-	line->p += ret->len;
-	line->len -= ret->len;
-	return true;
-}
 
 /*
  * Compares a mountinfo path field, in which the kernel's show_mountinfo()
  * octal-escapes space, tab, newline and backslash (\040 \011 \012 \134),
  * with a plain path.
  */
-static bool path_eq(struct span f, const char *path)
+static bool path_eq(struct strspan f, const char *path)
 {
 	size_t i = 0, plen = strlen(path), j = 0;
 
@@ -80,22 +52,22 @@ static bool path_eq(struct span f, const char *path)
 }
 
 /* Whether one comma-separated option list hides other users' pids. */
-static bool options_hide(struct span opts)
+static bool options_hide(struct strspan opts)
 {
 	while (opts.len) {
 		const char *comma = memchr(opts.p, ',', opts.len);
-		struct span o = { opts.p, comma ? (size_t)(comma - opts.p) : opts.len };
+		struct strspan o = { opts.p, comma ? (size_t)(comma - opts.p) : opts.len };
 
 		opts.p += o.len + (comma ? 1 : 0);
 		opts.len -= o.len + (comma ? 1 : 0);
 		if (o.len > 8 && memcmp(o.p, "hidepid=", 8) == 0) {
-			struct span v = { o.p + 8, o.len - 8 };
+			struct strspan v = { o.p + 8, o.len - 8 };
 
 			/* Anything but off is treated as hiding: noaccess/1,
 			 * invisible/2, ptraceable/4, and whatever comes next. */
-			if (!span_eq(v, "0") && !span_eq(v, "off"))
+			if (!strspan_eq(v, "0") && !strspan_eq(v, "off"))
 				return true;
-		} else if (span_eq(o, "subset=pid")) {
+		} else if (strspan_eq(o, "subset=pid")) {
 			return true;
 		}
 	}
@@ -104,38 +76,38 @@ static bool options_hide(struct span opts)
 
 /* Returns 1 if the line is a proc mount at mountpoint that hides pids, 0 if
  * it is one that does not, and -1 if it is something else. */
-static int line_verdict(struct span line, const char *mountpoint)
+static int line_verdict(struct strspan line, const char *mountpoint)
 {
-	struct span f, mnt_opts, fstype, super_opts;
+	struct strspan f, mnt_opts, fstype, super_opts;
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (!next_field(&line, &f))
+		if (!strspan_next_field(&line, &f))
 			return -1;
-	if (!next_field(&line, &f) || !path_eq(f, mountpoint))
+	if (!strspan_next_field(&line, &f) || !path_eq(f, mountpoint))
 		return -1;
-	if (!next_field(&line, &mnt_opts))
+	if (!strspan_next_field(&line, &mnt_opts))
 		return -1;
 	/* Optional fields (shared:N, master:N, ...) end with a lone "-". */
 	do {
-		if (!next_field(&line, &f))
+		if (!strspan_next_field(&line, &f))
 			return -1;
-	} while (!span_eq(f, "-"));
-	if (!next_field(&line, &fstype) || !span_eq(fstype, "proc"))
+	} while (!strspan_eq(f, "-"));
+	if (!strspan_next_field(&line, &fstype) || !strspan_eq(fstype, "proc"))
 		return -1;
-	if (!next_field(&line, &f) || !next_field(&line, &super_opts))
+	if (!strspan_next_field(&line, &f) || !strspan_next_field(&line, &super_opts))
 		return -1;
 	return options_hide(super_opts) || options_hide(mnt_opts);
 }
 
 bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint)
 {
-	struct span text = { mountinfo, strlen(mountinfo) };
+	struct strspan text = { mountinfo, strlen(mountinfo) };
 	bool hides = false;
 
 	while (text.len) {
 		const char *nl = memchr(text.p, '\n', text.len);
-		struct span line = { text.p, nl ? (size_t)(nl - text.p) : text.len };
+		struct strspan line = { text.p, nl ? (size_t)(nl - text.p) : text.len };
 		int v;
 
 		text.p += line.len + (nl ? 1 : 0);
