@@ -17,6 +17,13 @@
 int strparse_dec(const char *s, size_t len, uint64_t max, bool canonical, uint64_t *ret);
 
 /*
+ * Like strparse_dec, but with C's prefixes as strtoul(s, NULL, 0) reads
+ * them (ss reads port numbers so): 0x/0X hexadecimal, a leading 0 octal.
+ * No sign, no blanks; "0x" alone is -EINVAL.
+ */
+int strparse_c_number(const char *s, size_t len, uint64_t max, uint64_t *ret);
+
+/*
  * Whether s is a name safe to print unescaped in an aligned column: 1 to
  * size - 1 bytes of ASCII letters, digits, '.', '_', '-' and the bytes in
  * extra (service names allow '+', user names '$').

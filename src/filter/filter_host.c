@@ -29,44 +29,9 @@
 
 #include "filter_internal.h"
 #include "lsock/array.h"
+#include "lsock/strparse.h"
 
 #define HOST_WORD_MAX 256
-
-/* Non-empty run of digits in base 10/16/8 as strtol base 0 would take it. */
-static int filter_number_parse(const char *s, uint64_t max, uint64_t *ret)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!*s)
-			return -EINVAL;
-	} else if (s[0] == '0' && s[1]) {
-		base = 8;
-		s++;
-	}
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && isxdigit((unsigned char)*s))
-			d = (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
-		else
-			return -EINVAL;
-		if (d >= base)
-			return -EINVAL;
-		v = v * base + d;
-		if (v > max)
-			return -ERANGE;
-	}
-	*ret = v;
-	return 0;
-}
 
 static int filter_service_parse(const char *name, uint32_t *ret)
 {
@@ -100,7 +65,7 @@ int filter_port_parse(const char *s, uint32_t *ret)
 		return -EINVAL;
 	if (isdigit((unsigned char)*s)) {
 		/* Up to 32 bits: for UNIX sockets ss compares "ports" with inodes. */
-		r = filter_number_parse(s, UINT32_MAX, &v);
+		r = strparse_c_number(s, strlen(s), UINT32_MAX, &v);
 		if (r)
 			return -EINVAL;
 		*ret = (uint32_t)v;
@@ -178,8 +143,7 @@ static int filter_prefix_parse(char *s, int family, struct filter_host *h, char 
 	h->plen = (uint8_t)max;
 	if (slash) {
 		/* Plain decimal: ss reads `08` as bad octal; we reject leading zeros. */
-		if (!*slash || (slash[0] == '0' && slash[1]) ||
-		    filter_number_parse(slash, max, &plen) || !isdigit((unsigned char)slash[0])) {
+		if (strparse_dec(slash, strlen(slash), max, true, &plen)) {
 			snprintf(msg, msglen, "bad prefix length (0-%u)", max);
 			return -EINVAL;
 		}
