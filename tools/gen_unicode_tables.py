@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Generates src/output/unicode_tables.h, the code point classes behind
+"""Generates src/model/unicode_tables.h, the code point classes behind
 lsock's text escaping and column widths, from the Unicode Character Database.
 
 Input: the UCD text files of exactly one Unicode version, pinned below by
@@ -44,7 +44,7 @@ PINNED_SHA256 = {
     "HangulSyllableType.txt": "9a3ab36d36a22bdb84de7a17b17e9b9c242134f0080f0a8b4b28d209465a8fc8",
 }
 DEFAULT_UCD = "/usr/share/unicode"
-OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "output",
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "model",
                       "unicode_tables.h")
 
 PLAIN, ESCAPE, ZERO, WIDE = 0, 1, 2, 3

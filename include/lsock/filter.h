@@ -45,6 +45,10 @@ struct filter_error {
 	int word;            /* index into the words array of the offending word, or -1 at end */
 	char token[64];      /* the offending token (a word may hold several), "" at end */
 	char message[128];   /* e.g. "expected a port number after ':'" */
+	/* The whole message as lsock prints it after "lsock: ", written where
+	 * the error is found, the token escaped for the terminal: "bad filter
+	 * at ':x': expected a port number after ':'". */
+	char line[256];
 };
 
 /*

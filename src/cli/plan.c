@@ -4,7 +4,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lsock/escape.h"
 #include "lsock/filter.h"
 #include "lsock/plan.h"
 #include "lsock/proto.h"
@@ -43,19 +42,13 @@ bool plan_wants(const struct query_plan *p, enum sock_proto proto, uint8_t famil
 static int plan_filter(const struct lsock_options *o, struct query_plan *p, char *err, size_t errlen)
 {
 	struct filter_error fe = { .word = -1 };
-	char tok[96];
 	int r;
 
 	r = filter_parse_family(o->nwords, o->words, preferred_family(o), p->spec.states, &p->filter,
 				&p->spec.states, &fe);
-	if (r == -EINVAL) {
-		/* One line, whatever bytes the user typed. */
-		if (fe.token[0])
-			snprintf(err, errlen, "bad filter at '%s': %s",
-				 esc_text_cstr(fe.token, tok, sizeof(tok)), fe.message);
-		else
-			snprintf(err, errlen, "bad filter: %s", fe.message);
-	} else if (r < 0) {
+	if (r == -EINVAL)
+		snprintf(err, errlen, "%s", fe.line);
+	else if (r < 0) {
 		snprintf(err, errlen, "%s", strerror(-r));
 	}
 	return r;

@@ -61,6 +61,13 @@ struct filter_tokens {
 int filter_lex(int nwords, char *const words[], struct filter_tokens *ret,
 	       struct filter_error *ret_err);
 
+/*
+ * Fills *ret_err for the token (NULL or "" at the end of the words) of argv
+ * word `word` (-1 at the end), including the whole printable line, so the
+ * message is complete where the error is found.  Returns -EINVAL.
+ */
+int filter_error_set(struct filter_error *ret_err, int word, const char *token, const char *msg);
+
 /* Frees what filter_lex allocated; a zeroed struct is fine. */
 void filter_tokens_free(struct filter_tokens *t);
 

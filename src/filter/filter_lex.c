@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "filter_internal.h"
+#include "lsock/escape.h"
 
 struct keyword {
 	const char *name;
@@ -50,11 +51,25 @@ static enum filter_tok_kind filter_lex_classify(const char *s)
 	return FT_WORD;
 }
 
+int filter_error_set(struct filter_error *ret_err, int word, const char *token, const char *msg)
+{
+	char tok[96];
+
+	ret_err->word = word;
+	snprintf(ret_err->token, sizeof(ret_err->token), "%s", token ? token : "");
+	snprintf(ret_err->message, sizeof(ret_err->message), "%s", msg);
+	/* One line, whatever bytes the user typed. */
+	if (ret_err->token[0])
+		snprintf(ret_err->line, sizeof(ret_err->line), "bad filter at '%s': %s",
+			 esc_text_cstr(ret_err->token, tok, sizeof(tok)), ret_err->message);
+	else
+		snprintf(ret_err->line, sizeof(ret_err->line), "bad filter: %s", ret_err->message);
+	return -EINVAL;
+}
+
 static int filter_lex_too_long(struct filter_error *ret_err, int word)
 {
-	ret_err->word = word;
-	ret_err->token[0] = '\0';
-	snprintf(ret_err->message, sizeof(ret_err->message), "filter too long");
+	filter_error_set(ret_err, word, NULL, "filter too long");
 	return -EINVAL;
 }
 

@@ -74,15 +74,9 @@ static int filter_fail(struct filter_parser *p, int pos, const char *msg)
 {
 	const struct filter_tokens *t = p->toks;
 
-	if (pos >= 0 && pos < t->len) {
-		p->err->word = t->tok[pos].word;
-		snprintf(p->err->token, sizeof(p->err->token), "%s", t->tok[pos].text);
-	} else {
-		p->err->word = -1;
-		p->err->token[0] = '\0';
-	}
-	snprintf(p->err->message, sizeof(p->err->message), "%s", msg);
-	return -EINVAL;
+	if (pos >= 0 && pos < t->len)
+		return filter_error_set(p->err, t->tok[pos].word, t->tok[pos].text, msg);
+	return filter_error_set(p->err, -1, NULL, msg);
 }
 
 static const struct filter_token *filter_peek(const struct filter_parser *p)
@@ -468,8 +462,7 @@ int filter_parse_family(int nwords, char *const words[], int family, uint32_t de
 	int r;
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6 && family != AF_UNIX) {
-		*ret_err = (struct filter_error){ .word = -1, .message = "unsupported address family" };
-		return -EINVAL;
+		return filter_error_set(ret_err, -1, NULL, "unsupported address family");
 	}
 	r = filter_lex(nwords, words, &toks, ret_err);
 	if (r)

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -71,6 +72,17 @@ static void parse_err(const char *s, int word, const char *token, const char *ms
 	assert_int_equal(err.word, word);
 	assert_string_equal(err.token, token);
 	assert_non_null(strstr(err.message, msg_part));
+	/* The whole line is written where the error is found. */
+	{
+		char want[320];
+
+		if (token[0])
+			snprintf(want, sizeof(want), "bad filter at '%s': %s", token, err.message);
+		else
+			snprintf(want, sizeof(want), "bad filter: %s", err.message);
+		if (!strchr(token, '\\') && !strchr(token, '\x1b'))
+			assert_string_equal(err.line, want);
+	}
 	/* Out-parameters are untouched on failure. */
 	assert_ptr_equal(f, (struct filter *)0x1);
 	assert_int_equal(st, 0x5a5a);
@@ -419,6 +431,22 @@ static void test_errors(void **state)
 	}
 }
 
+/* A token with control bytes is escaped in the line, exact in .token. */
+static void test_error_line_escaped(void **state)
+{
+	char w0[] = "sport", w1[] = "=", w2[] = ":\x1b[2J";
+	char *words[] = { w0, w1, w2 };
+	struct filter_error err = { 0 };
+	struct filter *f = NULL;
+	uint32_t st = 0;
+
+	(void)state;
+	assert_int_equal(filter_parse(3, words, SOCK_STATES_ALL, &f, &st, &err), -EINVAL);
+	assert_string_equal(err.token, ":\x1b[2J");
+	assert_null(strchr(err.line, '\x1b'));
+	assert_non_null(strstr(err.line, "bad filter at ':\\x1b[2J': "));
+}
+
 static void test_limits(void **state)
 {
 	char *words[300];
@@ -591,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_unix),
 		cmocka_unit_test(test_preferred_family),
 		cmocka_unit_test(test_dev),
+		cmocka_unit_test(test_error_line_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
