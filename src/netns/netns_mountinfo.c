@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "lsock/mountinfo.h"
 #include "netns_internal.h"
 
 
@@ -29,33 +30,6 @@ static bool parse_dev(struct strspan f, uint64_t *ret)
 	    strparse_dec(colon + 1, f.len - (size_t)(colon - f.p) - 1, UINT32_MAX, false, &min) < 0)
 		return false;
 	*ret = makedev((unsigned)maj, (unsigned)min);
-	return true;
-}
-
-/* Undoes the \ooo escapes of a path field into buf (size bytes, with the
- * NUL); false if it does not fit. */
-static bool unescape_path(struct strspan f, char *buf, size_t size, size_t *ret_len)
-{
-	size_t i = 0, j = 0;
-
-	while (i < f.len) {
-		unsigned char c = (unsigned char)f.p[i];
-
-		if (c == '\\' && i + 3 < f.len && f.p[i + 1] >= '0' && f.p[i + 1] <= '3' &&
-		    f.p[i + 2] >= '0' && f.p[i + 2] <= '7' &&
-		    f.p[i + 3] >= '0' && f.p[i + 3] <= '7') {
-			c = (unsigned char)((f.p[i + 1] - '0') << 6 | (f.p[i + 2] - '0') << 3 |
-					    (f.p[i + 3] - '0'));
-			i += 4;
-		} else {
-			i++;
-		}
-		if (j + 1 >= size)
-			return false;
-		buf[j++] = (char)c;
-	}
-	buf[j] = '\0';
-	*ret_len = j;
 	return true;
 }
 
@@ -78,40 +52,25 @@ bool netns_parse_link(const char *s, size_t len, uint64_t *ret_ino)
  * namespace (or is malformed). */
 static bool parse_line(struct strspan line, struct netns_mountinfo_entry *m)
 {
-	struct strspan f, dev, root, mnt;
-	int i;
+	struct mountinfo_line f;
 
-	for (i = 0; i < 2; i++)
-		if (!strspan_next_field(&line, &f))
-			return false;
-	if (!strspan_next_field(&line, &dev) || !strspan_next_field(&line, &root) || !strspan_next_field(&line, &mnt))
+	if (!mountinfo_parse_line(line, &f) || !strspan_eq(f.fstype, "nsfs"))
 		return false;
-	/* Options, then optional fields (shared:N, master:N, ...) ending with a
-	 * lone "-". */
-	do {
-		if (!strspan_next_field(&line, &f))
-			return false;
-	} while (!strspan_eq(f, "-"));
-	if (!strspan_next_field(&line, &f) || !strspan_eq(f, "nsfs"))
+	if (!netns_parse_link(f.root.p, f.root.len, &m->ino) || !parse_dev(f.dev, &m->dev))
 		return false;
-	if (!netns_parse_link(root.p, root.len, &m->ino) || !parse_dev(dev, &m->dev))
-		return false;
-	return unescape_path(mnt, m->mountpoint, sizeof(m->mountpoint), &m->mountpoint_len);
+	return mountinfo_unescape(f.mountpoint, m->mountpoint, sizeof(m->mountpoint),
+				  &m->mountpoint_len);
 }
 
 int netns_mountinfo_parse(const char *text, size_t len,
 			  int (*fn)(const struct netns_mountinfo_entry *m, void *data), void *data)
 {
-	struct strspan t = { text, len };
+	struct strspan t = { text, len }, line;
 	struct netns_mountinfo_entry m;
 
-	while (t.len) {
-		const char *nl = memchr(t.p, '\n', t.len);
-		struct strspan line = { t.p, nl ? (size_t)(nl - t.p) : t.len };
+	while (mountinfo_next_line(&t, &line)) {
 		int r;
 
-		t.p += line.len + (nl ? 1 : 0);
-		t.len -= line.len + (nl ? 1 : 0);
 		if (!parse_line(line, &m))
 			continue;
 		r = fn(&m, data);

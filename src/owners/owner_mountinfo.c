@@ -16,39 +16,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsock/mountinfo.h"
 #include "owner_internal.h"
 
 /* mountinfo is a few KiB; a container host may have thousands of mounts. */
 #define MOUNTINFO_MAX (16u << 20)
 
 
-/*
- * Compares a mountinfo path field, in which the kernel's show_mountinfo()
- * octal-escapes space, tab, newline and backslash (\040 \011 \012 \134),
- * with a plain path.
- */
+/* Whether a mountinfo path field, once unescaped, is path. */
 static bool path_eq(struct strspan f, const char *path)
 {
-	size_t i = 0, plen = strlen(path), j = 0;
+	char buf[PATH_MAX];
+	size_t len;
 
-	while (i < f.len) {
-		unsigned char c = (unsigned char)f.p[i];
-
-		if (c == '\\' && i + 3 < f.len &&
-		    f.p[i + 1] >= '0' && f.p[i + 1] <= '3' &&
-		    f.p[i + 2] >= '0' && f.p[i + 2] <= '7' &&
-		    f.p[i + 3] >= '0' && f.p[i + 3] <= '7') {
-			c = (unsigned char)((f.p[i + 1] - '0') << 6 | (f.p[i + 2] - '0') << 3 |
-					    (f.p[i + 3] - '0'));
-			i += 4;
-		} else {
-			i++;
-		}
-		if (j >= plen || (unsigned char)path[j] != c)
-			return false;
-		j++;
-	}
-	return j == plen;
+	return mountinfo_unescape(f, buf, sizeof(buf), &len) && len == strlen(path) &&
+	       memcmp(buf, path, len) == 0;
 }
 
 /* Whether one comma-separated option list hides other users' pids. */
@@ -78,41 +60,22 @@ static bool options_hide(struct strspan opts)
  * it is one that does not, and -1 if it is something else. */
 static int line_verdict(struct strspan line, const char *mountpoint)
 {
-	struct strspan f, mnt_opts, fstype, super_opts;
-	int i;
+	struct mountinfo_line f;
 
-	for (i = 0; i < 4; i++)
-		if (!strspan_next_field(&line, &f))
-			return -1;
-	if (!strspan_next_field(&line, &f) || !path_eq(f, mountpoint))
+	if (!mountinfo_parse_line(line, &f) || !path_eq(f.mountpoint, mountpoint) ||
+	    !strspan_eq(f.fstype, "proc"))
 		return -1;
-	if (!strspan_next_field(&line, &mnt_opts))
-		return -1;
-	/* Optional fields (shared:N, master:N, ...) end with a lone "-". */
-	do {
-		if (!strspan_next_field(&line, &f))
-			return -1;
-	} while (!strspan_eq(f, "-"));
-	if (!strspan_next_field(&line, &fstype) || !strspan_eq(fstype, "proc"))
-		return -1;
-	if (!strspan_next_field(&line, &f) || !strspan_next_field(&line, &super_opts))
-		return -1;
-	return options_hide(super_opts) || options_hide(mnt_opts);
+	return options_hide(f.super_opts) || options_hide(f.mnt_opts);
 }
 
 bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoint)
 {
-	struct strspan text = { mountinfo, strlen(mountinfo) };
+	struct strspan text = { mountinfo, strlen(mountinfo) }, line;
 	bool hides = false;
 
-	while (text.len) {
-		const char *nl = memchr(text.p, '\n', text.len);
-		struct strspan line = { text.p, nl ? (size_t)(nl - text.p) : text.len };
-		int v;
+	while (mountinfo_next_line(&text, &line)) {
+		int v = line_verdict(line, proc_mountpoint);
 
-		text.p += line.len + (nl ? 1 : 0);
-		text.len -= line.len + (nl ? 1 : 0);
-		v = line_verdict(line, proc_mountpoint);
 		/* A later mount on the same point is stacked on top: it wins. */
 		if (v >= 0)
 			hides = v;

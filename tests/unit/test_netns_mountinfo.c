@@ -77,14 +77,17 @@ static void test_parse(void **state)
 			 -ECANCELED);
 	assert_int_equal(calls, 1);
 	assert_int_equal(netns_mountinfo_parse("", 0, stop, &calls), 0);
-	/* Only len bytes are read: the blue line, cut inside its fstype, and
-	 * just after it. */
+	/* Only len bytes are read: the blue line, cut inside its fstype (and
+	 * inside its last field, super options, which the kernel always
+	 * writes), and whole without its newline. */
 	blue = strstr(mountinfo, "612 ");
 	cut = (size_t)(strstr(blue, "nsfs") - blue);
 	s.n = 0;
 	assert_int_equal(netns_mountinfo_parse(blue, cut + 3, collect, &s), 0);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(netns_mountinfo_parse(blue, cut + 4, collect, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(netns_mountinfo_parse(blue, (size_t)(strchr(blue, '\n') - blue), collect, &s), 0);
 	assert_int_equal(s.n, 1);
 }
 
