@@ -21,16 +21,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lsock/readfile.h"
 #include "lsock/sock_table.h"
 
 /*
  * The errno (negated on return) for a <proc_root>/net file that is not a
- * regular file: a FIFO, a device, a directory.  Only a fake LSOCK_PROC_ROOT
- * tree has one, and reading it could block or never end.  EMEDIUMTYPE
- * ("wrong medium type") is what no open(2) or read(2) of such a path
- * returns by itself, so callers can tell this refusal from a real error.
+ * regular file: a FIFO, a device, a directory (see lsock/readfile.h).
  */
-#define PROCNET_NOT_REGULAR EMEDIUMTYPE
+#define PROCNET_NOT_REGULAR FILE_NOT_REGULAR
 
 /* Longest line the file parsers accept; longer lines are malformed. */
 #define PROCNET_LINE_MAX 512

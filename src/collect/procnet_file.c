@@ -20,35 +20,17 @@
  * or misses under churn (ss uses setbuffer() the same way). */
 #define PROCNET_STDIO_BUF (256 * 1024)
 
-/*
- * Opens path for reading, and keeps it only if it is a regular file.  Every
- * file of a real /proc/net is one (S_IFREG with st_size 0: proc_create_net*()
- * files are seq_files), so anything else comes from a fake LSOCK_PROC_ROOT
- * tree: a FIFO blocks open(2) until a writer comes and read(2) until it
- * writes, and a character device such as /dev/zero never ends.  O_NONBLOCK
- * makes open(2) of a FIFO return at once and is ignored for regular files
- * (seq_read() never looks at it); O_NOCTTY keeps a terminal from becoming
- * ours.  Returns 0, PROCNET_NOT_REGULAR (negated), or -errno.
- */
+/* Opens path as a stdio stream if it is a regular file (lsock/readfile.h
+ * says why).  Returns 0, -PROCNET_NOT_REGULAR, or -errno. */
 static int open_regular(const char *path, FILE **ret_f)
 {
-	struct stat st;
 	FILE *f;
 	int fd, r;
 
 	*ret_f = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
+	r = file_open_regular(AT_FDCWD, path, &fd);
+	if (r < 0)
 		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -PROCNET_NOT_REGULAR;
-	}
 	f = fdopen(fd, "r");
 	if (!f) {
 		r = -errno;
@@ -227,33 +209,15 @@ int procnet_sock_counts_read(const char *proc_root, uint8_t family, struct procn
 	/* sockstat is six short lines, protocols about thirty. */
 	char path[4096], buf[16384];
 	const char *file = family == AF_UNIX ? "protocols" : "sockstat";
-	size_t len = 0;
 	ssize_t n;
-	int fd, r;
 
 	memset(ret, 0, sizeof(*ret));
 	n = snprintf(path, sizeof(path), "%s/net/%s", proc_root, file);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	while (len < sizeof(buf)) {
-		n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len == sizeof(buf))
-		return -EFBIG;
-	return family == AF_UNIX ? procnet_protocols_parse(buf, len, ret) :
-				   procnet_sockstat_parse(buf, len, ret);
+	n = file_read_into(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	return family == AF_UNIX ? procnet_protocols_parse(buf, (size_t)n, ret) :
+				   procnet_sockstat_parse(buf, (size_t)n, ret);
 }

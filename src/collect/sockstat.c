@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsock/readfile.h"
 #include "lsock/sockstat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -261,39 +262,6 @@ int sockstat_parse_counters(const char *text, size_t len, struct sockstat *s)
 	return r;
 }
 
-/*
- * Reads path whole into buf (at most size - 1 bytes), if it is a
- * regular file: only a fake tree has a FIFO or a device there (see
- * procnet_file.c).  Returns the length, or -errno (-EFBIG if longer).
- */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	struct stat st;
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -EMEDIUMTYPE;
-	while (r == 0) {
-		ssize_t k = read(fd, buf + n, size - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			r = -errno;
-		else if (k == 0)
-			break;
-		else if ((n += (size_t)k) == size)
-			r = -EFBIG;
-	}
-	close(fd);
-	return r < 0 ? r : (ssize_t)n;
-}
-
 int sockstat_read(const char *proc_root, struct sockstat *ret)
 {
 	static const char *const files[] = { "sockstat", "sockstat6", "snmp", "netstat" };
@@ -313,7 +281,7 @@ int sockstat_read(const char *proc_root, struct sockstat *ret)
 			free(buf);
 			return -ENAMETOOLONG;
 		}
-		n = read_small(path, buf, SOCKSTAT_FILE_MAX);
+		n = file_read_into(AT_FDCWD, path, buf, SOCKSTAT_FILE_MAX);
 		if (n < 0)
 			continue; /* its values stay unknown */
 		/* A malformed line loses its own values only. */

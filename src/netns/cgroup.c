@@ -88,5 +88,5 @@ int cgroup_pick_path(const char *text, size_t len, enum cgroup_pick pick, const 
 
 int cgroup_read_at(int dirfd, const char *rel, char **ret, size_t *ret_len)
 {
-	return netns_read_at(dirfd, rel, CGROUP_FILE_MAX, ret, ret_len);
+	return file_read_at(dirfd, rel, CGROUP_FILE_MAX, false, ret, ret_len);
 }

@@ -53,7 +53,7 @@ static int read_state(const struct container_ctx *ctx, const char *rel, size_t m
 	n = snprintf(path, sizeof(path), "%.*s/%s", (int)rl, root, rel);
 	if (n <= 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	return netns_read_at(AT_FDCWD, path, max, ret, ret_len);
+	return file_read_at(AT_FDCWD, path, max, false, ret, ret_len);
 }
 
 static int lookup_docker(struct container_ctx *ctx, struct container *c)

@@ -64,7 +64,7 @@ static bool pid2_is_kthread(int procfd)
 	char *text;
 	bool yes;
 
-	if (netns_read_at(procfd, "2/stat", STAT_MAX, &text, &len) < 0)
+	if (file_read_at(procfd, "2/stat", STAT_MAX, false, &text, &len) < 0)
 		return false;
 	yes = owner_stat_is_kthread(text, len);
 	free(text);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lsock/netns.h"
+#include "lsock/readfile.h"
 #include "lsock/strparse.h"
 
 /* The kernel's PID_MAX_LIMIT is 4M; pids are positive ints in any case. */
@@ -27,17 +28,6 @@ static inline bool netns_parse_num(const char *s, size_t len, uint64_t max, uint
 {
 	return strparse_dec(s, len, max, true, ret) == 0 && *ret != 0;
 }
-
-/*
- * Reads rel under dirfd (AT_FDCWD for a plain path) into a malloc'd,
- * NUL-terminated buffer of at most max bytes.  Opened O_NONBLOCK, and only
- * a regular file is read (a FIFO planted where a state file should be must
- * not hang us; procfs files are regular).  Returns 0, -EFBIG if it holds
- * more than max bytes, -EINVAL for anything but a regular file, or the
- * open/read -errno; *ret and *ret_len are written on every path (NULL, 0
- * on failure).
- */
-int netns_read_at(int dirfd, const char *rel, size_t max, char **ret, size_t *ret_len);
 
 /* Joins a, b and c (c may be NULL) into a malloc'd string; NULL on ENOMEM
  * or beyond PATH_MAX. */

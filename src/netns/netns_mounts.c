@@ -99,7 +99,7 @@ static int read_mountinfo(struct mounts_walk *w, const char *rel)
 	char *text;
 	int r;
 
-	r = netns_read_at(w->procfd, rel, MOUNTINFO_MAX, &text, &len);
+	r = file_read_at(w->procfd, rel, MOUNTINFO_MAX, false, &text, &len);
 	if (r < 0) {
 		if (netns_errno_fatal(-r))
 			return r;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lsock/owner.h"
+#include "lsock/readfile.h"
 #include "lsock/strparse.h"
 
 /*
@@ -29,22 +30,14 @@ static inline bool owner_parse_dec(const char *s, size_t len, uint64_t max, uint
  */
 bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode);
 
-/*
- * The errno (negated on return) for a file below proc_root that is not a
- * regular file.  Every file the walk reads in a real /proc (comm, stat,
- * status, mountinfo) is one, S_IFREG with st_size 0; a FIFO or a device
- * exists only in a fake tree, and reading it could block or never end.
- * EMEDIUMTYPE is what no open(2) or read(2) of those paths returns itself.
- */
-#define OWNER_NOT_REGULAR EMEDIUMTYPE
+/* A file below proc_root that is not regular (see lsock/readfile.h). */
+#define OWNER_NOT_REGULAR FILE_NOT_REGULAR
 
-/*
- * Opens path below dfd for reading with O_NONBLOCK (so that opening a FIFO
- * returns at once; regular files ignore it) and O_NOCTTY, and keeps it only
- * if fstat(2) says it is a regular file.  Returns 0 with *ret_fd set,
- * -OWNER_NOT_REGULAR, or -errno; *ret_fd is -1 on failure.
- */
-int owner_open_regular(int dfd, const char *path, int *ret_fd);
+/* The walk opens its /proc files with the shared bounded opener. */
+static inline int owner_open_regular(int dfd, const char *path, int *ret_fd)
+{
+	return file_open_regular(dfd, path, ret_fd);
+}
 
 /*
  * Decides whether proc_root (opened as procfd) is mounted with hidepid or
@@ -54,13 +47,6 @@ int owner_open_regular(int dfd, const char *path, int *ret_fd);
  * false) when it is not a regular file; -ENOMEM, -EMFILE or -ENFILE.
  */
 int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides);
-
-/*
- * Reads fd to its end into a malloc'd, NUL-terminated buffer, stopping
- * (without error) once about max bytes are in.  Returns 0, -ENOMEM, or the
- * read's -errno; *ret and *ret_len are written only on success.
- */
-int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len);
 
 /* What owner_pidns_probe() found out about proc_root's PID namespace. */
 struct owner_pidns {

@@ -83,67 +83,6 @@ bool owner_mountinfo_hides_pids(const char *mountinfo, const char *proc_mountpoi
 	return hides;
 }
 
-int owner_open_regular(int dfd, const char *path, int *ret_fd)
-{
-	struct stat st;
-	int fd, r;
-
-	*ret_fd = -1;
-	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -OWNER_NOT_REGULAR;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
-int owner_read_all(int fd, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0, cap = 16384;
-	char *buf = malloc(cap), *nb;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (cap - len < 2) {
-			if (cap >= max)
-				break; /* judge what we have rather than fail */
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
-			free(buf);
-			return e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
 int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides)
 {
 	char root[PATH_MAX];
@@ -157,7 +96,7 @@ int owner_hidepid_probe(int procfd, const char *proc_root, bool *ret_hides)
 		return r;
 	if (r < 0)
 		return 0;
-	r = owner_read_all(fd, MOUNTINFO_MAX, &text, &len);
+	r = file_read_fd(fd, MOUNTINFO_MAX, true, &text, &len);
 	close(fd);
 	if (r == -ENOMEM)
 		return r;

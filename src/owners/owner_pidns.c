@@ -149,7 +149,7 @@ static int read_small(int procfd, const char *path, size_t max, char **ret, size
 		(*n_irregular)++;
 	if (r < 0)
 		return r;
-	r = owner_read_all(fd, max, ret, ret_len);
+	r = file_read_fd(fd, max, true, ret, ret_len);
 	close(fd);
 	return r;
 }
