@@ -121,8 +121,7 @@ class Namespaces:
                 p = subprocess.Popen([sys.executable, "-c", CHILD, kind,
                                       os.fsdecode(path or b"-"), str(port)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                self.ns.append({"kind": kind, "name": name, "path": path, "proc": p,
-                                "nsfd": None})
+                self.ns.append({"kind": kind, "name": name, "path": path, "proc": p})
         # The holders start in parallel; then each says where it is.
         for rec in self.ns:
             p = rec["proc"]
@@ -132,9 +131,9 @@ class Namespaces:
             rec["ino"] = int(line[1])
             if rec["kind"] == "unshare":
                 rec["path"] = f"/proc/{p.pid}/ns/net".encode()
-            elif rec["kind"] == "socket":
-                rec["nsfd"] = self.find_socket_ns(p.pid)
-                rec["path"] = f"/proc/self/fd/{rec['nsfd']}".encode()
+            # A socket-only namespace is opened (SIOCGSKNS) only to run the
+            # oracle, after lsock: an fd of ours on it would let lsock find
+            # it by the fd scan instead of by its socket.
 
     @staticmethod
     def find_socket_ns(pid):
@@ -147,8 +146,6 @@ class Namespaces:
         for rec in self.ns:
             rec["proc"].kill()
             rec["proc"].wait()
-            if rec["nsfd"] is not None:
-                os.close(rec["nsfd"])
         for rec in self.ns:
             if rec["kind"] == "ipnetns" and rec["name"] != HOSTILE:
                 subprocess.run(["ip", "netns", "delete", rec["name"].decode()])
@@ -167,9 +164,16 @@ def unix_skip(rec):
 
 
 def ss_in(rec):
-    fds = [rec["nsfd"]] if rec["nsfd"] is not None else []
-    p = subprocess.run([b"nsenter", b"--net=" + rec["path"], b"ss", b"-H", b"-tuxanpe"],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=fds)
+    fds, path = [], rec["path"]
+    if rec["kind"] == "socket":
+        fds = [Namespaces.find_socket_ns(rec["proc"].pid)]
+        path = f"/proc/self/fd/{fds[0]}".encode()
+    try:
+        p = subprocess.run([b"nsenter", b"--net=" + path, b"ss", b"-H", b"-tuxanpe"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
     if p.returncode != 0:
         raise lt.TestFailure(f"nsenter ss for {rec['kind']}: {p.stderr!r}")
     return lt.parse_ss(p.stdout.decode("utf-8", "replace"))
