@@ -26,7 +26,9 @@ function __lsock_columns
         owners "owning processes as PID/name, comma-separated" \
         pid "PIDs of the owning processes" \
         program "names of the owning processes" \
-        path "UNIX socket path, or @name for an abstract name"
+        path "UNIX socket path, or @name for an abstract name" \
+        netns "network namespace: ip netns name, container, host or net:[INODE]" \
+        unit "systemd units of the owning processes (JSON: each owner's unit)"
 end
 
 function __lsock_sort_keys
@@ -92,6 +94,9 @@ complete -c lsock -l sort -x -d 'Sort keys, comma-separated' -a '(__lsock_list _
 complete -c lsock -l json -d 'JSON output'
 complete -c lsock -l ndjson -d 'One JSON object per line'
 complete -c lsock -s s -l summary -d 'Counts, kernel figures and counters, full listeners'
+# Network namespaces
+complete -c lsock -s G -l all-netns -d 'Every network namespace, with a NetNS column'
+complete -c lsock -s N -l netns -x -d 'One network namespace: NAME, PATH or PID' -a '(command ls /run/netns 2>/dev/null)'
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'

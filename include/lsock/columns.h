@@ -27,6 +27,7 @@ struct services;
 struct protoname_cache;
 struct user_cache;
 struct ifname_cache;
+struct snapshot_netns;
 
 enum column_id {
 	COL_PROTO,
@@ -49,6 +50,8 @@ enum column_id {
 	COL_USER,
 	COL_PID,
 	COL_PROGRAM,
+	COL_NETNS,
+	COL_UNIT,
 	_COL_MAX,
 };
 
@@ -57,6 +60,8 @@ enum column_need {
 	NEED_OWNERS = 1u << 0,   /* the /proc/[pid]/fd walk */
 	NEED_SERVICES = 1u << 1, /* the services database (unless -n) */
 	NEED_USERS = 1u << 2,    /* uid -> user name (unless -n) */
+	NEED_NETNS = 1u << 3,    /* the namespaces' names */
+	NEED_UNITS = 1u << 4,    /* the owners' systemd units (with NEED_OWNERS) */
 };
 
 enum column_align {
@@ -93,6 +98,7 @@ struct render_ctx {
 	struct user_cache *users;        /* NULL with -n */
 	struct ifname_cache *ifnames;    /* looked up lazily, only for bound sockets */
 	bool owners_complete;            /* with owners: every process's fds were seen */
+	struct snapshot_netns *netns;    /* the namespaces (names, interfaces); may be NULL */
 };
 
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a

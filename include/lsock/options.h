@@ -46,6 +46,8 @@ struct lsock_options {
 	const char *columns; /* -o LIST, NULL if not given */
 	const char *sort;    /* --sort KEYS, NULL if not given */
 	const char *proc_root;
+	bool all_netns;      /* -G: every network namespace */
+	const char *netns;   /* -N NAME|PATH|PID, NULL if not given */
 	int nwords;          /* filter words after the options */
 	char **words;
 };

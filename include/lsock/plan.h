@@ -15,6 +15,7 @@
 #include "lsock/columns.h"
 #include "lsock/fmt.h"
 #include "lsock/options.h"
+#include "lsock/snapshot_netns.h"
 #include "lsock/sort.h"
 
 struct filter;
@@ -28,6 +29,8 @@ struct query_plan {
 	struct text_layout layout;
 	struct sort_spec sort;
 	struct filter *filter;    /* owned; NULL if no expression */
+	struct netns_request netns; /* which network namespaces; netns.path is owned */
+	const char *netns_arg;    /* -N as typed, for messages */
 };
 
 /*

@@ -34,4 +34,13 @@ void report_churn(const struct snapshot_churn *c, bool verbose);
 
 void report_owner_note(const struct owner_map *m, enum output_format format, bool verbose);
 
+struct query_plan;
+/*
+ * The network namespace messages (report_netns.c): why --netns could not
+ * enter its namespace (returns 3, the exit status), how many namespaces
+ * --all-netns could not enter, and the note about listeners in other
+ * namespaces.  Returns 0 otherwise.
+ */
+int report_netns(const struct query_plan *plan, const struct snapshot_netns *n);
+
 #endif

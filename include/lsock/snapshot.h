@@ -12,6 +12,7 @@
 
 #include "lsock/collect.h"
 #include "lsock/owner.h"
+#include "lsock/snapshot_netns.h"
 #include "lsock/sock_table.h"
 
 /*
@@ -34,6 +35,7 @@ struct snapshot_request {
 	snapshot_prune_fn prune;  /* may be NULL */
 	snapshot_prune_owned_fn prune_owned; /* may be NULL; needs owners */
 	void *prune_data;
+	const struct netns_request *netns; /* NULL: lsock's own namespace, unnamed */
 };
 
 /* How the owner walk checked the UNIX dump (see snapshot_take()). */
@@ -51,6 +53,7 @@ struct snapshot {
 	bool owners_walked; /* the owner walk ran (it is skipped when no kept row can have an owner) */
 	int owners_error;  /* -errno from the owner walk, 0 if it ran or was not asked for */
 	struct snapshot_churn churn;
+	struct snapshot_netns netns; /* the namespaces listed (see snapshot_netns.h) */
 };
 
 /*

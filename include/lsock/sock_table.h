@@ -111,6 +111,7 @@ struct sock_entry {
 	uint8_t type;        /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
 	uint8_t state;       /* enum sock_state */
 	uint8_t source;      /* enum sock_source */
+	uint16_t netns_idx;  /* the snapshot's network namespace (snapshot_netns.v) */
 	uint8_t laddr[16];   /* network order; AF_INET uses the first 4 bytes */
 	uint8_t raddr[16];
 };

@@ -50,6 +50,8 @@ int sort_cmp_cookie(const struct sort_ctx *c, const struct sock_entry *a, const 
 int sort_cmp_source(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_pid(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 int sort_cmp_program(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+/* By namespace, in the snapshot's order (the initial one first). */
+int sort_cmp_netns(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
 
 /* At most this many keys in one --sort list. */
 #define SORT_KEYS_MAX 32

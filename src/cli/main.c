@@ -83,13 +83,16 @@ static int list(const struct query_plan *plan)
 	int r, status;
 
 	filter_prune_request(&req, &fp);
+	req.netns = &plan->netns;
 	r = snapshot_take(&req, &snap);
 	report_collect(&plan->spec, &snap.report, plan->verbose);
 	report_churn(&snap.churn, plan->verbose);
+	status = report_netns(plan, &snap.netns);
 	if (r == 0 && (plan->needs & NEED_SERVICES))
 		r = services_load(&services);
 	if (r < 0) {
-		status = report_snapshot_failure(&plan->spec, &snap.report, snap.owners_error, r);
+		status = status ? status
+				: report_snapshot_failure(&plan->spec, &snap.report, snap.owners_error, r);
 		goto out;
 	}
 	ctx = (struct render_ctx){
@@ -100,7 +103,7 @@ static int list(const struct query_plan *plan)
 		.services = plan->needs & NEED_SERVICES ? &services : NULL,
 		.protonames = plan->needs & NEED_SERVICES ? &protonames : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
-		.ifnames = &ifnames,
+		.ifnames = &ifnames, .netns = &snap.netns,
 	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;

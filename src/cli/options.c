@@ -21,7 +21,7 @@ enum {
 
 /* Options that are not protocols; the protocol table adds its own.  The
  * leading ":" makes getopt return ":" for a missing argument. */
-static const char short_opts[] = ":lanpe46WHo:svhV";
+static const char short_opts[] = ":lanpe46WHo:svhVGN:";
 
 static const struct option fixed_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
@@ -45,6 +45,8 @@ static const struct option fixed_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "all-netns", no_argument, NULL, 'G' },
+	{ "netns", required_argument, NULL, 'N' },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -100,6 +102,14 @@ static const char help_body[] =
 	"      --ndjson       one JSON object per socket per line\n"
 	"  -s, --summary      counts by protocol, family and state, the kernel's socket\n"
 	"                     figures and trouble counters, and full listeners\n"
+	"\n"
+	"Network namespaces (default: lsock's own; a note says when listeners hide in others):\n"
+	"  -G, --all-netns    every network namespace on the host, with a NetNS column:\n"
+	"                     the ip netns name, the container (docker:web, podman:db,\n"
+	"                     k8s:NS/POD/CONTAINER, lxc:NAME, nspawn:NAME), host, or\n"
+	"                     net:[INODE]; without root, those lsock may enter\n"
+	"  -N, --netns NAME|PATH|PID\n"
+	"                     one namespace: an ip netns NAME, an nsfs PATH, or a PID's\n"
 	"\n"
 	"Sources:\n"
 	"      --source=auto|netlink|proc\n"
@@ -315,6 +325,12 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 		case 'V':
 			o.version = true;
 			break;
+		case 'G':
+			o.all_netns = true;
+			break;
+		case 'N':
+			o.netns = optarg;
+			break;
 		case ':':
 			set_err(err, errlen, "option '%s' needs an argument",
 				esc_text_cstr(argv[optind - 1], word, sizeof(word)));
@@ -338,6 +354,10 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			}
 			return -EINVAL;
 		}
+	}
+	if (o.all_netns && o.netns) {
+		set_err(err, errlen, "--all-netns and --netns cannot be used together");
+		return -EINVAL;
 	}
 	if (o.summary && o.format == OUTPUT_NDJSON) {
 		set_err(err, errlen, "--summary and --ndjson cannot be used together (use --json)");

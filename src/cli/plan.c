@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -52,6 +53,56 @@ static int plan_filter(const struct lsock_options *o, struct query_plan *p, char
 		snprintf(err, errlen, "%s", strerror(-r));
 	}
 	return r;
+}
+
+/* Prepends the NetNS column to a default layout (with --all-netns). */
+static void prepend_netns(struct column_list *l)
+{
+	if (l->len >= COLUMNS_MAX)
+		return;
+	memmove(l->ids + 1, l->ids, l->len * sizeof(l->ids[0]));
+	l->ids[0] = COL_NETNS;
+	l->len++;
+}
+
+/* Which namespaces, and what to learn about them (see netns_request). */
+static int plan_netns(const struct lsock_options *o, struct query_plan *p, char *err, size_t errlen)
+{
+	struct netns_request *nr = &p->netns;
+	char word[96];
+	char *path;
+	int r;
+
+	if (o->netns) {
+		r = snapshot_netns_resolve(o->netns, o->proc_root, &path);
+		if (r == -EINVAL)
+			snprintf(err, errlen,
+				 "no network namespace '%s' (expected an ip netns NAME, an nsfs PATH "
+				 "or a PID)", esc_text_cstr(o->netns, word, sizeof(word)));
+		if (r < 0)
+			return r;
+		nr->select = NETNS_SELECT_ONE;
+		nr->path = path;
+		p->netns_arg = o->netns;
+	} else if (o->all_netns) {
+		nr->select = NETNS_SELECT_ALL;
+		if (!o->columns && p->format == OUTPUT_TEXT) {
+			prepend_netns(&p->layout.inet_cols);
+			prepend_netns(&p->layout.unix_cols);
+			p->needs |= NEED_NETNS;
+		}
+	}
+	if (p->format != OUTPUT_TEXT) {
+		p->needs |= NEED_NETNS;
+		if (p->needs & NEED_OWNERS)
+			p->needs |= NEED_UNITS;
+	}
+	nr->label = (p->needs & NEED_NETNS) != 0;
+	nr->units = (p->needs & NEED_UNITS) && (p->needs & NEED_OWNERS);
+	/* The note: only when listeners are shown, and never for -s. */
+	nr->note_states = p->spec.states & SOCK_STATES_LISTENING;
+	nr->note = nr->select == NETNS_SELECT_CURRENT && nr->note_states && !p->summary;
+	return 0;
 }
 
 int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err, size_t errlen)
@@ -123,6 +174,9 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	}
 	p.spec.states = sock_states_widen(p.spec.states);
 	p.layout.states = p.spec.states;
+	r = plan_netns(o, &p, err, errlen);
+	if (r < 0)
+		return r;
 	*ret = p;
 	return 0;
 }
@@ -133,4 +187,6 @@ void plan_free(struct query_plan *p)
 		return;
 	filter_free(p->filter);
 	p->filter = NULL;
+	free((char *)p->netns.path);
+	p->netns.path = NULL;
 }

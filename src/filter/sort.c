@@ -237,3 +237,9 @@ void sort_table(struct sock_table *t, const struct sort_spec *s, const struct so
 	if (s->len && t->len > 1)
 		qsort_r(t->entries, t->len, sizeof(*t->entries), cmp_entries, &run);
 }
+
+int sort_cmp_netns(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b)
+{
+	(void)c;
+	return (a->netns_idx > b->netns_idx) - (a->netns_idx < b->netns_idx);
+}

@@ -20,6 +20,7 @@
 #include "lsock/protonames.h"
 #include "lsock/services.h"
 #include "lsock/sock_names.h"
+#include "lsock/snapshot_netns.h"
 #include "lsock/users.h"
 
 static void put_dash(struct outbuf *o)
@@ -205,9 +206,14 @@ CELL_JSON(peer)
 /* The interface a socket is bound to, or NULL: not bound, unknown, or gone. */
 static const char *bound_ifname(const struct render_ctx *c, const struct sock_entry *e)
 {
-	if (!c->ifnames || !(e->flags & SOCK_F_IFINDEX_KNOWN) || !e->ifindex)
+	struct ifname_cache *cache = c->ifnames;
+
+	/* An ifindex names an interface of the socket's own namespace. */
+	if (c->netns && e->netns_idx < c->netns->len)
+		cache = &c->netns->v[e->netns_idx].ifnames;
+	if (!cache || !(e->flags & SOCK_F_IFINDEX_KNOWN) || !e->ifindex)
 		return NULL;
-	return ifname_cache_name(c->ifnames, e->ifindex);
+	return ifname_cache_name(cache, e->ifindex);
 }
 
 static void put_endpoint(const struct render_ctx *c, const struct sock_entry *e, bool local,
@@ -454,6 +460,7 @@ CELL_JSON(owners)
 		json_key(w, "fd");
 		json_i64(w, first[i].fd);
 		json_name(w, "comm", "comm_hex", pr->comm, pr->comm_len, pr->comm, pr->comm_len);
+		cell_json_owner_unit(c, first[i].proc, w);
 		json_end_object(w);
 	}
 	json_end_array(w);

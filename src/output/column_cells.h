@@ -36,6 +36,8 @@ CELL_TEXT(source);
 CELL_TEXT(owners);
 CELL_TEXT(pid);
 CELL_TEXT(program);
+CELL_TEXT(netns);
+CELL_TEXT(unit);
 
 CELL_JSON(proto);
 CELL_JSON(family);
@@ -54,5 +56,9 @@ CELL_JSON(inode);
 CELL_JSON(cookie);
 CELL_JSON(owners);
 CELL_JSON(source);
+CELL_JSON(netns);
+
+/* The "unit" and "user_unit" keys of owner process proc (column_netns.c). */
+void cell_json_owner_unit(const struct render_ctx *c, uint32_t proc, struct json_writer *w);
 
 #endif

@@ -92,6 +92,14 @@ static const struct column columns[_COL_MAX] = {
 	[COL_PROGRAM] = { .name = "program", .header = "Program", .needs = NEED_OWNERS, TEXT_ONLY,
 		.text = cell_text_program, .cmp = sort_cmp_program, .cmp_needs = NEED_OWNERS,
 		.help = "names of the owning processes" },
+	[COL_NETNS] = { .name = "netns", .header = "NetNS", .needs = NEED_NETNS,
+		.json_key = "netns", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_ALL,
+		.json_needs = NEED_NETNS, .text = cell_text_netns, .json = cell_json_netns,
+		.cmp = sort_cmp_netns, .cmp_needs = NEED_NETNS,
+		.help = "network namespace: ip netns name, container, host or net:[INODE]" },
+	[COL_UNIT] = { .name = "unit", .header = "Unit", .needs = NEED_OWNERS | NEED_UNITS,
+		TEXT_ONLY, .text = cell_text_unit, .cmp = sort_cmp_pid, .cmp_needs = NEED_OWNERS,
+		.help = "systemd units of the owning processes (JSON: each owner's unit)" },
 };
 
 /* Sort keys that are not columns, kept from earlier releases. */
@@ -314,6 +322,9 @@ void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 {
 	unsigned applies = applies_of(e->family), have = c->owners ? NEED_OWNERS : 0;
 	size_t id;
+
+	if (c->netns)
+		have |= NEED_NETNS;
 
 	json_begin_object(w);
 	for (id = 0; id < _COL_MAX; id++) {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "lsock/snapshot.h"
+#include "snapshot_internal.h"
 
 /*
  * A lookup by inode walks the namespace's whole UNIX table
@@ -216,6 +217,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
+	if (req->netns && req->netns->select != NETNS_SELECT_CURRENT)
+		return snapshot_netns_take(req, ret);
 	sock_table_init(&ret->table);
 	r = collect_run(&req->collect, &ret->table, &ret->report);
 	if (r < 0)
@@ -230,7 +233,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return 0;
+		return req->netns ? snapshot_netns_current(req, ret) : 0;
 	r = owner_map_build_for_known(req->collect.proc_root, &ret->table, check ? known : NULL,
 				      nknown, &ret->owners, &walked, &unknown, &nunknown);
 	free(known);
@@ -246,6 +249,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	 * over the recovered sockets too. */
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
+	if (r == 0 && req->netns)
+		r = snapshot_netns_current(req, ret);
 	return r;
 }
 
@@ -255,5 +260,6 @@ void snapshot_free(struct snapshot *s)
 		return;
 	owner_map_free(&s->owners);
 	sock_table_free(&s->table);
+	snapshot_netns_free(&s->netns);
 	memset(s, 0, sizeof(*s));
 }

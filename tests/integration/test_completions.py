@@ -52,6 +52,8 @@ COLUMNS = {
     "pid": "PIDs of the owning processes",
     "program": "names of the owning processes",
     "path": "UNIX socket path, or @name for an abstract name",
+    "netns": "network namespace: ip netns name, container, host or net:[INODE]",
+    "unit": "systemd units of the owning processes (JSON: each owner's unit)",
 }
 SORT_KEYS = set(COLUMNS) | {"lport", "rport", "queue"}
 STATES = {"established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait",

@@ -62,8 +62,10 @@ static void test_table_complete(void **state)
 		assert_true(c->align == ALIGN_LEFT || c->align == ALIGN_RIGHT);
 		assert_non_null(c->text);
 		assert_non_null(c->cmp);
-		assert_int_equal(c->needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS), 0);
-		assert_int_equal(c->cmp_needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS), 0);
+		assert_int_equal(c->needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS |
+							 NEED_NETNS | NEED_UNITS), 0);
+		assert_int_equal(c->cmp_needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS |
+							     NEED_NETNS), 0);
 		if (c->json_type == JSON_TYPE_NONE) {
 			assert_null(c->json_key);
 			assert_null(c->json);
@@ -91,7 +93,7 @@ static void test_table_complete(void **state)
 	assert_int_equal(column_get(COL_USER)->needs, NEED_USERS);
 	assert_int_equal(column_get(COL_LOCAL)->needs, NEED_SERVICES);
 	assert_int_equal(column_get(COL_OWNERS)->json_needs, NEED_OWNERS);
-	assert_int_equal(column_json_needs(), NEED_OWNERS);
+	assert_int_equal(column_json_needs(), NEED_OWNERS | NEED_NETNS);
 }
 
 /* ---- -o ------------------------------------------------------------------ */

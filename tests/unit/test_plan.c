@@ -70,12 +70,13 @@ static void test_columns_decide_collection(void **state)
 	assert_true(p.needs & NEED_OWNERS);
 	assert_true(p.layout.single_table);
 	plan_free(&p);
-	/* JSON: owners only with -p, never services */
+	/* JSON: owners (and their units) only with -p, never services; every
+	 * socket's namespace is named */
 	assert_int_equal(PLAN(&p, err, "-t", "--json"), 0);
-	assert_int_equal(p.needs, 0);
+	assert_int_equal(p.needs, NEED_NETNS);
 	plan_free(&p);
 	assert_int_equal(PLAN(&p, err, "-tp", "--json"), 0);
-	assert_int_equal(p.needs, NEED_OWNERS);
+	assert_int_equal(p.needs, NEED_OWNERS | NEED_NETNS | NEED_UNITS);
 	plan_free(&p);
 	/* sorting by owner needs owners */
 	assert_int_equal(PLAN(&p, err, "-tn", "--sort", "pid"), 0);

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Snapshots of other network namespaces (see snapshot_netns.h).
+ *
+ * setns(CLONE_NEWNET) moves only the calling thread, and lsock has one:
+ * /proc/self/net is then /proc/thread-self/net, which the /proc fallback
+ * reads by name all the same.  Entering a namespace needs CAP_SYS_ADMIN
+ * over its user namespace even for the one we are in, so ours is never
+ * entered: its collection runs where we are.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "lsock/array.h"
+#include "lsock/snapshot_netns.h"
+#include "lsock/unit.h"
+#include "snapshot_internal.h"
+
+/* nsfs' magic (NSFS_MAGIC in linux/magic.h): fstatfs tells a namespace file. */
+#define NSFS_MAGIC_VALUE 0x6e736673
+
+struct take {
+	const struct snapshot_request *req;
+	struct snapshot *snap;
+	struct collect_spec spec; /* req->collect, reading /proc/thread-self/net */
+	char net_root[PATH_MAX];
+	int orig_fd;              /* our namespace, to come back to */
+	uint64_t orig_dev, orig_ino;
+	uint32_t *known;          /* every inode collected, before the prune */
+	size_t nknown, known_cap;
+	bool have_report;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void snapshot_netns_free(struct snapshot_netns *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->len; i++)
+		ifname_cache_free(&n->v[i].ifnames);
+	free(n->v);
+	for (i = 0; i < n->nunits; i++) {
+		free(n->units[i].unit);
+		free(n->units[i].user_unit);
+	}
+	free(n->units);
+	netns_set_free(&n->set);
+	memset(n, 0, sizeof(*n));
+}
+
+static bool is_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static int keep(const char *path, char **ret)
+{
+	*ret = strdup(path);
+	return *ret ? 0 : -ENOMEM;
+}
+
+int snapshot_netns_resolve(const char *arg, const char *proc_root, char **ret)
+{
+	char path[PATH_MAX];
+	struct statfs sf;
+	int n, fd;
+
+	*ret = NULL;
+	if (!arg || !*arg)
+		return -EINVAL;
+	if (is_digits(arg))
+		n = snprintf(path, sizeof(path), "%s/%s/ns/net", proc_root, arg);
+	else if (strchr(arg, '/'))
+		n = snprintf(path, sizeof(path), "%s", arg);
+	else if (strcmp(arg, ".") && strcmp(arg, ".."))
+		n = snprintf(path, sizeof(path), "/run/netns/%s", arg);
+	else
+		return -EINVAL;
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -EINVAL;
+	/* Only "not there" and "not a namespace" are the argument's fault: a
+	 * namespace we may not open is one we may not enter (exit 3 later). */
+	if (statfs(path, &sf) < 0)
+		return errno == EACCES || errno == EPERM ? keep(path, ret) : -EINVAL;
+	if ((unsigned long)sf.f_type != NSFS_MAGIC_VALUE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0) {
+		/* NS_GET_NSTYPE (Linux 4.11): a mount or pid namespace is no
+		 * network namespace. */
+		int type = ioctl(fd, NS_GET_NSTYPE);
+
+		close(fd);
+		if (type >= 0 && type != CLONE_NEWNET)
+			return -EINVAL;
+	}
+	return keep(path, ret);
+}
+
+/* The namespace of lsock's thread. */
+static int stat_own(struct take *t)
+{
+	struct stat st;
+
+	t->orig_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (t->orig_fd < 0)
+		return -errno;
+	if (fstat(t->orig_fd, &st) < 0)
+		return -errno;
+	t->orig_dev = st.st_dev;
+	t->orig_ino = st.st_ino;
+	return 0;
+}
+
+static int add_known(struct take *t, const struct sock_table *tab)
+{
+	size_t i;
+	int r = array_grow((void **)&t->known, &t->known_cap, t->nknown + tab->len,
+			   sizeof(*t->known), 256);
+
+	if (r < 0)
+		return r;
+	for (i = 0; i < tab->len; i++)
+		if (tab->entries[i].inode)
+			t->known[t->nknown++] = tab->entries[i].inode;
+	return 0;
+}
+
+/* Looks up every bound interface of tab while inside its namespace. */
+static void resolve_ifnames(struct snapshot_ns *v, const struct sock_table *tab)
+{
+	size_t i;
+
+	for (i = 0; i < tab->len; i++) {
+		const struct sock_entry *e = &tab->entries[i];
+
+		if ((e->flags & SOCK_F_IFINDEX_KNOWN) && e->ifindex)
+			(void)ifname_cache_name(&v->ifnames, e->ifindex);
+	}
+}
+
+static int add_view(struct snapshot_netns *n, uint64_t dev, uint64_t ino, struct snapshot_ns **ret)
+{
+	size_t cap = n->len; /* grown one by one: a few hundred at most in practice */
+	int r;
+
+	*ret = NULL;
+	if (n->len >= SNAPSHOT_NETNS_MAX)
+		return -E2BIG;
+	r = array_grow((void **)&n->v, &cap, n->len + 1, sizeof(*n->v), 1);
+	if (r < 0)
+		return r;
+	*ret = &n->v[n->len++];
+	memset(*ret, 0, sizeof(**ret));
+	(*ret)->dev = dev;
+	(*ret)->ino = ino;
+	return 0;
+}
+
+static bool listed(const struct snapshot_netns *n, uint64_t dev, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < n->len; i++)
+		if (n->v[i].dev == dev && n->v[i].ino == ino)
+			return true;
+	return false;
+}
+
+/*
+ * Collects the namespace of nsfd ((dev, ino); nsfd -1 for our own) into the
+ * snapshot.  Returns 0; -errno of setns() into it (nothing collected);
+ * -ENOMEM; or -ENOTRECOVERABLE when we could not come back (then nothing
+ * more may be collected: we are in the wrong namespace).
+ */
+static int collect_ns(struct take *t, int nsfd, uint64_t dev, uint64_t ino)
+{
+	struct snapshot *s = t->snap;
+	struct sock_table tab = { 0 };
+	struct collect_report rep;
+	struct snapshot_ns *v;
+	bool own = nsfd < 0 || (dev == t->orig_dev && ino == t->orig_ino);
+	size_t i;
+	int r, cr;
+
+	r = add_view(&s->netns, dev, ino, &v);
+	if (r < 0)
+		return r;
+	if (!own && setns(nsfd, CLONE_NEWNET) < 0) {
+		s->netns.len--;
+		return -errno;
+	}
+	cr = collect_run(own ? &t->req->collect : &t->spec, &tab, &rep);
+	r = cr == -ENOMEM ? cr : add_known(t, &tab);
+	if (r == 0 && t->req->prune)
+		t->req->prune(&tab, t->req->prune_data);
+	if (r == 0)
+		resolve_ifnames(v, &tab);
+	if (!own && setns(t->orig_fd, CLONE_NEWNET) < 0)
+		r = -ENOTRECOVERABLE;
+	/* The first namespace's report is the snapshot's: a slot that no
+	 * source served there is a failure, as without --all-netns. */
+	if (!t->have_report) {
+		s->report = rep;
+		t->have_report = true;
+		if (r == 0 && cr < 0)
+			r = cr;
+	}
+	for (i = 0; r == 0 && i < tab.len; i++) {
+		struct sock_entry e = tab.entries[i];
+
+		e.netns_idx = (uint16_t)(s->netns.len - 1);
+		r = sock_table_add(&s->table, &e, sock_table_name(&tab, &tab.entries[i]), e.path_len);
+	}
+	sock_table_free(&tab);
+	return r;
+}
+
+/* Opens and collects ns (from the set); a namespace that cannot be opened
+ * or entered counts as unentered. */
+static int collect_set_entry(struct take *t, const struct netns *ns)
+{
+	uint64_t dev = ns->dev, ino = ns->ino;
+	int fd = -1, r = 0;
+
+	if (listed(&t->snap->netns, dev, ino))
+		return 0;
+	if (!(dev == t->orig_dev && ino == t->orig_ino))
+		r = netns_open(ns, &fd);
+	if (r == 0)
+		r = collect_ns(t, fd, dev, ino);
+	if (fd >= 0)
+		close(fd);
+	if (r == -ENOMEM || r == -ENOTRECOVERABLE || r == -E2BIG)
+		return r;
+	/* One that went since it was seen is no longer there to show. */
+	if (r < 0 && r != -ESTALE && r != -ENOENT && r != -ESRCH) {
+		t->snap->netns.n_unentered++;
+		t->snap->netns.unentered_error = r;
+	}
+	return 0;
+}
+
+/* Every namespace of the set not listed yet, the initial one first. */
+static int collect_set(struct take *t)
+{
+	struct netns_set *set = &t->snap->netns.set;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < set->len; i++)
+		if (set->v[i].is_initial)
+			r = collect_set_entry(t, &set->v[i]);
+	/* set->v does not move here: nothing is added while collecting. */
+	for (i = 0; r == 0 && i < set->len; i++)
+		r = collect_set_entry(t, &set->v[i]);
+	return r;
+}
+
+struct explained_ctx {
+	const uint32_t *v;
+	size_t n;
+};
+
+static bool explained(uint32_t inode, void *data)
+{
+	const struct explained_ctx *c = data;
+
+	return bsearch(&inode, c->v, c->n, sizeof(*c->v), cmp_u32) != NULL;
+}
+
+static void sort_known(struct take *t)
+{
+	size_t i, j;
+
+	if (!t->nknown)
+		return;
+	qsort(t->known, t->nknown, sizeof(*t->known), cmp_u32);
+	for (i = 1, j = 0; i < t->nknown; i++)
+		if (t->known[i] != t->known[j])
+			t->known[++j] = t->known[i];
+	t->nknown = j + 1;
+}
+
+/*
+ * The namespaces kept alive only by a socket, found from the held sockets
+ * that no dump listed (unknown[0..n), recorded in the owner map with their
+ * holders): SIOCGSKNS on one holder's fd.  Each one found is collected
+ * right away, through the fd SIOCGSKNS gave.
+ */
+static int collect_socket_held(struct take *t, const uint32_t *unknown, size_t n)
+{
+	struct snapshot *s = t->snap;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < n; i++) {
+		const struct owner *o;
+		const struct owner_proc *p;
+		struct netns_path path = { .kind = NETNS_PATH_SOCKET };
+		struct netns *ns;
+		struct stat st;
+		int fd;
+
+		if (!owner_map_find(&s->owners, unknown[i], &o))
+			continue;
+		p = owner_map_proc(&s->owners, o);
+		if (netns_socket_open(p->pid, o->fd, unknown[i], &fd) < 0) {
+			s->netns.set.n_denied_sockets++;
+			continue;
+		}
+		if (fstat(fd, &st) < 0 || listed(&s->netns, st.st_dev, st.st_ino)) {
+			close(fd);
+			continue;
+		}
+		path.pid = p->pid;
+		path.fd = o->fd;
+		path.sock_inode = unknown[i];
+		r = netns_set_add(&s->netns.set, st.st_dev, st.st_ino, NETNS_SRC_SOCKET, &path, &ns);
+		if (r == 0) {
+			r = collect_ns(t, fd, st.st_dev, st.st_ino);
+			if (r != -ENOMEM && r != -ENOTRECOVERABLE && r != -E2BIG && r < 0) {
+				s->netns.n_unentered++;
+				s->netns.unentered_error = r;
+				r = 0;
+			}
+		}
+		close(fd);
+	}
+	return r;
+}
+
+/* The --netns namespace: added to the set (it may be a path no scan saw). */
+static int add_one(struct take *t, const char *path_s, struct netns **ret)
+{
+	struct netns_path p = { .kind = NETNS_PATH_MOUNT, .path = (char *)path_s };
+	struct stat st;
+
+	*ret = NULL;
+	if (stat(path_s, &st) < 0)
+		return -errno;
+	return netns_set_add(&t->snap->netns.set, st.st_dev, st.st_ino, NETNS_SRC_MOUNT, &p, ret);
+}
+
+static int finish_views(struct snapshot_netns *n, const char *proc_root)
+{
+	size_t i;
+	int r = netns_set_name(&n->set, proc_root, NULL);
+
+	for (i = 0; i < n->len; i++)
+		n->v[i].ns = netns_set_find(&n->set, n->v[i].dev, n->v[i].ino);
+	return r;
+}
+
+/* The systemd units of every owner process, read from its cgroup file. */
+static int read_units(const char *proc_root, const struct owner_map *m, struct snapshot_netns *n)
+{
+	int procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
+	int r = 0;
+
+	if (procfd < 0)
+		return 0; /* no units, as for a process that went */
+	n->units = calloc(m->nprocs ? m->nprocs : 1, sizeof(*n->units));
+	if (!n->units) {
+		close(procfd);
+		return -ENOMEM;
+	}
+	n->nunits = m->nprocs;
+	for (i = 0; r == 0 && i < m->nprocs; i++) {
+		struct unit_info u;
+		char rel[32];
+
+		snprintf(rel, sizeof(rel), "%d/cgroup", (int)m->procs[i].pid);
+		if (unit_read_at(procfd, rel, &u) < 0)
+			continue;
+		if (u.unit[0] && !(n->units[i].unit = strdup(u.unit)))
+			r = -ENOMEM;
+		if (u.user_unit[0] && !(n->units[i].user_unit = strdup(u.user_unit)))
+			r = -ENOMEM;
+	}
+	close(procfd);
+	return r;
+}
+
+int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret)
+{
+	const struct netns_request *nr = req->netns;
+	const char *proc_root = req->collect.proc_root;
+	struct take t = { .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
+	uint32_t *unknown = NULL;
+	size_t nunknown = 0;
+	bool walked = false;
+	struct netns *one = NULL;
+	int r;
+
+	sock_table_init(&ret->table);
+	/* A fake tree (tests) has no thread-self; its net/ is what it is. */
+	snprintf(t.net_root, sizeof(t.net_root), "%s",
+		 strcmp(proc_root, "/proc") ? proc_root : "/proc/thread-self");
+	t.spec.proc_root = t.net_root;
+	r = stat_own(&t);
+	if (r == 0)
+		r = netns_discover(proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD,
+				   &ret->netns.set);
+	if (r == 0 && nr->select == NETNS_SELECT_ONE) {
+		r = add_one(&t, nr->path, &one);
+		if (r == 0) {
+			uint64_t dev = one->dev, ino = one->ino;
+			int fd = -1;
+
+			if (!(dev == t.orig_dev && ino == t.orig_ino))
+				r = netns_open(one, &fd);
+			if (r == 0)
+				r = collect_ns(&t, fd, dev, ino);
+			if (fd >= 0)
+				close(fd);
+		}
+		if (r < 0 && r != -ENOMEM)
+			ret->netns.enter_error = r;
+	} else if (r == 0) {
+		r = collect_set(&t);
+	}
+	if (r < 0)
+		goto out;
+	sort_known(&t);
+	if (req->owners) {
+		r = owner_map_build_for_known(proc_root, &ret->table, t.known, t.nknown, &ret->owners,
+					      &walked, &unknown, &nunknown);
+		if (r < 0) {
+			ret->owners_error = r;
+			goto out;
+		}
+		ret->owners_walked = walked;
+		if (nr->select == NETNS_SELECT_ALL)
+			r = collect_socket_held(&t, unknown, nunknown);
+	} else if (nr->select == NETNS_SELECT_ALL) {
+		struct explained_ctx ec = { t.known, t.nknown };
+		size_t before = ret->netns.set.len;
+
+		r = netns_scan_sockets(proc_root, &ret->netns.set, explained, &ec);
+		if (r != -ENOMEM)
+			r = 0;
+		if (r == 0 && ret->netns.set.len != before)
+			r = collect_set(&t);
+	}
+	if (r == 0)
+		r = finish_views(&ret->netns, proc_root);
+	if (r == 0 && nr->units && walked)
+		r = read_units(proc_root, &ret->owners, &ret->netns);
+	if (r == 0 && req->prune_owned)
+		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
+out:
+	free(unknown);
+	free(t.known);
+	if (t.orig_fd >= 0)
+		close(t.orig_fd);
+	return r;
+}
+
+/* How many sockets of the shown protocols listen in the namespace of nsfd. */
+static int count_listeners(struct take *t, int nsfd, size_t *ret)
+{
+	struct sock_table tab = { 0 };
+	struct collect_report rep;
+	struct collect_spec spec = t->spec;
+	int r;
+
+	*ret = 0;
+	spec.states = t->req->netns->note_states;
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return -errno;
+	r = collect_run(&spec, &tab, &rep);
+	if (setns(t->orig_fd, CLONE_NEWNET) < 0)
+		r = -ENOTRECOVERABLE;
+	*ret = tab.len;
+	sock_table_free(&tab);
+	return r == -ENOMEM || r == -ENOTRECOVERABLE ? r : 0;
+}
+
+static int note_check(struct take *t)
+{
+	struct snapshot_netns *n = &t->snap->netns;
+	size_t i;
+	int r;
+
+	r = netns_discover(t->req->collect.proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT, &n->set);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	n->note_checked = true;
+	for (i = 0; i < n->set.len; i++) {
+		const struct netns *ns = &n->set.v[i];
+		size_t k = 0;
+		int fd;
+
+		if (ns->dev == t->orig_dev && ns->ino == t->orig_ino)
+			continue;
+		r = netns_open(ns, &fd);
+		if (r == 0) {
+			r = count_listeners(t, fd, &k);
+			close(fd);
+		}
+		if (r == -ENOMEM || r == -ENOTRECOVERABLE)
+			return r;
+		if (r < 0) {
+			n->note_unentered++;
+			continue;
+		}
+		n->hidden_listeners += k;
+		n->hidden_netns += k > 0;
+	}
+	return 0;
+}
+
+/* Names lsock's own namespace: it and us as its one process; the mounts
+ * are read only outside the initial namespace (an ip netns name). */
+static int label_own(struct take *t)
+{
+	struct snapshot_netns *n = &t->snap->netns;
+	struct snapshot_ns *v;
+	struct netns *ns;
+	int r;
+
+	if (!n->set.len) {
+		struct netns_path p = { .kind = NETNS_PATH_PROC, .pid = (int32_t)getpid(),
+					.path = (char *)"/proc/thread-self/ns/net" };
+
+		r = netns_set_add(&n->set, t->orig_dev, t->orig_ino, NETNS_SRC_PROC, &p, &ns);
+		if (r == 0)
+			r = netns_set_add_pid(ns, (int32_t)getpid());
+		if (r == 0)
+			r = netns_mark_initial(t->req->collect.proc_root, &n->set);
+		ns = netns_set_find(&n->set, t->orig_dev, t->orig_ino);
+		if (r == 0 && ns && !ns->is_initial)
+			r = netns_scan_mounts(t->req->collect.proc_root, &n->set);
+		if (r < 0 && r != -ENOMEM)
+			r = 0;
+		if (r < 0)
+			return r;
+	}
+	r = add_view(n, t->orig_dev, t->orig_ino, &v);
+	if (r == 0)
+		r = finish_views(n, t->req->collect.proc_root);
+	return r;
+}
+
+int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret)
+{
+	const struct netns_request *nr = req->netns;
+	struct take t = { .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
+	int r = 0;
+
+	snprintf(t.net_root, sizeof(t.net_root), "%s",
+		 strcmp(req->collect.proc_root, "/proc") ? req->collect.proc_root
+							 : "/proc/thread-self");
+	t.spec.proc_root = t.net_root;
+	if (stat_own(&t) < 0)
+		goto out; /* no namespace files at all: nothing to name or count */
+	if (nr->note && nr->note_states)
+		r = note_check(&t);
+	if (r == 0 && nr->label)
+		r = label_own(&t);
+out:
+	if (r == 0 && nr->units && ret->owners_walked)
+		r = read_units(req->collect.proc_root, &ret->owners, &ret->netns);
+	if (t.orig_fd >= 0)
+		close(t.orig_fd);
+	return r;
+}
