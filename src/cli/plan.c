@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lsock/escape.h"
 #include "lsock/filter.h"
 #include "lsock/plan.h"
 #include "lsock/proto.h"
