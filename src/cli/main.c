@@ -101,6 +101,7 @@ static int list(const struct query_plan *plan)
 		.protonames = plan->needs & NEED_SERVICES ? &protonames : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
 		.ifnames = &ifnames,
+		.collected = plan->needs,
 	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;
