@@ -28,18 +28,33 @@ static const struct sock_ext *ext_of(const struct render_ctx *c, const struct so
 
 /* ---- timer ---------------------------------------------------------------- */
 
-/* ss's form of a time in ms: "Nmin", "N.mmmsec" or "NNNms". */
+/*
+ * ss's form of a time in ms, quirks included, so that scripts written for
+ * ss read it: minutes ("119min"), then seconds only below ten minutes, then
+ * milliseconds only below ten seconds and without minutes.  Seconds with
+ * milliseconds are "S." and "MMMms" ("4.936ms" is 4.936 s); whole seconds
+ * are "Ssec"; 0 is "".
+ */
 static void put_ms_timer(struct outbuf *o, uint32_t ms)
 {
-	char buf[32];
-	uint32_t secs = ms / 1000, msecs = ms % 1000;
+	char buf[48];
+	uint32_t minutes = ms / 60000, secs = ms / 1000 % 60, msecs = ms % 1000;
+	size_t n = 0;
 
-	if (secs >= 60)
-		snprintf(buf, sizeof(buf), "%umin", secs / 60);
-	else if (secs)
-		snprintf(buf, sizeof(buf), "%u.%03usec", secs, msecs);
-	else
-		snprintf(buf, sizeof(buf), "%03ums", msecs);
+	buf[0] = '\0';
+	if (minutes) {
+		msecs = 0;
+		n += (size_t)snprintf(buf, sizeof(buf), "%umin", minutes);
+		if (minutes > 9)
+			secs = 0;
+	}
+	if (secs) {
+		if (secs > 9)
+			msecs = 0;
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%u%s", secs, msecs ? "." : "sec");
+	}
+	if (msecs)
+		snprintf(buf + n, sizeof(buf) - n, "%03ums", msecs);
 	outbuf_puts(o, buf);
 }
 
