@@ -36,13 +36,13 @@ _lsock_list()
 
 _lsock()
 {
-	local columns='proto family recv_q send_q local remote state type user uid inode cookie v6only interface peer source owners pid program path netns unit'
+	local columns='proto family recv_q send_q local remote state type user uid inode cookie v6only interface peer source owners pid program path netns unit timer sk shutdown peer_owners vfs pending skmem tcp_info'
 	local sort_keys="$columns lport rport queue"
 	local sources='auto netlink proc'
 	local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing all connected synchronized bucket big'
 	local keywords='state exclude excl src dst sport dport dev pid comm uid user and or not'
 	local operators='eq ne neq gt lt ge geq le leq'
-	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -o --columns= --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns='
+	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -k --columns= -o --timers --options -i --info -m --memory -O --oneline --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns='
 	local cword=$COMP_CWORD cur prev before keep=
 	cur=${COMP_WORDS[cword]}
 	prev=${COMP_WORDS[cword-1]}
@@ -57,16 +57,16 @@ _lsock()
 	elif [[ $cur == --*=* ]]; then
 		# '=' is not a word break here: the word keeps its "--option=".
 		before=$prev prev=${cur%%=*} keep=${cur%%=*}= cur=${cur#*=}
-	elif [[ $cur =~ ^(-[a-np-zA-Z0-9]*o)(.+)$ ]]; then
-		# -o with the list glued on, maybe in a cluster: "-tnoproto,lo".
-		before=$prev prev=-o keep=${BASH_REMATCH[1]} cur=${BASH_REMATCH[2]}
+	elif [[ $cur =~ ^(-[a-jl-zA-Z0-9]*k)(.+)$ ]]; then
+		# -k with the list glued on, maybe in a cluster: "-tnkproto,lo".
+		before=$prev prev=-k keep=${BASH_REMATCH[1]} cur=${BASH_REMATCH[2]}
 	fi
-	# A cluster that ends in o ("-tno") takes the list as the next word.
-	[[ $prev =~ ^-[a-np-zA-Z0-9]*o$ ]] && prev=-o
-	[[ $before =~ ^-[a-np-zA-Z0-9]*o$ ]] && before=-o
+	# A cluster that ends in k ("-tnk") takes the list as the next word.
+	[[ $prev =~ ^-[a-jl-zA-Z0-9]*k$ ]] && prev=-k
+	[[ $before =~ ^-[a-jl-zA-Z0-9]*k$ ]] && before=-k
 
 	case $prev in
-	-o | --columns)
+	-k | --columns)
 		_lsock_list "$keep" 0 "$cur" $columns
 		return;;
 	--sort)
@@ -80,9 +80,9 @@ _lsock()
 		return;;
 	esac
 
-	# A word that is the argument of an option ("-o state") is no filter word.
+	# A word that is the argument of an option ("-k state") is no filter word.
 	case $before in
-	-o | --columns | --sort | --source | -N | --netns | =) prev=;;
+	-k | --columns | --sort | --source | -N | --netns | =) prev=;;
 	esac
 	case $prev in
 	state | exclude | excl)

@@ -28,7 +28,15 @@ function __lsock_columns
         program "names of the owning processes" \
         path "UNIX socket path, or @name for an abstract name" \
         netns "network namespace: ip netns name, container, host or net:[INODE]" \
-        unit "systemd units of the owning processes (JSON: each owner's unit)"
+        unit "systemd units of the owning processes (JSON: each owner's unit)" \
+        timer "TCP timer as ss -o: timer:(kind,expiry,retransmits) (-o)" \
+        sk "socket cookie in hex, as ss -e: sk:1a2b (-e)" \
+        shutdown "directions still open: <-> both, --> no reading, <-- no writing, --- none (-e)" \
+        peer_owners "processes holding the connected UNIX peer: ->PID/name (-x -p)" \
+        vfs "device and inode of a UNIX socket's bound path: vfs:(maj:min,ino) (-e)" \
+        pending "inodes of a UNIX listener's pending connections: icons:(ino,...) (-e)" \
+        skmem "socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (-m)" \
+        tcp_info "TCP internals as ss -i: congestion algorithm, rtt, cwnd, rates... (-i)"
 end
 
 function __lsock_sort_keys
@@ -40,12 +48,12 @@ function __lsock_sort_keys
 end
 
 # Complete the last item of the comma-separated list being typed, keeping the
-# items before it: "-o proto,lo" gives "proto,local".  $argv[1]: the function
+# items before it: "-k proto,lo" gives "proto,local".  $argv[1]: the function
 # that prints the items; $argv[2]: "reverse" if an item may start with '-'.
 function __lsock_list
     set -l tok (commandline -ct)
-    # fish matches against the token without "--columns=" or a glued "-o".
-    set tok (string replace -r -- '^(--[a-z-]+=|-[a-np-zA-Z0-9]*o)' '' $tok)
+    # fish matches against the token without "--columns=" or a glued "-k".
+    set tok (string replace -r -- '^(--[a-z-]+=|-[a-jl-zA-Z0-9]*k)' '' $tok)
     set -l typed (string match -r -- '^.*,' $tok)
     set -l done (string split , -- $typed)
     if test "$argv[2]" = reverse; and string match -q -- '-*' (string replace -r -- '^.*,' '' $tok)
@@ -57,13 +65,13 @@ function __lsock_list
 end
 
 # True if the word before the cursor is one of $argv, as a filter word (not as
-# the argument of -o, --sort or --source: "-o state" is a column).
+# the argument of -k, --sort or --source: "-k state" is a column).
 function __lsock_after
     set -l words (commandline -opc)
     set -q words[2]; or return 1
     contains -- $words[-1] $argv; or return 1
     set -q words[3]; or return 0
-    not string match -qr -- '^(-[a-np-zA-Z0-9]*o|--columns|--sort|--source)$' $words[-2]
+    not string match -qr -- '^(-[a-jl-zA-Z0-9]*k|--columns|--sort|--source)$' $words[-2]
 end
 
 complete -c lsock -f
@@ -86,10 +94,15 @@ complete -c lsock -s a -l all -d 'Sockets in every state'
 complete -c lsock -s n -l numeric -d 'Numeric ports and users'
 complete -c lsock -s p -l programs -d 'Show owning processes'
 complete -c lsock -l program -d 'Show owning processes (as --programs)'
-complete -c lsock -s e -l extend -d 'Add User and Inode columns'
+complete -c lsock -s e -l extend -d 'Add User, Inode, sk, shutdown (and UNIX vfs, pending) columns'
 complete -c lsock -s W -l wide -d 'Accepted; nothing is truncated'
 complete -c lsock -s H -l no-header -d 'No title or header lines'
-complete -c lsock -s o -l columns -x -d 'Text columns, comma-separated' -a '(__lsock_list __lsock_columns)'
+complete -c lsock -s k -l columns -x -d 'Text columns, comma-separated' -a '(__lsock_list __lsock_columns)'
+complete -c lsock -s o -l timers -d 'Show TCP timers'
+complete -c lsock -l options -d 'Show TCP timers (as --timers)'
+complete -c lsock -s i -l info -d 'Show TCP internals (tcp_info)'
+complete -c lsock -s m -l memory -d 'Show socket memory (skmem)'
+complete -c lsock -s O -l oneline -d 'Accepted; every socket is one line'
 complete -c lsock -l sort -x -d 'Sort keys, comma-separated' -a '(__lsock_list __lsock_sort_keys reverse)'
 complete -c lsock -l json -d 'JSON output'
 complete -c lsock -l ndjson -d 'One JSON object per line'

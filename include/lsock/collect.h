@@ -30,6 +30,8 @@ struct collect_spec {
 	uint32_t states;      /* SOCK_STATE_BIT mask pushed to the kernel and checked after */
 	enum source_mode source;
 	const char *proc_root; /* normally "/proc" */
+	unsigned ext;          /* enum sock_ext_part: extension records to keep (sock_diag
+				* only; 0: none, and the requests are the plain ones) */
 };
 
 /* Whether spec s lists sockets of (proto, family). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * THE column table.  Each column is one row of data: its name (for -o and
+ * THE column table.  Each column is one row of data: its name (for --columns and
  * --sort), text header and alignment, its JSON key and type, what it needs
  * collected, a text renderer, a JSON emitter, a sort comparison and a
  * one-line description.  The text and JSON formatters, the plan (what to
@@ -8,7 +8,7 @@
  * column is one row plus its value function.
  *
  * JSON is a contract (schema 1, lsock-json(7)): the rows that carry a JSON
- * key are emitted in table order, whatever -o says, so the key order is the
+ * key are emitted in table order, whatever --columns says, so the key order is the
  * table's order.
  */
 #ifndef LSOCK_COLUMNS_H
@@ -52,6 +52,15 @@ enum column_id {
 	COL_PROGRAM,
 	COL_NETNS,
 	COL_UNIT,
+	/* extensions (-o, -e, -m, -i; lsock-json(7)) */
+	COL_TIMER,
+	COL_SK,
+	COL_SHUTDOWN,
+	COL_PEER_OWNERS,
+	COL_VFS,
+	COL_PENDING,
+	COL_SKMEM,
+	COL_TCP_INFO,
 	_COL_MAX,
 };
 
@@ -60,9 +69,18 @@ enum column_need {
 	NEED_OWNERS = 1u << 0,   /* the /proc/[pid]/fd walk */
 	NEED_SERVICES = 1u << 1, /* the services database (unless -n) */
 	NEED_USERS = 1u << 2,    /* uid -> user name (unless -n) */
-	NEED_NETNS = 1u << 3,    /* the namespaces' names */
-	NEED_UNITS = 1u << 4,    /* the owners' systemd units (with NEED_OWNERS) */
+	/* sock_diag extensions (struct sock_ext records) */
+	NEED_TIMERS = 1u << 3,     /* timer, expiry, retransmits (no request bit) */
+	NEED_SHUTDOWN = 1u << 4,   /* shutdown state (no request bit) */
+	NEED_TCP_INFO = 1u << 5,   /* idiag_ext INFO, VEGASINFO, CONG */
+	NEED_SKMEM = 1u << 6,      /* idiag_ext MEMINFO, SKMEMINFO; UDIAG_SHOW_MEMINFO */
+	NEED_UNIX_VFS = 1u << 7,   /* UDIAG_SHOW_VFS */
+	NEED_UNIX_ICONS = 1u << 8, /* UDIAG_SHOW_ICONS, asked listener by listener */
+	NEED_NETNS = 1u << 9,      /* the namespaces' names */
+	NEED_UNITS = 1u << 10,     /* the owners' systemd units (with NEED_OWNERS) */
 };
+#define NEED_EXT_ALL                                                                               \
+	(NEED_TIMERS | NEED_SHUTDOWN | NEED_TCP_INFO | NEED_SKMEM | NEED_UNIX_VFS | NEED_UNIX_ICONS)
 
 enum column_align {
 	ALIGN_LEFT,
@@ -99,6 +117,8 @@ struct render_ctx {
 	struct ifname_cache *ifnames;    /* looked up lazily, only for bound sockets */
 	bool owners_complete;            /* with owners: every process's fds were seen */
 	struct snapshot_netns *netns;    /* the namespaces (names, interfaces); may be NULL */
+	unsigned collected;              /* enum column_need collected beyond owners (JSON
+					  * keys needing more are left out) */
 };
 
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a
@@ -111,7 +131,7 @@ typedef void (*column_json_fn)(const struct render_ctx *c, const struct sock_ent
 			       struct json_writer *w);
 
 struct column {
-	const char *name;     /* for -o and --sort */
+	const char *name;     /* for --columns and --sort */
 	const char *header;   /* text header */
 	enum column_align align;
 	const char *json_key; /* the (first) key it writes, NULL if not in JSON */
@@ -126,7 +146,7 @@ struct column {
 	const char *help;     /* one line for --help, lsock(8), completions */
 };
 
-/* At most this many columns in one -o list (a name may repeat). */
+/* At most this many columns in one --columns list (a name may repeat). */
 #define COLUMNS_MAX 64
 
 /* An ordered selection of columns for one text table. */
@@ -138,7 +158,7 @@ struct column_list {
 const struct column *column_get(enum column_id id);
 
 /*
- * Parses "-o a,b,c".  Returns 0, or -EINVAL with the whole one-line message
+ * Parses "--columns a,b,c".  Returns 0, or -EINVAL with the whole one-line message
  * in err (an unknown name, escaped for the terminal, or more than
  * COLUMNS_MAX columns).
  */
@@ -147,6 +167,19 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 /* The netstat layouts. */
 void column_list_default_inet(struct column_list *ret, bool extend, bool programs);
 void column_list_default_unix(struct column_list *ret, bool extend, bool programs);
+
+/*
+ * Adds the extension columns that needs (NEED_EXT_ALL bits, from -o, -e,
+ * -m, -i) select to a default layout, in ss's order: timer, sk and
+ * shutdown, (UNIX: peer owners with owners, vfs, pending), skmem,
+ * tcp_info.  For UNIX (is_unix) they go before a trailing path column, so
+ * that a path keeps its spaces; with owners, UNIX also gets peer_owners.
+ */
+void column_list_add_ext(struct column_list *l, bool is_unix, unsigned needs, bool owners);
+
+/* The sock_ext parts (enum sock_ext_part) that needs (enum column_need) ask
+ * the collectors for. */
+unsigned column_needs_ext_parts(unsigned needs);
 
 /* OR of the needs of the listed columns. */
 unsigned column_list_needs(const struct column_list *l);

@@ -145,4 +145,80 @@ int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_
 int diag_unix_fetch(struct nl_transport *nl, const uint32_t *inodes, size_t n,
 		    struct sock_table *t, size_t *ret_found);
 
+/* ---- extensions (-o, -i, -m, -e): struct sock_ext records --------------- */
+
+struct sock_ext;
+
+/* idiag_ext request bits: 1 << (INET_DIAG_X - 1); the field is 8 bits, so
+ * only attributes up to INET_DIAG_SHUTDOWN can be asked for. */
+enum diag_inet_ext {
+	DIAG_INET_EXT_MEMINFO = 1u << 0,   /* INET_DIAG_MEMINFO */
+	DIAG_INET_EXT_INFO = 1u << 1,      /* INET_DIAG_INFO (tcp_info) */
+	DIAG_INET_EXT_VEGASINFO = 1u << 2, /* also brings DCTCPINFO and BBRINFO */
+	DIAG_INET_EXT_CONG = 1u << 3,      /* INET_DIAG_CONG */
+	DIAG_INET_EXT_SKMEMINFO = 1u << 6, /* INET_DIAG_SKMEMINFO */
+};
+
+/* The idiag_ext bits that parts (enum sock_ext_part) need: INFO, VEGASINFO
+ * and CONG for SOCK_EXT_INFO, MEMINFO and SKMEMINFO for SOCK_EXT_MEMORY, as
+ * ss -i and -m ask; timers and shutdown are always sent, so 0 for them. */
+unsigned diag_inet_ext_bits(unsigned parts);
+
+/* The udiag_show bits beyond the base ones that parts need: MEMINFO for
+ * SOCK_EXT_MEMORY, VFS for SOCK_EXT_VFS.  Never ICONS (see
+ * diag_unix_build_request()); diag_unix_collect_ext() asks each listener. */
+unsigned diag_unix_show_bits(unsigned parts);
+
+/* diag_inet_build_request() with idiag_ext = ext (enum diag_inet_ext bits);
+ * ext 0 builds the very same bytes. */
+int diag_inet_build_request_ext(void *buf, size_t buflen, uint8_t family, enum sock_proto proto,
+				uint32_t state_mask, unsigned ext);
+
+/* diag_unix_build_request() with the extra udiag_show bits show (UDIAG_SHOW_*);
+ * show 0 builds the very same bytes.  With exact_inode != 0, the request
+ * for that one socket instead (diag_unix_build_exact_request()). */
+int diag_unix_build_request_show(void *buf, size_t buflen, uint32_t state_mask, unsigned show,
+				 uint32_t exact_inode);
+
+/*
+ * Parses the extensions of one inet_diag_msg that parts (enum sock_ext_part)
+ * ask for into *ret (zeroed first; ret->have says what was there): the
+ * timer from the base message; SHUTDOWN; INFO (min(len, sizeof) bytes of
+ * tcp_info, info_len says how many the kernel sent: an older kernel sends
+ * fewer, a newer more), CONG (a name of [A-Za-z0-9_-] only), BBRINFO,
+ * DCTCPINFO, VEGASINFO; SKMEMINFO (up to _SOCK_SKMEM_MAX words) and
+ * MEMINFO.  Pure and bounded.  Returns 0 or -EBADMSG (as diag_inet_parse(),
+ * or an attribute shorter than its structure).
+ */
+int diag_inet_parse_ext(const struct nlmsghdr *nlh, unsigned parts, struct sock_ext *ret);
+
+/*
+ * The same for a unix_diag_msg: SHUTDOWN, MEMINFO (skmem), VFS and ICONS;
+ * *ret_icons (into the message) and *ret_n_icons are the pending
+ * connections' inodes (NULL, 0 if none were sent).  Returns 0 or -EBADMSG.
+ */
+int diag_unix_parse_ext(const struct nlmsghdr *nlh, unsigned parts, struct sock_ext *ret,
+			const uint32_t **ret_icons, size_t *ret_n_icons);
+
+/* diag_inet_record()/diag_unix_record() that also keep the record of
+ * sink->ext parts (struct diag_ext_sink). */
+struct diag_ext_sink {
+	struct diag_sink base;
+	unsigned parts; /* enum sock_ext_part */
+};
+int diag_inet_record_ext(const struct nlmsghdr *nlh, void *sink);
+int diag_unix_record_ext(const struct nlmsghdr *nlh, void *sink);
+
+/* diag_inet_collect()/diag_unix_collect() keeping parts (enum sock_ext_part)
+ * in extension records.  For SOCK_EXT_ICONS, each UNIX listener of the dump
+ * with pending connections is then asked for them alone (an exact request,
+ * whose answer the kernel grows up to a page), since in a dump the kernel
+ * would silently leave out a listener whose list does not fit; one that
+ * cannot be asked keeps no list (the record says so). */
+int diag_inet_collect_ext(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			  uint32_t state_mask, unsigned parts, struct sock_table *t,
+			  size_t *ret_dropped);
+int diag_unix_collect_ext(struct nl_transport *nl, uint32_t state_mask, unsigned parts,
+			  struct sock_table *t, size_t *ret_dropped);
+
 #endif

@@ -39,11 +39,14 @@ struct lsock_options {
 	bool no_header;
 	bool verbose;
 	bool summary;      /* -s: the summary instead of the list */
+	bool timers;       /* -o: the timer column, as ss -o and netstat -o */
+	bool info;         /* -i: the tcp_info column, as ss -i */
+	bool memory;       /* -m: the skmem column, as ss -m */
 	bool help;
 	bool version;
 	enum output_format format;
 	enum source_mode source;
-	const char *columns; /* -o LIST, NULL if not given */
+	const char *columns; /* -k/--columns LIST, NULL if not given */
 	const char *sort;    /* --sort KEYS, NULL if not given */
 	const char *proc_root;
 	bool all_netns;      /* -G: every network namespace */

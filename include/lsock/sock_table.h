@@ -102,6 +102,7 @@ struct sock_entry {
 	uint32_t ifindex;    /* bound device, 0 if none */
 	uint32_t peer_inode; /* UNIX: inode of the peer socket */
 	uint32_t path_off;   /* UNIX: offset of the name in sock_table.strings */
+	uint32_t ext_idx;    /* 1 + index of its record in sock_table.exts; 0: none */
 	uint16_t lport;      /* host order; RAW: the IP protocol number */
 	uint16_t rport;      /* host order */
 	uint16_t flags;      /* enum sock_entry_flag */
@@ -123,6 +124,12 @@ struct sock_table {
 	uint8_t *strings; /* arena for UNIX names */
 	size_t strings_len;
 	size_t strings_cap;
+	struct sock_ext *exts; /* extension records, only when asked for (sock_ext.h) */
+	size_t exts_len;
+	size_t exts_cap;
+	uint32_t *ext_inodes;  /* arena for the UNIX pending-connection inodes */
+	size_t ext_inodes_len;
+	size_t ext_inodes_cap;
 };
 
 /* An all-zero struct sock_table is a valid empty table. */
@@ -172,6 +179,28 @@ size_t sock_table_display_name(const struct sock_table *t, const struct sock_ent
  * dropped.  Returns 0 or -ENOMEM (the table is then unchanged).
  */
 int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_removed);
+
+/*
+ * Extension records (sock_ext.h).  sock_table_add_ext() appends a copy of
+ * *x, with icons[0..n_icons) copied into the table's inode arena (x's
+ * icons_off/icons_n are set to them), and writes the record's ext_idx to
+ * *ret_idx (0 on failure).  Records are appended in entry order, so
+ * sock_table_truncate() drops those of the dropped entries too.  An entry
+ * copied into another table must have ext_idx 0 there.
+ * Returns 0, -ENOMEM, or -E2BIG past UINT32_MAX records.
+ */
+struct sock_ext;
+int sock_table_add_ext(struct sock_table *t, const struct sock_ext *x, const uint32_t *icons,
+		       size_t n_icons, uint32_t *ret_idx);
+
+/* The record of e, or NULL if it has none. */
+const struct sock_ext *sock_table_ext(const struct sock_table *t, const struct sock_entry *e);
+
+/* Writable record of e (for collectors that complete it), or NULL. */
+struct sock_ext *sock_table_ext_mut(struct sock_table *t, const struct sock_entry *e);
+
+/* The pending-connection inodes of record x (x->icons_n of them). */
+const uint32_t *sock_table_ext_icons(const struct sock_table *t, const struct sock_ext *x);
 
 /* Removes entries for which keep() returns false, preserving order. */
 void sock_table_filter(struct sock_table *t, bool (*keep)(const struct sock_entry *e, void *data), void *data);

@@ -103,7 +103,7 @@ static int list(const struct query_plan *plan)
 		.services = plan->needs & NEED_SERVICES ? &services : NULL,
 		.protonames = plan->needs & NEED_SERVICES ? &protonames : NULL,
 		.users = plan->needs & NEED_USERS ? &users : NULL,
-		.ifnames = &ifnames, .netns = &snap.netns,
+		.ifnames = &ifnames, .netns = &snap.netns, .collected = plan->needs,
 	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;

@@ -21,7 +21,7 @@ enum {
 
 /* Options that are not protocols; the protocol table adds its own.  The
  * leading ":" makes getopt return ":" for a missing argument. */
-static const char short_opts[] = ":lanpe46WHo:svhVGN:";
+static const char short_opts[] = ":lanpe46WHk:svhVoOimGN:";
 
 static const struct option fixed_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
@@ -36,7 +36,12 @@ static const struct option fixed_opts[] = {
 	{ "inet6", no_argument, NULL, '6' },   /* netstat's --inet6 */
 	{ "wide", no_argument, NULL, 'W' },
 	{ "no-header", no_argument, NULL, 'H' },
-	{ "columns", required_argument, NULL, 'o' },
+	{ "columns", required_argument, NULL, 'k' },
+	{ "timers", no_argument, NULL, 'o' },
+	{ "options", no_argument, NULL, 'o' }, /* ss's long name */
+	{ "oneline", no_argument, NULL, 'O' },
+	{ "info", no_argument, NULL, 'i' },
+	{ "memory", no_argument, NULL, 'm' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ndjson", no_argument, NULL, OPT_NDJSON },
 	{ "sort", required_argument, NULL, OPT_SORT },
@@ -93,10 +98,16 @@ static const char help_body[] =
 	"Output:\n"
 	"  -n, --numeric      numeric ports and users (host names are never resolved)\n"
 	"  -p, --programs     show the owning processes (also --program)\n"
-	"  -e, --extend       add the User and Inode columns\n"
+	"  -e, --extend       add the User and Inode columns, the socket cookie (sk), the\n"
+	"                     shutdown state, and for UNIX the bound path's device and\n"
+	"                     inode (vfs) and a listener's pending connections\n"
 	"  -W, --wide         accepted for netstat compatibility; nothing is truncated\n"
 	"  -H, --no-header    no title or header lines\n"
-	"  -o, --columns LIST text columns, comma-separated (see Columns)\n"
+	"  -k, --columns LIST text columns, comma-separated (see Columns)\n"
+	"  -o, --timers       show TCP timers, as ss -o and netstat -o (also --options)\n"
+	"  -i, --info         show TCP internals (tcp_info, congestion algorithm), as ss -i\n"
+	"  -m, --memory       show socket memory (skmem), as ss -m\n"
+	"  -O, --oneline      accepted for ss compatibility; every socket is one line\n"
 	"      --sort KEYS    sort keys, comma-separated (see Sort keys)\n"
 	"      --json         one JSON document (schema 1, see lsock-json(7))\n"
 	"      --ndjson       one JSON object per socket per line\n"
@@ -286,8 +297,19 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 		case 'H':
 			o.no_header = true;
 			break;
-		case 'o':
+		case 'k':
 			o.columns = optarg;
+			break;
+		case 'o':
+			o.timers = true;
+			break;
+		case 'O':
+			break; /* lsock always prints one line per socket */
+		case 'i':
+			o.info = true;
+			break;
+		case 'm':
+			o.memory = true;
 			break;
 		case OPT_JSON:
 			if (set_format(&o, OUTPUT_JSON, err, errlen) < 0)

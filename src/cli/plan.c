@@ -121,6 +121,10 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		.layout = { .header = !o->no_header },
 	};
 	unsigned sort_needs = 0;
+	/* The extension columns -o, -i, -m and -e add (ss's flags). */
+	unsigned ext = (o->timers ? NEED_TIMERS : 0) | (o->info ? NEED_TCP_INFO : 0) |
+		       (o->memory ? NEED_SKMEM : 0) |
+		       (o->extend ? NEED_SHUTDOWN | NEED_UNIX_VFS | NEED_UNIX_ICONS : 0);
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
@@ -144,6 +148,8 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	} else {
 		column_list_default_inet(&p.layout.inet_cols, o->extend, o->programs);
 		column_list_default_unix(&p.layout.unix_cols, o->extend, o->programs);
+		column_list_add_ext(&p.layout.inet_cols, false, ext, o->programs);
+		column_list_add_ext(&p.layout.unix_cols, true, ext, o->programs);
 	}
 	if (o->sort) {
 		r = column_sort_parse(o->sort, &p.sort, &sort_needs, err, errlen);
@@ -155,7 +161,8 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	if (p.format == OUTPUT_TEXT)
 		p.needs = column_list_needs(&p.layout.inet_cols) | column_list_needs(&p.layout.unix_cols);
 	else
-		p.needs = column_json_needs() & (o->programs ? ~0u : ~(unsigned)NEED_OWNERS);
+		p.needs = column_json_needs() & (o->programs ? ~0u : ~(unsigned)NEED_OWNERS) &
+			  ~(NEED_EXT_ALL & ~ext);
 	p.needs |= sort_needs;
 	if (o->numeric)
 		p.needs &= ~(unsigned)(NEED_SERVICES | NEED_USERS);
@@ -173,6 +180,8 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		if (r < 0)
 			return r;
 	}
+	/* What is shown decides what is collected: no extension, plain requests. */
+	p.spec.ext = column_needs_ext_parts(p.needs);
 	p.spec.states = sock_states_widen(p.spec.states);
 	p.layout.states = p.spec.states;
 	r = plan_netns(o, &p, err, errlen);

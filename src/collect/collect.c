@@ -61,8 +61,13 @@ static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 	*ret_dropped = 0;
 	switch (d->diag) {
 	case PROTO_DIAG_INET:
+		if (s->ext)
+			return diag_inet_collect_ext(nl, family, proto, s->states, s->ext, t,
+						     ret_dropped);
 		return diag_inet_collect(nl, family, proto, s->states, t, ret_dropped);
 	case PROTO_DIAG_UNIX:
+		if (s->ext)
+			return diag_unix_collect_ext(nl, s->states, s->ext, t, ret_dropped);
 		return diag_unix_collect(nl, s->states, t, ret_dropped);
 	case PROTO_DIAG_NONE:
 		break;

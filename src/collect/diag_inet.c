@@ -37,6 +37,12 @@ static const struct proto_desc *inet_proto(enum sock_proto proto)
 int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 			    enum sock_proto proto, uint32_t state_mask)
 {
+	return diag_inet_build_request_ext(buf, buflen, family, proto, state_mask, 0);
+}
+
+int diag_inet_build_request_ext(void *buf, size_t buflen, uint8_t family, enum sock_proto proto,
+				uint32_t state_mask, unsigned ext)
+{
 	const struct proto_desc *d = inet_proto(proto);
 	struct inet_diag_req_v2 *req;
 	struct nlmsghdr *nlh;
@@ -60,6 +66,7 @@ int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 	/* Since 4.4 tcp_diag widens a SYN_RECV request to NEW_SYN_RECV
 	 * itself; widen it here too so the mask we send says what we mean. */
 	req->idiag_states = sock_states_widen(state_mask);
+	req->idiag_ext = (uint8_t)ext;
 	if (d->diag_req_protocol) {
 		/*
 		 * The kernel takes the handler from INET_DIAG_REQ_PROTOCOL (a

@@ -31,7 +31,7 @@ static const struct nl_attr_policy unix_policy[UNIX_DIAG_UID + 1] = {
 
 /* The request both builders share: a dump, or the one socket `inode`. */
 static int build_request(void *buf, size_t buflen, uint16_t flags, uint32_t state_mask,
-			 uint32_t inode)
+			 uint32_t inode, unsigned show)
 {
 	struct unix_diag_req *req;
 	struct nlmsghdr *nlh;
@@ -50,7 +50,7 @@ static int build_request(void *buf, size_t buflen, uint16_t flags, uint32_t stat
 	/* Never UDIAG_SHOW_ICONS: sk_diag_dump_icons() fails with -EMSGSIZE
 	 * for a listener with many pending connections and the kernel then
 	 * silently leaves that listener out of the dump. */
-	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | show;
 	if (!(flags & NLM_F_DUMP)) {
 		/* INET_DIAG_NOCOOKIE: sock_diag_check_cookie() skips the
 		 * check, so the inode alone picks the socket. */
@@ -62,7 +62,15 @@ static int build_request(void *buf, size_t buflen, uint16_t flags, uint32_t stat
 
 int diag_unix_build_request(void *buf, size_t buflen, uint32_t state_mask)
 {
-	return build_request(buf, buflen, NLM_F_REQUEST | NLM_F_DUMP, state_mask, 0);
+	return build_request(buf, buflen, NLM_F_REQUEST | NLM_F_DUMP, state_mask, 0, 0);
+}
+
+int diag_unix_build_request_show(void *buf, size_t buflen, uint32_t state_mask, unsigned show,
+				 uint32_t exact_inode)
+{
+	if (exact_inode)
+		return build_request(buf, buflen, NLM_F_REQUEST, SOCK_STATES_ALL, exact_inode, show);
+	return build_request(buf, buflen, NLM_F_REQUEST | NLM_F_DUMP, state_mask, 0, show);
 }
 
 int diag_unix_build_exact_request(void *buf, size_t buflen, uint32_t inode)
@@ -71,7 +79,7 @@ int diag_unix_build_exact_request(void *buf, size_t buflen, uint32_t inode)
 		return -EINVAL; /* unix_diag_get_exact() refuses it too */
 	/* The kernel ignores udiag_states here (unix_diag_get_exact()):
 	 * say "every state" rather than leave a mask that looks meant. */
-	return build_request(buf, buflen, NLM_F_REQUEST, SOCK_STATES_ALL, inode);
+	return build_request(buf, buflen, NLM_F_REQUEST, SOCK_STATES_ALL, inode, 0);
 }
 
 static uint32_t attr_u32(const struct nlattr *a)

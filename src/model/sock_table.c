@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "lsock/array.h"
+#include "lsock/sock_ext.h"
 #include "lsock/sock_table.h"
 
 /* The README quotes the bytes per socket; keep the entry from growing by
@@ -24,6 +25,8 @@ void sock_table_free(struct sock_table *t)
 		return;
 	free(t->entries);
 	free(t->strings);
+	free(t->exts);
+	free(t->ext_inodes);
 	sock_table_init(t);
 }
 
@@ -73,6 +76,21 @@ void sock_table_truncate(struct sock_table *t, size_t len)
 		}
 	}
 	t->strings_len = strings_len;
+	/* Extension records too, and with them their inodes. */
+	for (i = len; i < t->len; i++) {
+		if (t->entries[i].ext_idx && t->entries[i].ext_idx <= t->exts_len) {
+			size_t k, old = t->exts_len;
+
+			t->exts_len = t->entries[i].ext_idx - 1;
+			for (k = t->exts_len; k < old; k++) {
+				if (t->exts[k].icons_n) {
+					t->ext_inodes_len = t->exts[k].icons_off;
+					break;
+				}
+			}
+			break;
+		}
+	}
 	t->len = len;
 }
 

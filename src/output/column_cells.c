@@ -469,3 +469,61 @@ CELL_JSON(owners)
 	json_key(w, "owners_complete");
 	json_bool(w, c->owners_complete);
 }
+
+/* ---- UNIX peer owners (-x -p): from the same owner map, no second walk -- */
+
+CELL_TEXT(peer_owners)
+{
+	const struct owner *first;
+	size_t i, n = 0;
+	int32_t last_pid = -1;
+	bool any = false;
+
+	if (c->owners && e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
+		n = owner_map_find(c->owners, e->peer_inode, &first);
+	for (i = 0; i < n; i++) {
+		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
+
+		if (p->pid == last_pid)
+			continue;
+		last_pid = p->pid;
+		outbuf_puts(o, any ? "," : "->");
+		any = true;
+		outbuf_i64(o, p->pid);
+		outbuf_putc(o, '/');
+		put_name(o, p->comm, p->comm_len, last, ',');
+	}
+	if (!any)
+		put_dash(o);
+}
+
+CELL_JSON(peer_owners)
+{
+	const struct owner *first;
+	size_t i, n;
+
+	json_key(w, "peer");
+	if (!(e->flags & SOCK_F_PEER_KNOWN) || !e->peer_inode) {
+		json_null(w);
+		return;
+	}
+	n = owner_map_find(c->owners, e->peer_inode, &first);
+	json_begin_object(w);
+	json_key(w, "inode");
+	json_u64(w, e->peer_inode);
+	json_key(w, "owners");
+	json_begin_array(w);
+	for (i = 0; i < n; i++) {
+		const struct owner_proc *pr = owner_map_proc(c->owners, &first[i]);
+
+		json_begin_object(w);
+		json_key(w, "pid");
+		json_i64(w, pr->pid);
+		json_key(w, "fd");
+		json_i64(w, first[i].fd);
+		json_name(w, "comm", "comm_hex", pr->comm, pr->comm_len, pr->comm, pr->comm_len);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The column table and what reads it: -o and --sort parsing, the netstat
+ * The column table and what reads it: --columns and --sort parsing, the netstat
  * layouts, --help's column list, and the JSON socket object.
  */
 #include <errno.h>
@@ -9,7 +9,10 @@
 #include <sys/socket.h>
 
 #include "column_cells.h"
+#include "column_ext.h"
 #include "lsock/escape.h"
+#include "lsock/sock_ext.h"
+#include "lsock/sort_ext.h"
 
 #define TEXT_ONLY .json_type = JSON_TYPE_NONE
 
@@ -100,6 +103,44 @@ static const struct column columns[_COL_MAX] = {
 	[COL_UNIT] = { .name = "unit", .header = "Unit", .needs = NEED_OWNERS | NEED_UNITS,
 		TEXT_ONLY, .text = cell_text_unit, .cmp = sort_cmp_pid, .cmp_needs = NEED_OWNERS,
 		.help = "systemd units of the owning processes (JSON: each owner's unit)" },
+	/* Extensions: collected only when shown (-o, -e, -m, -i, or named). */
+	[COL_TIMER] = { .name = "timer", .header = "Timer", .needs = NEED_TIMERS,
+		.json_key = "timer", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_INET,
+		.json_needs = NEED_TIMERS, .text = cell_text_timer, .json = cell_json_timer,
+		.cmp = sort_cmp_timer, .cmp_needs = NEED_TIMERS,
+		.help = "TCP timer as ss -o: timer:(kind,expiry,retransmits) (-o)" },
+	[COL_SK] = { .name = "sk", .header = "Sk", TEXT_ONLY, .text = cell_text_sk,
+		.cmp = sort_cmp_cookie, .help = "socket cookie in hex, as ss -e: sk:1a2b (-e)" },
+	[COL_SHUTDOWN] = { .name = "shutdown", .header = "Shutdown", .needs = NEED_SHUTDOWN,
+		.json_key = "shutdown", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_ALL,
+		.json_needs = NEED_SHUTDOWN, .text = cell_text_shutdown, .json = cell_json_shutdown,
+		.cmp = sort_cmp_shutdown, .cmp_needs = NEED_SHUTDOWN,
+		.help = "directions still open: <-> both, --> no reading, <-- no writing, --- none (-e)" },
+	[COL_PEER_OWNERS] = { .name = "peer_owners", .header = "Peer", .needs = NEED_OWNERS,
+		.json_key = "peer", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_UNIX,
+		.json_needs = NEED_OWNERS, .text = cell_text_peer_owners,
+		.json = cell_json_peer_owners, .cmp = sort_cmp_peer_owners, .cmp_needs = NEED_OWNERS,
+		.help = "processes holding the connected UNIX peer: ->PID/name (-x -p)" },
+	[COL_VFS] = { .name = "vfs", .header = "VFS", .needs = NEED_UNIX_VFS,
+		.json_key = "vfs", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_UNIX,
+		.json_needs = NEED_UNIX_VFS, .text = cell_text_vfs, .json = cell_json_vfs,
+		.cmp = sort_cmp_vfs, .cmp_needs = NEED_UNIX_VFS,
+		.help = "device and inode of a UNIX socket's bound path: vfs:(maj:min,ino) (-e)" },
+	[COL_PENDING] = { .name = "pending", .header = "Pending", .needs = NEED_UNIX_ICONS,
+		.json_key = "pending", .json_type = JSON_TYPE_ARRAY, .json_applies = APPLIES_UNIX,
+		.json_needs = NEED_UNIX_ICONS, .text = cell_text_pending, .json = cell_json_pending,
+		.cmp = sort_cmp_pending, .cmp_needs = NEED_UNIX_ICONS,
+		.help = "inodes of a UNIX listener's pending connections: icons:(ino,...) (-e)" },
+	[COL_SKMEM] = { .name = "skmem", .header = "Skmem", .needs = NEED_SKMEM,
+		.json_key = "skmem", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_ALL,
+		.json_needs = NEED_SKMEM, .text = cell_text_skmem, .json = cell_json_skmem,
+		.cmp = sort_cmp_skmem, .cmp_needs = NEED_SKMEM,
+		.help = "socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (-m)" },
+	[COL_TCP_INFO] = { .name = "tcp_info", .header = "TCP-Info", .needs = NEED_TCP_INFO,
+		.json_key = "tcp_info", .json_type = JSON_TYPE_OBJECT, .json_applies = APPLIES_INET,
+		.json_needs = NEED_TCP_INFO, .text = cell_text_tcp_info, .json = cell_json_tcp_info,
+		.cmp = sort_cmp_tcp_info, .cmp_needs = NEED_TCP_INFO,
+		.help = "TCP internals as ss -i: congestion algorithm, rtt, cwnd, rates... (-i)" },
 };
 
 /* Sort keys that are not columns, kept from earlier releases. */
@@ -153,7 +194,7 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 		int id = column_find(p, n);
 
 		if (id < 0) {
-			bad_name(err, errlen, "column", " in -o", p, n);
+			bad_name(err, errlen, "column", " in --columns", p, n);
 			return -EINVAL;
 		}
 		if (l.len >= COLUMNS_MAX) {
@@ -210,6 +251,56 @@ void column_list_default_unix(struct column_list *ret, bool extend, bool program
 		push(&l, COL_OWNERS);
 	push(&l, COL_PATH);
 	*ret = l;
+}
+
+void column_list_add_ext(struct column_list *l, bool is_unix, unsigned needs, bool owners)
+{
+	static const struct {
+		enum column_id id;
+		unsigned need;
+		unsigned applies;
+	} order[] = {
+		{ COL_TIMER, NEED_TIMERS, APPLIES_INET },
+		{ COL_SK, NEED_SHUTDOWN, APPLIES_ALL },
+		{ COL_SHUTDOWN, NEED_SHUTDOWN, APPLIES_ALL },
+		{ COL_PEER_OWNERS, NEED_OWNERS, APPLIES_UNIX },
+		{ COL_VFS, NEED_UNIX_VFS, APPLIES_UNIX },
+		{ COL_PENDING, NEED_UNIX_ICONS, APPLIES_UNIX },
+		{ COL_SKMEM, NEED_SKMEM, APPLIES_ALL },
+		{ COL_TCP_INFO, NEED_TCP_INFO, APPLIES_INET },
+	};
+	unsigned applies = is_unix ? APPLIES_UNIX : APPLIES_INET;
+	bool path_last = l->len && l->ids[l->len - 1] == COL_PATH;
+	size_t i;
+
+	if (owners)
+		needs |= NEED_OWNERS;
+	if (path_last)
+		l->len--;
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		if ((order[i].need & needs) && (order[i].applies & applies))
+			push(l, order[i].id);
+	if (path_last)
+		push(l, COL_PATH);
+}
+
+unsigned column_needs_ext_parts(unsigned needs)
+{
+	unsigned parts = 0;
+
+	if (needs & NEED_TIMERS)
+		parts |= SOCK_EXT_TIMER;
+	if (needs & NEED_SHUTDOWN)
+		parts |= SOCK_EXT_SHUTDOWN;
+	if (needs & NEED_TCP_INFO)
+		parts |= SOCK_EXT_INFO;
+	if (needs & NEED_SKMEM)
+		parts |= SOCK_EXT_MEMORY;
+	if (needs & NEED_UNIX_VFS)
+		parts |= SOCK_EXT_VFS;
+	if (needs & NEED_UNIX_ICONS)
+		parts |= SOCK_EXT_ICONS;
+	return parts;
 }
 
 unsigned column_list_needs(const struct column_list *l)
@@ -286,7 +377,7 @@ void column_help(struct outbuf *o)
 {
 	size_t id, i;
 
-	outbuf_puts(o, "Columns (for -o/--columns; every column is also a --sort key):\n");
+	outbuf_puts(o, "Columns (for -k/--columns; every column is also a --sort key):\n");
 	for (id = 0; id < _COL_MAX; id++) {
 		size_t n = strlen(columns[id].name);
 
@@ -320,7 +411,8 @@ static unsigned applies_of(uint8_t family)
 void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			struct json_writer *w)
 {
-	unsigned applies = applies_of(e->family), have = c->owners ? NEED_OWNERS : 0;
+	unsigned applies = applies_of(e->family);
+	unsigned have = (c->owners ? NEED_OWNERS : 0) | (c->collected & NEED_EXT_ALL);
 	size_t id;
 
 	if (c->netns)

@@ -7,10 +7,12 @@
  * of a UNIX dump that may have skipped some under churn).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
@@ -84,7 +86,7 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
 {
 	struct want_ctx w = { .known = known, .nknown = nknown };
-	size_t i;
+	size_t i, rows;
 	int r = 0;
 
 	memset(ret, 0, sizeof(*ret));
@@ -93,17 +95,33 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 		*ret_unknown = NULL;
 		*ret_nunknown = 0;
 	}
-	w.want.v = malloc((t->len ? t->len : 1) * sizeof(*w.want.v));
+	/* Room for the rows and their UNIX peers. */
+	if (t->len > SIZE_MAX / 2 / sizeof(*w.want.v))
+		return -ENOMEM;
+	w.want.v = malloc((t->len ? 2 * t->len : 1) * sizeof(*w.want.v));
 	if (!w.want.v)
 		return -ENOMEM;
-	for (i = 0; i < t->len; i++)
-		if (t->entries[i].inode)
-			w.want.v[w.want.len++] = t->entries[i].inode;
+	for (i = 0; i < t->len; i++) {
+		const struct sock_entry *e = &t->entries[i];
+
+		if (e->inode)
+			w.want.v[w.want.len++] = e->inode;
+	}
+	/* The UNIX peers' holders too, from the same walk (the peer_owners
+	 * column), even when the peer's own row was filtered out.  They do
+	 * not make the walk run by themselves. */
+	rows = w.want.len;
+	for (i = 0; rows && i < t->len; i++) {
+		const struct sock_entry *e = &t->entries[i];
+
+		if (e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
+			w.want.v[w.want.len++] = e->peer_inode;
+	}
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT):
 	 * skip the /proc walk, which ss pays even when nothing matches.
 	 * Unless held sockets that no dump listed are looked for. */
 	if (w.want.len || known) {
-		qsort(w.want.v, w.want.len, sizeof(*w.want.v), cmp_u32);
+		sort_unique(w.want.v, &w.want.len);
 		r = owner_map_build(proc_root, inode_wanted, &w, ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);

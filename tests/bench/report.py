@@ -103,7 +103,7 @@ def report_compare(d):
     out.append("| Options | lsock | ss | netstat | lsock/ss time | lsock RSS | ss RSS | netstat RSS "
                "| lsock/ss RSS |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for opts in ("-tan", "-tanp", "-tulpn"):
+    for opts in ("-tan", "-tanp", "-tulpn", "-tani"):
         lk, sk, nk = "lsock " + opts, "ss " + opts, "netstat " + opts
         out.append("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             opts, fmt_s(times.get(lk)), fmt_s(times.get(sk)), fmt_s(times.get(nk)),
@@ -123,7 +123,7 @@ def report_compare(d):
     out.append("| Options | lsock | ss | netstat | lsock/ss CPU |")
     out.append("|---|---:|---:|---:|---:|")
     for opts, base in (("-tan", "-tan"), ("-tanp", "-tanp"), ("-tulpn", "-tulpn"),
-                       ("-tan --json", "-tan")):
+                       ("-tani", "-tani"), ("-tan --json", "-tan")):
         lk, sk, nk = "lsock " + opts, "ss " + base, "netstat " + opts
         out.append("| `%s` | %s | %s | %s | %s |" % (
             opts, fmt_cpu(cpu.get(lk)), fmt_cpu(cpu.get(sk)), fmt_cpu(cpu.get(nk)),
@@ -139,7 +139,7 @@ def report_compare(d):
                    "| baseline RSS | lsock RSS |")
         out.append("|---|---:|---:|---:|---:|---:|---:|")
         for opts, base in (("-tan", "-tan"), ("-tanp", "-tanp"), ("-tulpn", "-tulpn"),
-                           ("-tan --json", "-tan")):
+                           ("-tani", "-tani"), ("-tan --json", "-tan")):
             bk, lk, sk = "baseline " + opts, "lsock " + opts, "ss " + base
             out.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
                 opts, fmt_s(times.get(bk)), fmt_s(times.get(lk)),

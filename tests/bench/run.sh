@@ -18,7 +18,8 @@ usage: tests/bench/run.sh [MODE] [options]
 
 Modes:
   compare  (default) hyperfine + peak RSS of lsock vs ss vs netstat for -tan,
-           -tanp, -tulpn, and lsock -tan --json vs ss -tan; Markdown table of
+           -tanp, -tulpn, lsock -tani vs ss -tani (tcp_info, no netstat),
+           and lsock -tan --json vs ss -tan; Markdown table of
            medians and lsock/ss ratios, checked against the targets
   memory   peak RSS of lsock -tan / -tanp at several loads (linear growth)
   unix     lsock -xap vs ss -xap over ~500k UNIX sockets in 25 processes
@@ -254,11 +255,12 @@ mode_compare() {
 			fi
 		done
 	fi
-	for i in "-tan" "-tanp" "-tulpn"; do
+	for i in "-tan" "-tanp" "-tulpn" "-tani"; do
 		[[ -z $BENCH_BASELINE ]] || { names+=("baseline $i"); cmds+=("$BENCH_BASELINE $i"); }
 		[[ -z $LSOCK ]] || { names+=("lsock $i"); cmds+=("$LSOCK $i"); }
 		names+=("ss $i"); cmds+=("ss $i")
-		[[ $BENCH_SKIP_NETSTAT == 1 ]] || { names+=("netstat $i"); cmds+=("netstat $i"); }
+		# netstat has no tcp_info (-i is its interface table)
+		[[ $BENCH_SKIP_NETSTAT == 1 || $i == -tani ]] || { names+=("netstat $i"); cmds+=("netstat $i"); }
 	done
 	[[ -z $LSOCK ]] || { names+=("lsock -tan --json"); cmds+=("$LSOCK -tan --json"); }
 	[[ -z $BENCH_BASELINE ]] || { names+=("baseline -tan --json"); cmds+=("$BENCH_BASELINE -tan --json"); }

@@ -17,6 +17,7 @@
 
 #include "lsock/diag.h"
 #include "lsock/nl_transport.h"
+#include "lsock/sock_ext.h"
 
 struct fuzz_ctx {
 	struct sock_table t;
@@ -61,6 +62,37 @@ static int fuzz_record(const struct nlmsghdr *nlh, void *data)
 			if (n->family != AF_UNIX || n->path_len > SOCK_UNIX_NAME_MAX)
 				abort();
 			if (!!(n->flags & SOCK_F_HAS_PATH) != !!n->path_len)
+				abort();
+		}
+	}
+	/* The extension parsers and records (-o -i -m -e), every part asked. */
+	{
+		struct diag_ext_sink xs = { .base = { .t = &c->t, .base = c->t.len,
+						      .proto = SOCK_PROTO_TCP },
+					    .parts = ~0u };
+		const uint32_t *icons;
+		struct sock_ext x;
+		size_t n, before = c->t.len;
+
+		if (diag_inet_parse_ext(nlh, ~0u, &x) == 0) {
+			if (x.info_len > sizeof(x.info) || x.skmem_n > _SOCK_SKMEM_MAX)
+				abort();
+			if ((x.have & SOCK_EXT_HAVE_CONG) && !memchr(x.cong, '\0', sizeof(x.cong)))
+				abort();
+		}
+		if (diag_unix_parse_ext(nlh, ~0u, &x, &icons, &n) == 0 && n &&
+		    ((const uint8_t *)icons < msg ||
+		     (const uint8_t *)(icons + n) > msg + nlh->nlmsg_len))
+			abort();
+		if (diag_inet_record_ext(nlh, &xs) == 0 && c->t.len == before + 1 &&
+		    !sock_table_ext(&c->t, &c->t.entries[before]))
+			abort();
+		xs.base.proto = SOCK_PROTO_UNIX;
+		before = c->t.len;
+		if (diag_unix_record_ext(nlh, &xs) == 0 && c->t.len == before + 1) {
+			const struct sock_ext *r = sock_table_ext(&c->t, &c->t.entries[before]);
+
+			if (!r || (r->icons_n && !sock_table_ext_icons(&c->t, r)))
 				abort();
 		}
 	}

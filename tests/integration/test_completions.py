@@ -54,6 +54,14 @@ COLUMNS = {
     "path": "UNIX socket path, or @name for an abstract name",
     "netns": "network namespace: ip netns name, container, host or net:[INODE]",
     "unit": "systemd units of the owning processes (JSON: each owner's unit)",
+    "timer": "TCP timer as ss -o: timer:(kind,expiry,retransmits) (-o)",
+    "sk": "socket cookie in hex, as ss -e: sk:1a2b (-e)",
+    "shutdown": "directions still open: <-> both, --> no reading, <-- no writing, --- none (-e)",
+    "peer_owners": "processes holding the connected UNIX peer: ->PID/name (-x -p)",
+    "vfs": "device and inode of a UNIX socket's bound path: vfs:(maj:min,ino) (-e)",
+    "pending": "inodes of a UNIX listener's pending connections: icons:(ino,...) (-e)",
+    "skmem": "socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (-m)",
+    "tcp_info": "TCP internals as ss -i: congestion algorithm, rtt, cwnd, rates... (-i)",
 }
 SORT_KEYS = set(COLUMNS) | {"lport", "rport", "queue"}
 STATES = {"established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait",
@@ -66,12 +74,12 @@ OPERATORS = {"eq", "ne", "neq", "gt", "lt", "ge", "geq", "le", "leq"}
 # what is offered, or ("has", set, "not", set)).  A candidate is the text that
 # replaces the word being completed, without a leading "--option=".
 CASES = [
-    ("lsock -o proto,lo", {"proto,local"}),
+    ("lsock -k proto,lo", {"proto,local"}),
     ("lsock --columns=proto,st", {"proto,state"}),
-    ("lsock -o ", set(COLUMNS)),
+    ("lsock -k ", set(COLUMNS)),
     ("lsock --columns=", set(COLUMNS)),
-    ("lsock -o proto,", {"proto," + c for c in COLUMNS if c != "proto"}),
-    ("lsock -tn -o local,remote,s", {"local,remote," + c for c in ("send_q", "state", "source")}),
+    ("lsock -k proto,", {"proto," + c for c in COLUMNS if c != "proto"}),
+    ("lsock -tn -k local,remote,s", {"local,remote," + c for c in ("send_q", "state", "source", "sk", "shutdown", "skmem")}),
     ("lsock --sort ", SORT_KEYS),
     ("lsock --sort=", SORT_KEYS),
     ("lsock --sort=-lp", {"-lport"}),
@@ -81,13 +89,15 @@ CASES = [
     ("lsock --source ", {"auto", "netlink", "proc"}),
     ("lsock --so", {"--sort", "--source"}),
     ("lsock --ic", {"--icmp"}),
-    ("lsock --in", {"--inet", "--inet6"}),
+    ("lsock --in", {"--inet", "--inet6", "--info"}),
+    ("lsock -tno -k st", {"state"}),
+    ("lsock --ti", {"--timers"}),
     ("lsock --pro", {"--programs", "--program"}),
     ("lsock -tn state ", STATES),
     ("lsock -t exclude l", {"listening", "last-ack"}),
     ("lsock -t excl fin", {"fin-wait-1", "fin-wait-2"}),
     ("lsock -tn ", KEYWORDS),
-    ("lsock -o state ", ("has", KEYWORDS, "not", STATES)),
+    ("lsock -k state ", ("has", KEYWORDS, "not", STATES)),
     ("lsock --sort=state ", ("has", KEYWORDS, "not", STATES)),
     ("lsock -t sport ", OPERATORS),
     ("lsock dev l", ("has", {"lo"}, "not", KEYWORDS | STATES)),
@@ -319,9 +329,9 @@ def case_bash():
         got, _ = bash_complete(line, setup)
         problems += judge("bash", line, got, want)
     # A list item is completed without a trailing space, so ',' can follow.
-    _, opts = bash_complete("lsock -o proto,lo", setup)
+    _, opts = bash_complete("lsock -k proto,lo", setup)
     if "-o nospace" not in opts:
-        problems.append(f"bash: 'lsock -o proto,lo': no 'compopt -o nospace' (got {opts})")
+        problems.append(f"bash: 'lsock -k proto,lo': no 'compopt -o nospace' (got {opts})")
     _, opts = bash_complete("lsock --sour", setup)
     if "-o nospace" not in opts:
         problems.append(f"bash: 'lsock --sour': '--source=' would get a space after it")
@@ -329,9 +339,9 @@ def case_bash():
     got, _ = bash_complete("lsock --columns=proto,lo", setup + "; COMP_WORDBREAKS=${COMP_WORDBREAKS//=}")
     problems += judge("bash (no '=' break)", "lsock --columns=proto,lo", got, {"proto,local"})
     # Short options in a cluster, the list glued on.
-    got, _ = bash_complete("lsock -tnoproto,lo", setup)
-    if got != ["-tnoproto,local"]:
-        problems.append(f"bash: 'lsock -tnoproto,lo': got {got}")
+    got, _ = bash_complete("lsock -tnkproto,lo", setup)
+    if got != ["-tnkproto,local"]:
+        problems.append(f"bash: 'lsock -tnkproto,lo': got {got}")
     lt.check(problems, "bash completion")
 
 
@@ -355,15 +365,15 @@ def case_fish():
         for line, want in CASES:
             problems += judge("fish", line, [w for w, _ in fish_complete(line, [completions_dir()], env)], want)
         # Each column has its own description, the one --help and lsock(8) give.
-        for line in ("lsock -o ", "lsock --sort=", "lsock -o local,"):
+        for line in ("lsock -k ", "lsock --sort=", "lsock -k local,"):
             for word, descr in fish_complete(line, [completions_dir()], env):
                 name = normalize(word).rsplit(",", 1)[-1]
                 if name in COLUMNS and descr != COLUMNS[name]:
                     problems.append(f"fish: {line!r}: {name} is described as {descr!r}, "
                                     f"want {COLUMNS[name]!r}")
-        got = fish_complete("lsock -tnoproto,lo", [completions_dir()], env)
-        if [w for w, _ in got] != ["-tnoproto,local"]:
-            problems.append(f"fish: 'lsock -tnoproto,lo': got {got}")
+        got = fish_complete("lsock -tnkproto,lo", [completions_dir()], env)
+        if [w for w, _ in got] != ["-tnkproto,local"]:
+            problems.append(f"fish: 'lsock -tnkproto,lo': got {got}")
     lt.check(problems, "fish completion")
 
 

@@ -266,7 +266,7 @@ def main():
             def stat_parsers():
                 # The comm with ") R 1 2 (" must not confuse whoever parses
                 # /proc/PID/stat: the pid column is right in text -p output.
-                r = lt.run_lsock(["-tlnp", "-o", "local,pid,program"])
+                r = lt.run_lsock(["-tlnp", "-k", "local,pid,program"])
                 rows = [x.split(None, 2) for x in lt.text_rows(r.stdout)]
                 want = ["127.0.0.1:2402", str(pid_paren), "x) R 1 2 (y"]
                 lt.expect(want in rows, f"want row {want} in:\n{r.stdout}")
@@ -296,16 +296,16 @@ def main():
                 lt.check(problems, f"lsock {' '.join(args)}")
 
             def unix_columns():
-                columns(["-xl", "-o", "path,proto"], 2)
+                columns(["-xl", "-k", "path,proto"], 2)
 
             def tcp_columns():
-                columns(["-tln", "-o", "program,local"], 2)
+                columns(["-tln", "-k", "program,local"], 2)
 
             def dash_is_not_no_owner():
                 problems = []
                 port = next(p for p, c in tcp.items() if c == COMM_DASH)
-                for args, want in ((["-o", "local,program"], [f"127.0.0.1:{port}", "\\x2d"]),
-                                   (["-o", "local,pid,program"],
+                for args, want in ((["-k", "local,program"], [f"127.0.0.1:{port}", "\\x2d"]),
+                                   (["-k", "local,pid,program"],
                                     [f"127.0.0.1:{port}", str(pid_of[COMM_DASH]), "\\x2d"]),
                                    (["-p"], [f"{pid_of[COMM_DASH]}/\\x2d"])):
                     r = lt.run_lsock(["-tln", "-H"] + args)
@@ -326,9 +326,9 @@ def main():
                 ("documented escapes", documented_escapes),
                 ("exact names in strict UTF-8 JSON", json_exact),
                 ("one NDJSON line per socket", ndjson_one_line_each),
-                ("'x) R 1 2 (y' as -o local,pid,program", stat_parsers),
-                ("unix names: no fake column, aligned (-xl -o path,proto)", unix_columns),
-                ("process names: no fake column, aligned (-tln -o program,local)",
+                ("'x) R 1 2 (y' as -k local,pid,program", stat_parsers),
+                ("unix names: no fake column, aligned (-xl -k path,proto)", unix_columns),
+                ("process names: no fake column, aligned (-tln -k program,local)",
                  tcp_columns),
                 ("a process named '-' is not 'no owner'", dash_is_not_no_owner),
             ])

@@ -85,7 +85,7 @@ def main():
             if any(s["proto"] == "icmp" for s in tcp["sockets"]):
                 problems.append("-t lists ICMP sockets")
             # The echo id is not a service, with or without -n.
-            names = lt.run_lsock(["-Hl", "--icmp", "-o", "local"])
+            names = lt.run_lsock(["-Hl", "--icmp", "-k", "local"])
             for line in names.stdout.split():
                 if not line.rsplit(":", 1)[1].isdigit():
                     problems.append(f"echo id shown as a service: {line}")

@@ -18,7 +18,7 @@ import lsocktest as lt
 
 def endpoints(text):
     """(local, remote) pairs of `-H` output whose first two tokens after the
-    queues (ss) or the first two tokens (lsock -o local,remote) are them."""
+    queues (ss) or the first two tokens (lsock -k local,remote) are them."""
     return sorted(tuple(line.split()[:2]) for line in text.splitlines() if line.strip())
 
 
@@ -50,7 +50,7 @@ def main():
 
     def addresses():
         ss = lt.run(["ss", "-Htuan"])
-        ours = lt.run_lsock(["-Htuan", "-o", "local,remote"])
+        ours = lt.run_lsock(["-Htuan", "-k", "local,remote"])
         lt.expect(ss.status == 0 and ours.status == 0, f"{ss.describe()} / {ours.describe()}")
         want = endpoints("\n".join(" ".join(l.split()[4:6]) for l in ss.stdout.splitlines()))
         got = endpoints(ours.stdout)
@@ -58,7 +58,7 @@ def main():
         lt.expect(any("%lo:" in a for a, _ in got), f"no %lo scope at all: {got}")
 
     def column_and_json():
-        r = lt.run_lsock(["-Htuan", "-o", "local,interface"])
+        r = lt.run_lsock(["-Htuan", "-k", "local,interface"])
         rows = dict(line.split() for line in r.stdout.splitlines())
         problems = []
         for local, want in (("127.0.0.1%lo:2408", "lo"), ("[fe80::1]%lo:2422", "lo"),
@@ -70,7 +70,7 @@ def main():
         for port, want in ((2408, "lo"), (2422, "lo"), (2409, None), (2410, "lo")):
             if by_port[port].get("interface", "missing") != want:
                 problems.append(f"JSON port {port}: interface {by_port[port].get('interface')!r}")
-        proc = lt.run_lsock(["-Htuan", "--source=proc", "-o", "local,interface"])
+        proc = lt.run_lsock(["-Htuan", "--source=proc", "-k", "local,interface"])
         for line in proc.stdout.splitlines():
             local, iface = line.split()
             if iface != "-" or "%" in local:
@@ -84,7 +84,7 @@ def main():
         problems = []
         for expr in (["dev", "=", "lo"], ["dev", "!=", "lo"]):
             ss = lt.run(["ss", "-Htuan"] + expr)
-            ours = lt.run_lsock(["-Htuan", "-o", "local,remote"] + expr)
+            ours = lt.run_lsock(["-Htuan", "-k", "local,remote"] + expr)
             want = endpoints("\n".join(" ".join(l.split()[4:6]) for l in ss.stdout.splitlines()))
             got = endpoints(ours.stdout)
             if got != want:

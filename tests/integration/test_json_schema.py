@@ -114,6 +114,42 @@ def main():
                 problems.append("no owners_complete with -p")
             lt.check(problems, "schema, netlink, -p")
 
+        def extensions():
+            # -o -i -m -e (and -p): every extension key, validated, and
+            # exercised with a value, not only null.
+            lpath = os.path.join(mix.dir, "pending.sock")
+            pl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            pl.bind(lpath)
+            pl.listen(8)
+            pend = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            pend.connect(lpath)
+            problems = []
+            for args in (["-tuxwUanpoime"], ["-tuxwUanpoime", "--source=proc"]):
+                doc, p = validate(args)
+                problems += p
+                if "--source=proc" in args:
+                    continue
+                seen = {k for s in doc["sockets"] for k in
+                        ("timer", "shutdown", "skmem", "tcp_info", "peer", "vfs", "pending")
+                        if s.get(k) not in (None, [])}
+                missing = {"timer", "shutdown", "skmem", "tcp_info", "peer", "vfs",
+                           "pending"} - seen
+                if missing:
+                    problems.append(f"{' '.join(args)}: no value for {sorted(missing)}")
+                # ss's timers and TCP internals only for inet, peers only for UNIX
+                for s in doc["sockets"]:
+                    if s["family"] == "unix" and ("timer" in s or "tcp_info" in s):
+                        problems.append(f"timer or tcp_info on a UNIX socket: {s}")
+            doc, p = validate(["-tuxwUan"])
+            problems += p
+            extra = {k for s in doc["sockets"] for k in s
+                     if k in ("timer", "shutdown", "skmem", "tcp_info", "peer", "vfs", "pending")}
+            if extra:
+                problems.append(f"extension keys without -o -i -m -e -p: {sorted(extra)}")
+            pend.close()
+            pl.close()
+            lt.check(problems, "schema, -oime")
+
         def netlink_without_owners():
             doc, problems = validate(["-tuxwUan"])
             if "owners_complete" in doc:
@@ -199,6 +235,10 @@ def main():
                 "port as a string": lambda s: s["local"].__setitem__("port", "22"),
                 "v6only on an inet socket": lambda s: s.__setitem__("v6only", False),
                 "unknown key": lambda s: s.__setitem__("bogus", 1),
+                "timer kind FOO": lambda s: s.__setitem__(
+                    "timer", {"kind": "FOO", "expires_ms": 1, "retrans": 0}),
+                "tcp_info without rtt_us": lambda s: s.__setitem__("tcp_info", {"congestion": "x"}),
+                "skmem with a string": lambda s: s.__setitem__("skmem", {"rcvbuf": "1"}),
             }
             problems = []
             for what, mutate in mutations.items():
@@ -213,6 +253,7 @@ def main():
             lt.check(problems, "the schema rejects broken sockets")
 
         lt.main([
+            ("-o -i -m -e: every extension key", extensions),
             ("netlink with -p", netlink_with_owners),
             ("netlink without -p", netlink_without_owners),
             ("--source=proc", proc),

@@ -2,7 +2,7 @@
 """lsock in scripts: exit codes (0 listed, 1 nothing matched, 2 usage or
 filter error with one stderr line naming the bad word and nothing on
 stdout), the `lsock ... >/dev/null && echo busy` idiom, --ndjson vs --json,
--H and empty results, -o column order, and --sort (numeric addresses,
+-H and empty results, -k column order, and --sort (numeric addresses,
 reversed keys).  All in a private netns with sockets made here."""
 import ipaddress
 import json
@@ -137,13 +137,13 @@ def main():
 
         def columns_order():
             cols = "proto,local,remote,state,pid,program,user,inode"
-            r = lt.run_lsock(["-tln", "-o", cols])
+            r = lt.run_lsock(["-tln", "-k", cols])
             problems = [] if r.status == 0 else [r.describe()]
             lines = r.stdout.splitlines()
             header = next((x for x in lines if x.startswith("Proto")), "")
             if not re.match(r"^Proto\s+Local Address\s+Foreign Address\s+State\s+PID\s+Program\s+"
                             r"User\s+Inode\s*$", header):
-                problems.append(f"header not in -o order: {header!r}")
+                problems.append(f"header not in -k order: {header!r}")
             want = ["tcp", "127.0.0.1:80", "0.0.0.0:*", "LISTEN", str(me), "python3", None,
                     str(ino80)]
             rows = [x.split() for x in lt.text_rows(r.stdout)]
@@ -152,18 +152,18 @@ def main():
                     any(w is not None and w != g for w, g in zip(want, got[0])) or \
                     got[0][6] not in ("root", "0"):
                 problems.append(f"row for 127.0.0.1:80: want {want} (user root or 0), got {got}")
-            r = lt.run_lsock(["-tln", "-o", "inode,local", "-H"])
+            r = lt.run_lsock(["-tln", "-k", "inode,local", "-H"])
             got = [x.split() for x in lt.text_rows(r.stdout) if "127.0.0.1:80" in x.split()]
             if got != [[str(ino80), "127.0.0.1:80"]]:
-                problems.append(f"-o inode,local -H: want [[{ino80}, 127.0.0.1:80]], got {got}\n"
+                problems.append(f"-k inode,local -H: want [[{ino80}, 127.0.0.1:80]], got {got}\n"
                                 f"{r.stdout}")
-            lt.check(problems, f"-o {cols}")
+            lt.check(problems, f"-k {cols}")
 
         def sort_keys():
             problems = []
 
             def locals_of(args):
-                r = lt.run_lsock(["-tlnH", "-o", "local"] + args)
+                r = lt.run_lsock(["-tlnH", "-k", "local"] + args)
                 if r.status != 0:
                     problems.append(r.describe())
                 return [x.strip() for x in lt.text_rows(r.stdout)]
@@ -208,7 +208,7 @@ def main():
             ("the `&& echo busy` idiom", busy_idiom),
             ("--ndjson lines are --json's sockets", ndjson_is_json),
             ("-H / --json / --ndjson on empty results", empty_results),
-            ("-o column order", columns_order),
+            ("-k column order", columns_order),
             ("--sort local (numeric) and -lport (reversed)", sort_keys),
         ])
 

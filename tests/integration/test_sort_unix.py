@@ -10,8 +10,8 @@ only: ties still end on the inode, ascending.  Each expected order must
 differ from lsock's unsorted one (the kernel's hash order), or the check
 would pass for a sort that does nothing.
 
-Each order is checked twice: the column itself (`-o path`, as in the
-issue) and `-o inode`, which pins down ties too.  The path and type orders
+Each order is checked twice: the column itself (`-k path`, as in the
+issue) and `-k inode`, which pins down ties too.  The path and type orders
 are checked with --source=proc as well (the user order there is the
 inode order: /proc/net/unix has no uid).
 """
@@ -106,25 +106,25 @@ def main():
             want = expected(socks, key, reverse)
             spec = ("-" if reverse else "") + key
             problems = []
-            unsorted = lt.run_lsock(["-xaH", f"--source={source}", "-o", "inode"]).stdout.split()
+            unsorted = lt.run_lsock(["-xaH", f"--source={source}", "-k", "inode"]).stdout.split()
             if [s["inode"] for s in want] == [int(x) for x in unsorted]:
                 problems.append(f"--sort {spec}: the expected order is the unsorted one, so "
                                 "this proves nothing (test set-up)")
             base = ["-xa", f"--source={source}", "--sort", spec]
-            r = lt.run_lsock(base + ["-o", key])
+            r = lt.run_lsock(base + ["-k", key])
             lines = r.stdout.split("\n")
             if r.status != 0 or r.err or lines[:1] != [HEADERS[key]]:
                 problems.append(f"{r.describe()}: want exit 0, a header, no stderr")
             got = lines[1:-1]
             cells = [column(s, key) for s in want]
             if got != cells:
-                problems.append(f"lsock {' '.join(base)} -o {key}:\n    got  {got}\n"
+                problems.append(f"lsock {' '.join(base)} -k {key}:\n    got  {got}\n"
                                 f"    want {cells}")
-            r = lt.run_lsock(base + ["-H", "-o", "inode"])
+            r = lt.run_lsock(base + ["-H", "-k", "inode"])
             got = [int(x) for x in r.stdout.split()]
             inodes = [s["inode"] for s in want]
             if r.status != 0 or got != inodes:
-                problems.append(f"lsock {' '.join(base)} -H -o inode (exit {r.status}):\n"
+                problems.append(f"lsock {' '.join(base)} -H -k inode (exit {r.status}):\n"
                                 f"    got  {got}\n    want {inodes}\n    rows "
                                 + ", ".join(f"{s['inode']}:{column(s, key)}" for s in want))
             lt.check(problems, f"--sort {spec} (--source={source})")

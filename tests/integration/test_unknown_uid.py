@@ -146,7 +146,7 @@ def main():
         def text_of(source, col):
             problems = []
             r = lt.run_lsock(["-tan", "-H", f"--source={source}",
-                              "-o", "local,remote,uid,user,inode,state"])
+                              "-k", "local,remote,uid,user,inode,state"])
             lt.expect(r.status == 0, r.describe())
             got = {}
 
@@ -163,7 +163,7 @@ def main():
             # The netstat layout with -e: User and Inode are "-", not root and 0.
             r = lt.run_lsock(["-tae", "-H", f"--source={source}", "sport", "=", f":{tw_port}"])
             f = r.stdout.split()
-            if r.status != 0 or f[-3:] != ["TIME_WAIT", "-", "-"]:
+            if r.status != 0 or f[5:8] != ["TIME_WAIT", "-", "-"]:
                 problems.append(f"lsock -tae: TIME_WAIT row {r.stdout!r}, want User and Inode '-'")
             lt.check(problems, f"text --source={source}")
 

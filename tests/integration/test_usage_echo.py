@@ -3,7 +3,7 @@
 write errors of --help and --version (issue 11 §7).
 
 Unknown options (long, short, in a cluster, "--tcp=x"), ambiguous
-abbreviations, a bad --source value, an unknown -o column, an unknown
+abbreviations, a bad --source value, an unknown --columns column, an unknown
 --sort key, bad filter tokens and missing arguments are each given words
 holding terminal escapes (CSI, an OSC title sequence ended by BEL), BEL,
 newline, CR, DEL, invalid UTF-8, a C1 control and a bidi override.  Each
@@ -101,9 +101,9 @@ def cases():
              "option '--so' is ambiguous; possibilities: '--sort', '--source'"),
             (f"--source= {name}", [b"--source=" + p], f"invalid --source '{esc(p)}'"),
             (f"--source {name}", [b"--source", p], f"invalid --source '{esc(p)}'"),
-            (f"-o {name}", [b"-o", b"local," + p], f"unknown column '{esc(p)}' in -o"),
+            (f"-k {name}", [b"-k", b"local," + p], f"unknown column '{esc(p)}' in --columns"),
             (f"--columns= {name}", [b"--columns=" + p + b",inode"],
-             f"unknown column '{esc(p)}' in -o"),
+             f"unknown column '{esc(p)}' in --columns"),
             (f"--sort {name}", [b"--sort", b"inode,-" + p], f"unknown sort key '{esc(p)}'"),
             (f"filter word {name}", [b"-t", p], f"bad filter at '{esc(p)}'"),
             (f"filter port {name}", [b"-t", b"sport", b"=", b":" + p],
@@ -114,7 +114,7 @@ def cases():
             (f"filter after an expression {name}", [b"-t", b"sport", b"=", b":22", p],
              f"bad filter at '{esc(p)}'"),
             # a missing argument echoes only the option, never the filter words
-            (f"-o without argument {name}", [p, b"-o"], "option '-o' needs an argument"),
+            (f"-k without argument {name}", [p, b"-k"], "option '-k' needs an argument"),
             (f"--sort without argument {name}", [p, b"--sort"],
              "option '--sort' needs an argument"),
             (f"--source without argument {name}", [b"-t", p, b"--source"],
@@ -176,7 +176,7 @@ def main():
     def long_input():
         # Cut to a bounded length after whole escapes, still one line.
         problems = []
-        for words in ([b"--bogus" + b"\x1b" * 500], [b"-o", b"\x07\n" * 300],
+        for words in ([b"--bogus" + b"\x1b" * 500], [b"-k", b"\x07\n" * 300],
                       [b"--sort", b"\xff" * 400], [b"-t", b"dev", b"=", b"\x1b]0;" * 100],
                       [b"--source=" + b"\n" * 400]):
             r = lt.run_lsock(words)

@@ -63,9 +63,9 @@ static void test_table_complete(void **state)
 		assert_non_null(c->text);
 		assert_non_null(c->cmp);
 		assert_int_equal(c->needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS |
-							 NEED_NETNS | NEED_UNITS), 0);
+							 NEED_NETNS | NEED_UNITS | NEED_EXT_ALL), 0);
 		assert_int_equal(c->cmp_needs & ~(unsigned)(NEED_OWNERS | NEED_SERVICES | NEED_USERS |
-							     NEED_NETNS), 0);
+							     NEED_NETNS | NEED_EXT_ALL), 0);
 		if (c->json_type == JSON_TYPE_NONE) {
 			assert_null(c->json_key);
 			assert_null(c->json);
@@ -93,7 +93,15 @@ static void test_table_complete(void **state)
 	assert_int_equal(column_get(COL_USER)->needs, NEED_USERS);
 	assert_int_equal(column_get(COL_LOCAL)->needs, NEED_SERVICES);
 	assert_int_equal(column_get(COL_OWNERS)->json_needs, NEED_OWNERS);
-	assert_int_equal(column_json_needs(), NEED_OWNERS | NEED_NETNS);
+	assert_int_equal(column_json_needs(), NEED_OWNERS | NEED_NETNS | NEED_EXT_ALL);
+	/* Each extension is one column's need: -o, -i, -m, -e select them. */
+	assert_int_equal(column_get(COL_TIMER)->needs, NEED_TIMERS);
+	assert_int_equal(column_get(COL_TCP_INFO)->needs, NEED_TCP_INFO);
+	assert_int_equal(column_get(COL_SKMEM)->needs, NEED_SKMEM);
+	assert_int_equal(column_get(COL_SHUTDOWN)->needs, NEED_SHUTDOWN);
+	assert_int_equal(column_get(COL_VFS)->needs, NEED_UNIX_VFS);
+	assert_int_equal(column_get(COL_PENDING)->needs, NEED_UNIX_ICONS);
+	assert_int_equal(column_get(COL_PEER_OWNERS)->json_needs, NEED_OWNERS);
 }
 
 /* ---- -o ------------------------------------------------------------------ */
@@ -149,7 +157,7 @@ static void test_list_parse_unknown(void **state)
 		l.len = 7;
 		assert_int_equal(column_list_parse(cases[i].spec, &l, err, sizeof(err)), -EINVAL);
 		/* The whole message is written where the error is found. */
-		snprintf(want, sizeof(want), "unknown column '%s' in -o (see lsock --help)",
+		snprintf(want, sizeof(want), "unknown column '%s' in --columns (see lsock --help)",
 			 cases[i].shown);
 		assert_string_equal(err, want);
 		assert_int_equal(l.len, 0);
@@ -160,7 +168,7 @@ static void test_list_parse_unknown(void **state)
 static void test_list_parse_long_name(void **state)
 {
 	static const char head[] = "unknown column '";
-	static const char tail[] = "...' in -o (see lsock --help)";
+	static const char tail[] = "...' in --columns (see lsock --help)";
 	char spec[400], err[160];
 	struct column_list l;
 	size_t n, k = sizeof(head) - 1;
@@ -705,7 +713,7 @@ static void test_json_key_order(void **state)
 		"\"abstract\":true,\"peer_inode\":6,\"uid\":null,\"inode\":100,\"cookie\":null,"
 		"\"owners\":[{\"pid\":10,\"fd\":3,\"comm\":\"sshd\"},{\"pid\":11,\"fd\":3,"
 		"\"comm\":\"sshd\"},{\"pid\":11,\"fd\":4,\"comm\":\"sshd\"}],\"owners_complete\":false,"
-		"\"source\":\"proc\"}");
+		"\"source\":\"proc\",\"peer\":{\"inode\":6,\"owners\":[]}}");
 	outbuf_free(&o);
 	/* Without -p there is no owners key at all (not an empty list). */
 	c.ctx.owners = NULL;

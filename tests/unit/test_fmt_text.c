@@ -191,7 +191,7 @@ static void test_columns_option(void **state)
 		"LISTEN       /s             5  /s\n");
 	outbuf_free(&o);
 	assert_int_equal(column_list_parse("state,bogus", &p.inet_cols, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "unknown column 'bogus' in -o (see lsock --help)");
+	assert_string_equal(err, "unknown column 'bogus' in --columns (see lsock --help)");
 	sock_table_free(&t);
 }
 

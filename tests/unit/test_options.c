@@ -36,7 +36,7 @@ static void test_long_options(void **state)
 	char err[128];
 
 	assert_int_equal(PARSE(&o, err, "--tcp", "--unix", "--raw", "--udplite", "--all", "--extend",
-			       "--no-header", "--json", "--source=proc", "--sort", "local,-queue", "-o",
+			       "--no-header", "--json", "--source=proc", "--sort", "local,-queue", "-k",
 			       "proto,local", "-6", "--wide"),
 			 0);
 	assert_int_equal(o.protos, SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UNIX) |
@@ -86,9 +86,32 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "-Q"));
 	assert_int_equal(PARSE(&o, err, "--source=bogus"), -EINVAL);
 	assert_non_null(strstr(err, "bogus"));
-	assert_int_equal(PARSE(&o, err, "-o"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "-k"), -EINVAL);
 	assert_non_null(strstr(err, "argument"));
 	assert_null(strchr(err, '\n'));
+}
+
+/* ss's habits: -o is timers, -O is accepted, -i and -m; the columns are -k. */
+static void test_ss_extension_flags(void **state)
+{
+	struct lsock_options o;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-tonp"), 0);
+	assert_true(o.timers);
+	assert_true(o.numeric && o.programs);
+	assert_null(o.columns);
+	assert_int_equal(PARSE(&o, err, "-tiomeO"), 0);
+	assert_true(o.timers && o.info && o.memory && o.extend);
+	assert_int_equal(PARSE(&o, err, "--timers", "--info", "--memory", "--oneline",
+			       "--columns=local"), 0);
+	assert_true(o.timers && o.info && o.memory);
+	assert_string_equal(o.columns, "local");
+	assert_int_equal(PARSE(&o, err, "--options"), 0);
+	assert_true(o.timers);
+	assert_int_equal(PARSE(&o, err, "-t"), 0);
+	assert_false(o.timers || o.info || o.memory);
 }
 
 static void test_ndjson_and_help(void **state)
@@ -113,6 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tulpn),
 		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_ss_extension_flags),
 		cmocka_unit_test(test_all_wins_over_listening),
 		cmocka_unit_test(test_filter_words_follow),
 		cmocka_unit_test(test_errors),

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "lsock/plan.h"
+#include "lsock/sock_ext.h"
 
 #define PLAN(p, err, ...)                                                                          \
 	build((p), (err), sizeof(err), (int)(sizeof((char *[]){ "lsock", __VA_ARGS__ }) / sizeof(char *)), \
@@ -65,8 +66,8 @@ static void test_columns_decide_collection(void **state)
 	assert_int_equal(PLAN(&p, err, "-tlpn"), 0);
 	assert_true(p.needs & NEED_OWNERS);
 	plan_free(&p);
-	/* -o program asks for owners even without -p */
-	assert_int_equal(PLAN(&p, err, "-tn", "-o", "local,program"), 0);
+	/* -k program asks for owners even without -p */
+	assert_int_equal(PLAN(&p, err, "-tn", "-k", "local,program"), 0);
 	assert_true(p.needs & NEED_OWNERS);
 	assert_true(p.layout.single_table);
 	plan_free(&p);
@@ -84,12 +85,53 @@ static void test_columns_decide_collection(void **state)
 	plan_free(&p);
 }
 
+/* What is shown decides what is collected: no extension, no request bits. */
+static void test_extension_needs(void **state)
+{
+	struct query_plan p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PLAN(&p, err, "-tan"), 0);
+	assert_int_equal(p.spec.ext, 0);
+	assert_false(p.needs & NEED_EXT_ALL);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tan", "--json"), 0);
+	assert_int_equal(p.spec.ext, 0);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tano"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_TIMER);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tani"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_INFO);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tanm", "--json"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_MEMORY);
+	assert_true(p.needs & NEED_SKMEM);
+	assert_false(p.needs & NEED_TCP_INFO);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-xae"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_SHUTDOWN | SOCK_EXT_VFS | SOCK_EXT_ICONS);
+	plan_free(&p);
+	/* a named column, or a sort key, is enough */
+	assert_int_equal(PLAN(&p, err, "-tn", "-k", "local,tcp_info"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_INFO);
+	plan_free(&p);
+	assert_int_equal(PLAN(&p, err, "-tn", "--sort", "timer"), 0);
+	assert_int_equal(p.spec.ext, SOCK_EXT_TIMER);
+	plan_free(&p);
+	/* -s lists nothing: no extension */
+	assert_int_equal(PLAN(&p, err, "-s", "-i"), 0);
+	assert_int_equal(p.spec.ext, 0);
+	plan_free(&p);
+}
+
 static void test_usage_errors(void **state)
 {
 	struct query_plan p;
 	char err[256];
 
-	assert_int_equal(PLAN(&p, err, "-o", "proto,nope"), -EINVAL);
+	assert_int_equal(PLAN(&p, err, "-k", "proto,nope"), -EINVAL);
 	assert_non_null(strstr(err, "nope"));
 	assert_int_equal(PLAN(&p, err, "--sort", "inode,zzz"), -EINVAL);
 	assert_non_null(strstr(err, "zzz"));
@@ -143,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_protocol_means_all),
 		cmocka_unit_test(test_columns_decide_collection),
+		cmocka_unit_test(test_extension_needs),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_filter_states),
 		cmocka_unit_test(test_summary_states),
