@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/cli_modes.h"
 #include "lsock/filter.h"
 #include "lsock/fmt.h"
 #include "lsock/ifnames.h"
@@ -42,6 +43,8 @@ static void put_output(struct outbuf *o, const struct output *out)
 		options_help(o);
 	else if (out->plan->summary)
 		summary_write(o, out->plan, out->ctx->table);
+	else if (out->plan->audit)
+		audit_write(o, out->plan, out->ctx);
 	else if (out->plan->format == OUTPUT_JSON)
 		fmt_json(o, out->ctx, out->owners_complete);
 	else if (out->plan->format == OUTPUT_NDJSON)

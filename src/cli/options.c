@@ -16,6 +16,9 @@ enum {
 	OPT_NDJSON,
 	OPT_SORT,
 	OPT_SOURCE,
+	OPT_AUDIT,
+	OPT_EXPLAIN,
+	OPT_COLOR,
 	OPT_PROTO_BASE = 0x200, /* + enum sock_proto: a protocol flag */
 };
 
@@ -45,6 +48,9 @@ static const struct option fixed_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "audit", no_argument, NULL, OPT_AUDIT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "color", required_argument, NULL, OPT_COLOR },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -107,6 +113,14 @@ static const char help_body[] =
 	"                     protocol when sock_diag is missing or refused\n"
 	"  -v, --verbose      say on stderr which source served which protocol (or why\n"
 	"                     none did), and name the processes lsock could not inspect\n"
+	"\n"
+	"Audit and explanations:\n"
+	"      --audit        listening sockets by exposure, most exposed first, with\n"
+	"                     their owners, units and services (see lsock(8) AUDIT)\n"
+	"      --explain      numbered notes after the table on what appears in it\n"
+	"      --color=auto|always|never\n"
+	"                     colour the states, exposed listeners and note markers;\n"
+	"                     auto (default): on a terminal, unless NO_COLOR is set\n"
 	"\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      version\n"
@@ -306,6 +320,25 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				return -EINVAL;
 			}
 			break;
+		case OPT_AUDIT:
+			o.audit = true;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = true;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto")) {
+				o.color = COLOR_AUTO;
+			} else if (!strcmp(optarg, "always")) {
+				o.color = COLOR_ALWAYS;
+			} else if (!strcmp(optarg, "never")) {
+				o.color = COLOR_NEVER;
+			} else {
+				set_err(err, errlen, "invalid --color '%s' (expected auto, always or never)",
+					esc_text_cstr(optarg, word, sizeof(word)));
+				return -EINVAL;
+			}
+			break;
 		case 'v':
 			o.verbose = true;
 			break;
@@ -338,6 +371,11 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			}
 			return -EINVAL;
 		}
+	}
+	if (o.audit && (o.summary || o.columns)) {
+		set_err(err, errlen, "--audit cannot be used with %s",
+			o.summary ? "--summary" : "-o/--columns");
+		return -EINVAL;
 	}
 	if (o.summary && o.format == OUTPUT_NDJSON) {
 		set_err(err, errlen, "--summary and --ndjson cannot be used together (use --json)");

@@ -312,6 +312,12 @@ static unsigned applies_of(uint8_t family)
 void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			struct json_writer *w)
 {
+	column_json_socket_extra(c, e, w, NULL, NULL);
+}
+
+void column_json_socket_extra(const struct render_ctx *c, const struct sock_entry *e,
+			      struct json_writer *w, column_json_extra_fn extra, const void *data)
+{
 	unsigned applies = applies_of(e->family), have = c->owners ? NEED_OWNERS : 0;
 	size_t id;
 
@@ -325,5 +331,7 @@ void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			continue;
 		col->json(c, e, w);
 	}
+	if (extra)
+		extra(e, w, data);
 	json_end_object(w);
 }
