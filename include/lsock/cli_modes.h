@@ -19,4 +19,11 @@
  */
 void audit_write(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c);
 
+/*
+ * The text table as p says, coloured if p->color, and with --explain its
+ * Notes column and the notes after it (the ephemeral range is read from
+ * <proc_root>/sys/net/ipv4/ip_local_port_range).
+ */
+void text_write(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c);
+
 #endif

@@ -50,7 +50,7 @@ static void put_output(struct outbuf *o, const struct output *out)
 	else if (out->plan->format == OUTPUT_NDJSON)
 		fmt_ndjson(o, out->ctx);
 	else
-		fmt_text(o, &out->plan->layout, out->ctx);
+		text_write(o, out->plan, out->ctx);
 }
 
 /* Everything for stdout goes through one outbuf; a write error (EPIPE with
