@@ -8,6 +8,7 @@
 #define LSOCK_CLI_MODES_H
 
 #include "lsock/columns.h"
+#include "lsock/i18n.h"
 #include "lsock/outbuf.h"
 #include "lsock/plan.h"
 
@@ -25,5 +26,12 @@ void audit_write(struct outbuf *o, const struct query_plan *p, const struct rend
  * <proc_root>/sys/net/ipv4/ip_local_port_range).
  */
 void text_write(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c);
+
+/*
+ * Messages in the user's language: setlocale(LC_ALL, ""), LC_NUMERIC back
+ * to "C", and the "lsock" text domain bound to the locale dir (or
+ * $LSOCK_LOCALEDIR, a test seam).  A no-op without ENABLE_NLS.
+ */
+void i18n_setup(void);
 
 #endif

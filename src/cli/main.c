@@ -66,9 +66,9 @@ static int write_stdout(const struct output *out)
 	}
 	outbuf_free(&o);
 	if (r == -ENOMEM)
-		fprintf(stderr, "lsock: out of memory\n");
+		fprintf(stderr, _("lsock: out of memory\n"));
 	else if (r < 0)
-		fprintf(stderr, "lsock: write error: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: write error: %s\n"), strerror(-r));
 	return r < 0 ? EXIT_RUNTIME : 0;
 }
 
@@ -131,6 +131,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int r, status;
 
+	i18n_setup();
 	if (options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lsock: %s\n", err);
 		return EXIT_USAGE;

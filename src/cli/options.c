@@ -8,6 +8,7 @@
 
 #include "lsock/columns.h"
 #include "lsock/escape.h"
+#include "lsock/i18n.h"
 #include "lsock/options.h"
 #include "lsock/proto.h"
 
@@ -80,13 +81,13 @@ static void option_set_build(struct option_set *s)
 	memcpy(s->shorts + k, short_opts + 1, sizeof(short_opts) - 1);
 }
 
-static const char help_head[] =
+static const char help_head[] = N_(
 	"Usage: lsock [OPTIONS] [FILTER]\n"
 	"List sockets (TCP, UDP, UDP-Lite, RAW, ICMP, UNIX) and the processes that own them.\n"
 	"\n"
-	"Protocols (none of them: all):\n";
+	"Protocols (none of them: all):\n");
 
-static const char help_body[] =
+static const char help_body[] = N_(
 	"  -4, --ipv4         IPv4 only (also --inet)\n"
 	"  -6, --ipv6         IPv6 only (also --inet6)\n"
 	"\n"
@@ -124,9 +125,9 @@ static const char help_body[] =
 	"\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      version\n"
-	"\n";
+	"\n");
 
-static const char help_tail[] =
+static const char help_tail[] = N_(
 	"\n"
 	"FILTER is an ss(8) filter: [ state STATE | exclude STATE ]... [ EXPRESSION ]\n"
 	"  Keywords:  state exclude excl src dst sport dport dev pid comm uid user and or not\n"
@@ -139,13 +140,13 @@ static const char help_tail[] =
 	"  lsock extensions: pid and comm (a process holding the socket; comm is a glob),\n"
 	"  uid and user (the socket's uid), e.g. 'comm = nginx* and not user = root'.\n"
 	"\n"
-	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n";
+	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n");
 
 void options_help(struct outbuf *o)
 {
 	size_t p;
 
-	outbuf_puts(o, help_head);
+	outbuf_puts(o, _(help_head));
 	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
 		const struct proto_desc *d = proto_get((enum sock_proto)p);
 		size_t n = strlen(d->opt_long);
@@ -159,12 +160,12 @@ void options_help(struct outbuf *o)
 		}
 		outbuf_puts(o, d->opt_long);
 		outbuf_pad(o, n < 13 ? 13 - n : 1);
-		outbuf_puts(o, d->help);
+		outbuf_puts(o, _(d->help));
 		outbuf_putc(o, '\n');
 	}
-	outbuf_puts(o, help_body);
+	outbuf_puts(o, _(help_body));
 	column_help(o);
-	outbuf_puts(o, help_tail);
+	outbuf_puts(o, _(help_tail));
 }
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -207,7 +208,7 @@ static bool ambiguous(const struct option_set *s, const char *word, char *err, s
 	if (!distinct)
 		return false;
 	snprintf(typed, sizeof(typed), "%.*s", (int)(n < 60 ? n : 60), name);
-	set_err(err, errlen, "option '--%s' is ambiguous; possibilities: %s",
+	set_err(err, errlen, _("option '--%s' is ambiguous; possibilities: %s"),
 		esc_text_cstr(typed, shown, sizeof(shown)), list);
 	return true;
 }
@@ -215,7 +216,7 @@ static bool ambiguous(const struct option_set *s, const char *word, char *err, s
 static int set_format(struct lsock_options *o, enum output_format f, char *err, size_t errlen)
 {
 	if (o->format != OUTPUT_TEXT && o->format != f) {
-		set_err(err, errlen, "--json and --ndjson cannot be used together");
+		set_err(err, errlen, _("--json and --ndjson cannot be used together"));
 		return -EINVAL;
 	}
 	o->format = f;
@@ -315,7 +316,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			} else if (!strcmp(optarg, "proc")) {
 				o.source = SOURCE_PROC;
 			} else {
-				set_err(err, errlen, "invalid --source '%s' (expected auto, netlink or proc)",
+				set_err(err, errlen, _("invalid --source '%s' (expected auto, netlink or proc)"),
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
@@ -334,7 +335,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			} else if (!strcmp(optarg, "never")) {
 				o.color = COLOR_NEVER;
 			} else {
-				set_err(err, errlen, "invalid --color '%s' (expected auto, always or never)",
+				set_err(err, errlen, _("invalid --color '%s' (expected auto, always or never)"),
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
@@ -349,7 +350,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			o.version = true;
 			break;
 		case ':':
-			set_err(err, errlen, "option '%s' needs an argument",
+			set_err(err, errlen, _("option '%s' needs an argument"),
 				esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			return -EINVAL;
 		default:
@@ -361,24 +362,24 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				if (!strncmp(argv[optind - 1], "--", 2) &&
 				    ambiguous(&set, argv[optind - 1], err, errlen))
 					return -EINVAL;
-				set_err(err, errlen, "unknown option or bad use of '%s' (see lsock --help)",
+				set_err(err, errlen, _("unknown option or bad use of '%s' (see lsock --help)"),
 					esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			} else {
 				char opt[3] = { '-', (char)optopt, 0 };
 
-				set_err(err, errlen, "unknown option '%s' (see lsock --help)",
+				set_err(err, errlen, _("unknown option '%s' (see lsock --help)"),
 					esc_text_cstr(opt, word, sizeof(word)));
 			}
 			return -EINVAL;
 		}
 	}
 	if (o.audit && (o.summary || o.columns)) {
-		set_err(err, errlen, "--audit cannot be used with %s",
+		set_err(err, errlen, _("--audit cannot be used with %s"),
 			o.summary ? "--summary" : "-o/--columns");
 		return -EINVAL;
 	}
 	if (o.summary && o.format == OUTPUT_NDJSON) {
-		set_err(err, errlen, "--summary and --ndjson cannot be used together (use --json)");
+		set_err(err, errlen, _("--summary and --ndjson cannot be used together (use --json)"));
 		return -EINVAL;
 	}
 	o.nwords = argc - optind;

@@ -8,6 +8,7 @@
 
 #include "lsock/escape.h"
 #include "lsock/filter.h"
+#include "lsock/i18n.h"
 #include "lsock/plan.h"
 #include "lsock/proto.h"
 
@@ -53,10 +54,10 @@ static int plan_filter(const struct lsock_options *o, struct query_plan *p, char
 	if (r == -EINVAL) {
 		/* One line, whatever bytes the user typed. */
 		if (fe.token[0])
-			snprintf(err, errlen, "bad filter at '%s': %s",
+			snprintf(err, errlen, _("bad filter at '%s': %s"),
 				 esc_text_cstr(fe.token, tok, sizeof(tok)), fe.message);
 		else
-			snprintf(err, errlen, "bad filter: %s", fe.message);
+			snprintf(err, errlen, _("bad filter: %s"), fe.message);
 	} else if (r < 0) {
 		snprintf(err, errlen, "%s", strerror(-r));
 	}
@@ -82,7 +83,7 @@ static int plan_audit(const struct lsock_options *o, struct query_plan *p, char 
 	p->audit = true;
 	p->spec.protos &= PLAN_AUDIT_PROTOS;
 	if (!p->spec.protos) {
-		snprintf(err, errlen, "--audit covers TCP, UDP, UDP-Lite and RAW sockets only");
+		snprintf(err, errlen, _("--audit covers TCP, UDP, UDP-Lite and RAW sockets only"));
 		return -EINVAL;
 	}
 	p->spec.states = SOCK_STATES_LISTENING;

@@ -177,19 +177,22 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 	return rows;
 }
 
-static const char *title_suffix(uint32_t states)
+/* The section's title as netstat words it, whole, so that a translation
+ * can word it whole ("Conexiones activas de Internet (solo servidores)"). */
+static const char *title_of(bool unix_section, uint32_t states)
 {
 	if (!(states & SOCK_STATES_LISTENING))
-		return "(w/o servers)";
+		return unix_section ? _("Active UNIX domain sockets (w/o servers)") :
+				      _("Active Internet connections (w/o servers)");
 	if (!(states & ~SOCK_STATES_LISTENING))
-		return "(only servers)";
-	return "(servers and established)";
+		return unix_section ? _("Active UNIX domain sockets (only servers)") :
+				      _("Active Internet connections (only servers)");
+	return unix_section ? _("Active UNIX domain sockets (servers and established)") :
+			      _("Active Internet connections (servers and established)");
 }
 
 void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c)
 {
-	char title[96];
-
 	/* -H and nothing to show: print nothing at all, so `[ -z "$(lsock -H ...)" ]` works. */
 	if (!l->header && c->table->len == 0)
 		return;
@@ -197,12 +200,8 @@ void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render
 		print_section(o, l, c, &l->inet_cols, -1, NULL);
 		return;
 	}
-	if (l->inet_section) {
-		snprintf(title, sizeof(title), "Active Internet connections %s", title_suffix(l->states));
-		print_section(o, l, c, &l->inet_cols, 0, title);
-	}
-	if (l->unix_section) {
-		snprintf(title, sizeof(title), "Active UNIX domain sockets %s", title_suffix(l->states));
-		print_section(o, l, c, &l->unix_cols, 1, title);
-	}
+	if (l->inet_section)
+		print_section(o, l, c, &l->inet_cols, 0, title_of(false, l->states));
+	if (l->unix_section)
+		print_section(o, l, c, &l->unix_cols, 1, title_of(true, l->states));
 }
