@@ -285,8 +285,9 @@ void explain_write(struct outbuf *o, const struct explain *x)
 			text = buf;
 			break;
 		case NOTE_UNCONN:
-			text = _("UNCONN: an unconnected datagram or raw socket; it has no peer "
-				 "and receives from anyone who sends to its address.");
+			text = _("UNCONN: a socket with no peer: a datagram or raw socket "
+				 "receives from anyone who sends to its address; a stream socket "
+				 "has not connected or listened yet.");
 			break;
 		case NOTE_TIME_WAIT:
 			text = _("TIME_WAIT: the connection is over; the side that closed first "
