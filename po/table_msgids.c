@@ -46,3 +46,16 @@
 /* src/model/proto.c help */ N_("RAW sockets");
 /* src/model/proto.c help */ N_("ICMP echo (ping) sockets");
 /* src/model/proto.c help */ N_("UNIX domain sockets");
+/* src/collect/sockstat.c meaning */ N_("accept queue full: a handshake completed but the listener had no room");
+/* src/collect/sockstat.c meaning */ N_("connection requests a listener dropped (overflows included)");
+/* src/collect/sockstat.c meaning */ N_("TCP segments sent again: loss or a slow peer");
+/* src/collect/sockstat.c meaning */ N_("retransmission timer expiries: no ACK came in time");
+/* src/collect/sockstat.c meaning */ N_("SYN and SYN-ACK resends: a peer slow or unreachable");
+/* src/collect/sockstat.c meaning */ N_("connections this host started (connect)");
+/* src/collect/sockstat.c meaning */ N_("connections this host accepted");
+/* src/collect/sockstat.c meaning */ N_("connection attempts that failed (refused, reset or timed out)");
+/* src/collect/sockstat.c meaning */ N_("established connections ended by a reset");
+/* src/collect/sockstat.c meaning */ N_("TCP resets this host sent");
+/* src/collect/sockstat.c meaning */ N_("UDP datagrams to a port nobody listens on");
+/* src/collect/sockstat.c meaning */ N_("UDP datagrams dropped: a receive buffer was full");
+/* src/collect/sockstat.c meaning */ N_("UDP datagrams dropped on receive (buffer full, bad checksum)");

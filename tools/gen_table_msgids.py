@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Writes po/table_msgids.c: the strings of lsock's data tables that people
 read and translators translate (column headers and descriptions from
-src/output/columns.c, protocol descriptions from src/model/proto.c), each
+src/output/columns.c, protocol descriptions from src/model/proto.c, counter meanings from
+src/collect/sockstat.c), each
 as N_("..."), for xgettext.  The tables stay plain data (the formatters
 translate with _() where they print); this file is never compiled.
 
@@ -25,6 +26,10 @@ def strings():
     proto = open(os.path.join(ROOT, "src", "model", "proto.c")).read()
     for m in re.finditer(r"\.help\s*=\s*" + LIT, proto):
         out.append(("src/model/proto.c help", m.group(1)))
+    stat = open(os.path.join(ROOT, "src", "collect", "sockstat.c")).read()
+    for m in re.finditer(r'"(?:snmp|netstat)",\s*' + LIT, stat):
+        if " " in m.group(1):  # a meaning, not a file name
+            out.append(("src/collect/sockstat.c meaning", m.group(1)))
     return out
 
 
