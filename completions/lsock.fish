@@ -113,6 +113,10 @@ complete -c lsock -s N -l netns -x -d 'One network namespace: NAME, PATH or PID'
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
+# Audit and explanations
+complete -c lsock -l audit -d 'Listening sockets by exposure, most exposed first'
+complete -c lsock -l explain -d 'Numbered notes on what appears in the table'
+complete -c lsock -l color -x -d 'Colour the output' -a "auto\t'On a terminal, unless NO_COLOR is set' always\t'Always' never\t'Never'"
 complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'
 

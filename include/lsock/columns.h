@@ -205,4 +205,13 @@ void column_help(struct outbuf *o);
 void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			struct json_writer *w);
 
+/* Keys a mode adds at the end of each socket object (--audit's exposure). */
+typedef void (*column_json_extra_fn)(const struct sock_entry *e, struct json_writer *w,
+				     const void *data);
+
+/* column_json_socket(), then extra(e, w, data) (if not NULL) before the
+ * object closes. */
+void column_json_socket_extra(const struct render_ctx *c, const struct sock_entry *e,
+			      struct json_writer *w, column_json_extra_fn extra, const void *data);
+
 #endif

@@ -13,6 +13,18 @@
 #include "lsock/columns.h"
 #include "lsock/outbuf.h"
 
+/*
+ * --explain's hooks into the text table: a last column, "Notes", whose cell
+ * for e is what row() writes (markers such as "[1,3]"; nothing for none; row NULL: no Notes column),
+ * and an optional gloss written after the state token ("LISTEN
+ * (escuchando)").  data is handed back to both.
+ */
+struct text_notes {
+	void (*row)(const struct sock_entry *e, struct outbuf *cell, const void *data);
+	const char *(*state_gloss)(uint8_t state); /* NULL or returning NULL: no gloss */
+	const void *data;
+};
+
 /* How the text table looks: what the plan decided, nothing else. */
 struct text_layout {
 	bool header;          /* titles and column headers (not -H) */
@@ -22,6 +34,8 @@ struct text_layout {
 	uint32_t states;      /* the selected states, for the titles */
 	struct column_list inet_cols; /* with single_table: the one table's columns */
 	struct column_list unix_cols;
+	bool color;           /* SGR colour on the state and the note markers */
+	const struct text_notes *notes; /* --explain; NULL: no Notes column */
 };
 
 /* Text: netstat's sections (Internet, then UNIX), or one table with -o. */

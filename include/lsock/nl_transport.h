@@ -56,6 +56,12 @@ typedef void (*nl_reset_cb)(void *data);
  */
 int nl_transport_open(struct nl_transport **ret_nl);
 
+/*
+ * nl_transport_open() on another netlink bus: NETLINK_ROUTE for the
+ * kernel's address table (RTM_GETADDR dumps run through the same loop).
+ */
+int nl_transport_open_bus(int bus, struct nl_transport **ret_nl);
+
 /* Closes the socket and frees the transport.  NULL is a no-op. */
 void nl_transport_close(struct nl_transport *nl);
 

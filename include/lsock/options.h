@@ -22,6 +22,13 @@ enum output_format {
 #define OPT_FAMILY_INET4 (1u << 0)
 #define OPT_FAMILY_INET6 (1u << 1)
 
+/* --color=WHEN */
+enum color_when {
+	COLOR_AUTO, /* default: a tty, NO_COLOR unset or empty, TERM set and not "dumb" */
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
 /* Which states -l / -a select before any filter words. */
 enum state_select {
 	STATES_CONNECTED, /* default, like netstat: SOCK_STATES_CONNECTED */
@@ -51,6 +58,9 @@ struct lsock_options {
 	const char *proc_root;
 	bool all_netns;      /* -G: every network namespace */
 	const char *netns;   /* -N NAME|PATH|PID, NULL if not given */
+	bool audit;          /* --audit: listeners by exposure */
+	bool explain;        /* --explain: numbered notes after the table */
+	enum color_when color;
 	int nwords;          /* filter words after the options */
 	char **words;
 };

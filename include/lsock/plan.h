@@ -31,7 +31,22 @@ struct query_plan {
 	struct filter *filter;    /* owned; NULL if no expression */
 	struct netns_request netns; /* which network namespaces; netns.path is owned */
 	const char *netns_arg;    /* -N as typed, for messages */
+	bool audit;               /* --audit: listeners by exposure */
+	bool explain;             /* --explain: notes after the text table */
+	bool color;               /* --color, resolved against the tty and the environment */
 };
+
+/* Protocols --audit covers: those whose sockets can be reached from a network. */
+#define PLAN_AUDIT_PROTOS                                                                          \
+	(SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP) |                        \
+	 SOCK_PROTO_BIT(SOCK_PROTO_UDPLITE) | SOCK_PROTO_BIT(SOCK_PROTO_RAW))
+
+/*
+ * Whether to colour: --color=always, or --color=auto (the default) with
+ * stdout a terminal, NO_COLOR unset or empty (no-color.org), and TERM set
+ * and not "dumb".  Never for JSON.  Reads the environment and isatty(1).
+ */
+bool plan_color(enum color_when when, enum output_format format);
 
 /*
  * Builds the plan.  *ret is written on every path (and is safe to

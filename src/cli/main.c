@@ -8,16 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsock/cli_modes.h"
 #include "lsock/filter.h"
 #include "lsock/fmt.h"
-#include "lsock/ifnames.h"
 #include "lsock/plan.h"
-#include "lsock/protonames.h"
+#include "lsock/render_setup.h"
 #include "lsock/report.h"
-#include "lsock/services.h"
 #include "lsock/snapshot.h"
 #include "lsock/summary_run.h"
-#include "lsock/users.h"
 
 enum exit_status {
 	EXIT_LISTED = 0,
@@ -42,12 +40,14 @@ static void put_output(struct outbuf *o, const struct output *out)
 		options_help(o);
 	else if (out->plan->summary)
 		summary_write(o, out->plan, out->ctx->table);
+	else if (out->plan->audit)
+		audit_write(o, out->plan, out->ctx);
 	else if (out->plan->format == OUTPUT_JSON)
 		fmt_json(o, out->ctx, out->owners_complete);
 	else if (out->plan->format == OUTPUT_NDJSON)
 		fmt_ndjson(o, out->ctx);
 	else
-		fmt_text(o, &out->plan->layout, out->ctx);
+		text_write(o, out->plan, out->ctx);
 }
 
 /* Everything for stdout goes through one outbuf; a write error (EPIPE with
@@ -63,9 +63,9 @@ static int write_stdout(const struct output *out)
 	}
 	outbuf_free(&o);
 	if (r == -ENOMEM)
-		fprintf(stderr, "lsock: out of memory\n");
+		fprintf(stderr, _("lsock: out of memory\n"));
 	else if (r < 0)
-		fprintf(stderr, "lsock: write error: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: write error: %s\n"), strerror(-r));
 	return r < 0 ? EXIT_RUNTIME : 0;
 }
 
@@ -73,10 +73,7 @@ static int list(const struct query_plan *plan)
 {
 	struct filter_prune fp = { .states = plan->spec.states, .filter = plan->filter };
 	struct snapshot_request req = { .collect = plan->spec, .owners = plan->needs & NEED_OWNERS };
-	struct services services = { 0 };
-	struct user_cache users = { 0 };
-	struct ifname_cache ifnames = { 0 };
-	struct protoname_cache protonames = { 0 };
+	struct render_caches caches = { 0 };
 	struct snapshot snap;
 	struct render_ctx ctx = { 0 };
 	struct output out = { .plan = plan, .ctx = &ctx, .owners_complete = true };
@@ -88,23 +85,13 @@ static int list(const struct query_plan *plan)
 	report_collect(&plan->spec, &snap.report, plan->verbose);
 	report_churn(&snap.churn, plan->verbose);
 	status = report_netns(plan, &snap.netns);
-	if (r == 0 && (plan->needs & NEED_SERVICES))
-		r = services_load(&services);
+	if (r == 0)
+		r = render_setup(plan, &snap, &caches, &ctx);
 	if (r < 0) {
 		status = status ? status
 				: report_snapshot_failure(&plan->spec, &snap.report, snap.owners_error, r);
 		goto out;
 	}
-	ctx = (struct render_ctx){
-		.table = &snap.table,
-		/* Owners walked only for the filter are not shown: the output
-		 * is what it would be without a pid or comm predicate. */
-		.owners = plan->needs & NEED_OWNERS ? &snap.owners : NULL,
-		.services = plan->needs & NEED_SERVICES ? &services : NULL,
-		.protonames = plan->needs & NEED_SERVICES ? &protonames : NULL,
-		.users = plan->needs & NEED_USERS ? &users : NULL,
-		.ifnames = &ifnames, .netns = &snap.netns, .collected = plan->needs,
-	};
 	if (snap.owners_walked && !owner_map_complete(&snap.owners)) {
 		out.owners_complete = false;
 		report_owner_note(&snap.owners, plan->format, plan->verbose);
@@ -116,10 +103,7 @@ static int list(const struct query_plan *plan)
 	if (status == 0)
 		status = snap.table.len || plan->summary ? EXIT_LISTED : EXIT_NO_MATCH;
 out:
-	user_cache_free(&users);
-	ifname_cache_free(&ifnames);
-	protoname_cache_free(&protonames);
-	services_free(&services);
+	render_caches_free(&caches);
 	snapshot_free(&snap);
 	return status;
 }
@@ -131,6 +115,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int r, status;
 
+	i18n_setup();
 	if (options_parse(argc, argv, &opts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lsock: %s\n", err);
 		return EXIT_USAGE;

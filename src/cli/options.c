@@ -8,6 +8,7 @@
 
 #include "lsock/columns.h"
 #include "lsock/escape.h"
+#include "lsock/i18n.h"
 #include "lsock/options.h"
 #include "lsock/proto.h"
 
@@ -16,6 +17,9 @@ enum {
 	OPT_NDJSON,
 	OPT_SORT,
 	OPT_SOURCE,
+	OPT_AUDIT,
+	OPT_EXPLAIN,
+	OPT_COLOR,
 	OPT_PROTO_BASE = 0x200, /* + enum sock_proto: a protocol flag */
 };
 
@@ -52,6 +56,9 @@ static const struct option fixed_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "all-netns", no_argument, NULL, 'G' },
 	{ "netns", required_argument, NULL, 'N' },
+	{ "audit", no_argument, NULL, OPT_AUDIT },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "color", required_argument, NULL, OPT_COLOR },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -81,13 +88,13 @@ static void option_set_build(struct option_set *s)
 	memcpy(s->shorts + k, short_opts + 1, sizeof(short_opts) - 1);
 }
 
-static const char help_head[] =
+static const char help_head[] = N_(
 	"Usage: lsock [OPTIONS] [FILTER]\n"
 	"List sockets (TCP, UDP, UDP-Lite, RAW, ICMP, UNIX) and the processes that own them.\n"
 	"\n"
-	"Protocols (none of them: all):\n";
+	"Protocols (none of them: all):\n");
 
-static const char help_body[] =
+static const char help_body[] = N_(
 	"  -4, --ipv4         IPv4 only (also --inet)\n"
 	"  -6, --ipv6         IPv6 only (also --inet6)\n"
 	"\n"
@@ -129,11 +136,19 @@ static const char help_body[] =
 	"  -v, --verbose      say on stderr which source served which protocol (or why\n"
 	"                     none did), and name the processes lsock could not inspect\n"
 	"\n"
+	"Audit and explanations:\n"
+	"      --audit        listening sockets by exposure, most exposed first, with\n"
+	"                     their owners, units and services (see lsock(8) AUDIT)\n"
+	"      --explain      numbered notes after the table on what appears in it\n"
+	"      --color=auto|always|never\n"
+	"                     colour the states, exposed listeners and note markers;\n"
+	"                     auto (default): on a terminal, unless NO_COLOR is set\n"
+	"\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      version\n"
-	"\n";
+	"\n");
 
-static const char help_tail[] =
+static const char help_tail[] = N_(
 	"\n"
 	"FILTER is an ss(8) filter: [ state STATE | exclude STATE ]... [ EXPRESSION ]\n"
 	"  Keywords:  state exclude excl src dst sport dport dev pid comm uid user and or not\n"
@@ -146,13 +161,13 @@ static const char help_tail[] =
 	"  lsock extensions: pid and comm (a process holding the socket; comm is a glob),\n"
 	"  uid and user (the socket's uid), e.g. 'comm = nginx* and not user = root'.\n"
 	"\n"
-	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n";
+	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n");
 
 void options_help(struct outbuf *o)
 {
 	size_t p;
 
-	outbuf_puts(o, help_head);
+	outbuf_puts(o, _(help_head));
 	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
 		const struct proto_desc *d = proto_get((enum sock_proto)p);
 		size_t n = strlen(d->opt_long);
@@ -166,12 +181,12 @@ void options_help(struct outbuf *o)
 		}
 		outbuf_puts(o, d->opt_long);
 		outbuf_pad(o, n < 13 ? 13 - n : 1);
-		outbuf_puts(o, d->help);
+		outbuf_puts(o, _(d->help));
 		outbuf_putc(o, '\n');
 	}
-	outbuf_puts(o, help_body);
+	outbuf_puts(o, _(help_body));
 	column_help(o);
-	outbuf_puts(o, help_tail);
+	outbuf_puts(o, _(help_tail));
 }
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -214,7 +229,7 @@ static bool ambiguous(const struct option_set *s, const char *word, char *err, s
 	if (!distinct)
 		return false;
 	snprintf(typed, sizeof(typed), "%.*s", (int)(n < 60 ? n : 60), name);
-	set_err(err, errlen, "option '--%s' is ambiguous; possibilities: %s",
+	set_err(err, errlen, _("option '--%s' is ambiguous; possibilities: %s"),
 		esc_text_cstr(typed, shown, sizeof(shown)), list);
 	return true;
 }
@@ -222,7 +237,7 @@ static bool ambiguous(const struct option_set *s, const char *word, char *err, s
 static int set_format(struct lsock_options *o, enum output_format f, char *err, size_t errlen)
 {
 	if (o->format != OUTPUT_TEXT && o->format != f) {
-		set_err(err, errlen, "--json and --ndjson cannot be used together");
+		set_err(err, errlen, _("--json and --ndjson cannot be used together"));
 		return -EINVAL;
 	}
 	o->format = f;
@@ -333,7 +348,26 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			} else if (!strcmp(optarg, "proc")) {
 				o.source = SOURCE_PROC;
 			} else {
-				set_err(err, errlen, "invalid --source '%s' (expected auto, netlink or proc)",
+				set_err(err, errlen, _("invalid --source '%s' (expected auto, netlink or proc)"),
+					esc_text_cstr(optarg, word, sizeof(word)));
+				return -EINVAL;
+			}
+			break;
+		case OPT_AUDIT:
+			o.audit = true;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = true;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto")) {
+				o.color = COLOR_AUTO;
+			} else if (!strcmp(optarg, "always")) {
+				o.color = COLOR_ALWAYS;
+			} else if (!strcmp(optarg, "never")) {
+				o.color = COLOR_NEVER;
+			} else {
+				set_err(err, errlen, _("invalid --color '%s' (expected auto, always or never)"),
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
@@ -354,7 +388,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			o.netns = optarg;
 			break;
 		case ':':
-			set_err(err, errlen, "option '%s' needs an argument",
+			set_err(err, errlen, _("option '%s' needs an argument"),
 				esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			return -EINVAL;
 		default:
@@ -366,23 +400,28 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				if (!strncmp(argv[optind - 1], "--", 2) &&
 				    ambiguous(&set, argv[optind - 1], err, errlen))
 					return -EINVAL;
-				set_err(err, errlen, "unknown option or bad use of '%s' (see lsock --help)",
+				set_err(err, errlen, _("unknown option or bad use of '%s' (see lsock --help)"),
 					esc_text_cstr(argv[optind - 1], word, sizeof(word)));
 			} else {
 				char opt[3] = { '-', (char)optopt, 0 };
 
-				set_err(err, errlen, "unknown option '%s' (see lsock --help)",
+				set_err(err, errlen, _("unknown option '%s' (see lsock --help)"),
 					esc_text_cstr(opt, word, sizeof(word)));
 			}
 			return -EINVAL;
 		}
 	}
 	if (o.all_netns && o.netns) {
-		set_err(err, errlen, "--all-netns and --netns cannot be used together");
+		set_err(err, errlen, _("--all-netns and --netns cannot be used together"));
+		return -EINVAL;
+	}
+	if (o.audit && (o.summary || o.columns)) {
+		set_err(err, errlen, _("--audit cannot be used with %s"),
+			o.summary ? "--summary" : "-k/--columns");
 		return -EINVAL;
 	}
 	if (o.summary && o.format == OUTPUT_NDJSON) {
-		set_err(err, errlen, "--summary and --ndjson cannot be used together (use --json)");
+		set_err(err, errlen, _("--summary and --ndjson cannot be used together (use --json)"));
 		return -EINVAL;
 	}
 	o.nwords = argc - optind;

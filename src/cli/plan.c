@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lsock/escape.h"
 #include "lsock/filter.h"
+#include "lsock/i18n.h"
 #include "lsock/plan.h"
 #include "lsock/proto.h"
 
@@ -106,6 +109,33 @@ static int plan_netns(const struct lsock_options *o, struct query_plan *p, char 
 	return 0;
 }
 
+bool plan_color(enum color_when when, enum output_format format)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (format != OUTPUT_TEXT || when == COLOR_NEVER)
+		return false;
+	if (when == COLOR_ALWAYS)
+		return true;
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color) && term && *term &&
+	       strcmp(term, "dumb") != 0;
+}
+
+/* --audit: listeners (whatever -l/-a said) of the protocols a network
+ * reaches, with their owners and service names. */
+static int plan_audit(const struct lsock_options *o, struct query_plan *p, char *err, size_t errlen)
+{
+	p->audit = true;
+	p->spec.protos &= PLAN_AUDIT_PROTOS;
+	if (!p->spec.protos) {
+		snprintf(err, errlen, _("--audit covers TCP, UDP, UDP-Lite and RAW sockets only"));
+		return -EINVAL;
+	}
+	p->spec.states = SOCK_STATES_LISTENING;
+	p->needs |= NEED_OWNERS | NEED_SERVICES;
+	return 0;
+}
+
 int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err, size_t errlen)
 {
 	struct query_plan p = {
@@ -119,6 +149,8 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		.verbose = o->verbose,
 		.summary = o->summary,
 		.layout = { .header = !o->no_header },
+		.explain = o->explain,
+		.color = plan_color(o->color, o->format),
 	};
 	unsigned sort_needs = 0;
 	/* The extension columns -o, -i, -m and -e add (ss's flags). */
@@ -174,6 +206,11 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		p.needs = 0;
 		if (o->states == STATES_CONNECTED)
 			p.spec.states = SOCK_STATES_ALL;
+	}
+	if (o->audit) {
+		r = plan_audit(o, &p, err, errlen);
+		if (r < 0)
+			return r;
 	}
 	if (o->nwords) {
 		r = plan_filter(o, &p, err, errlen);

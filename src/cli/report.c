@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lsock/escape.h"
+#include "lsock/i18n.h"
 #include "lsock/procnet.h"
 #include "lsock/proto.h"
 #include "lsock/report.h"
@@ -33,13 +34,13 @@ static void netlink_reason(const struct collect_report *rep, const struct collec
 	const char *label = sock_proto_label(sl->proto, sl->family);
 
 	if (rep->transport_error && sl->netlink_error == rep->transport_error)
-		snprintf(buf, size, "no sock_diag socket: %s", strerror(-sl->netlink_error));
+		snprintf(buf, size, _("no sock_diag socket: %s"), strerror(-sl->netlink_error));
 	else if (sl->netlink_error == -ENOENT && d && d->diag == PROTO_DIAG_NONE)
-		snprintf(buf, size, "sock_diag has no handler for %s", label);
+		snprintf(buf, size, _("sock_diag has no handler for %s"), label);
 	else if (sl->netlink_error == -ENOENT)
-		snprintf(buf, size, "sock_diag has no handler for %s on this kernel", label);
+		snprintf(buf, size, _("sock_diag has no handler for %s on this kernel"), label);
 	else
-		snprintf(buf, size, "sock_diag dump failed: %s", strerror(-sl->netlink_error));
+		snprintf(buf, size, _("sock_diag dump failed: %s"), strerror(-sl->netlink_error));
 }
 
 /* Why <proc_root>/net did not serve sl (which has a proc_error), in words. */
@@ -49,11 +50,11 @@ static void proc_reason(const struct collect_spec *s, const struct collect_slot 
 	const char *file = slot_proc_file(sl);
 
 	if (sl->proc_error == -ENOENT)
-		snprintf(buf, size, "%s/net/%s does not exist", s->proc_root, file);
+		snprintf(buf, size, _("%s/net/%s does not exist"), s->proc_root, file);
 	else if (sl->proc_error == -PROCNET_NOT_REGULAR)
-		snprintf(buf, size, "%s/net/%s is not a regular file", s->proc_root, file);
+		snprintf(buf, size, _("%s/net/%s is not a regular file"), s->proc_root, file);
 	else
-		snprintf(buf, size, "%s/net/%s: %s", s->proc_root, file, strerror(-sl->proc_error));
+		snprintf(buf, size, _("%s/net/%s: %s"), s->proc_root, file, strerror(-sl->proc_error));
 }
 
 /*
@@ -76,14 +77,14 @@ static void report_slot_source(const struct collect_spec *s, const struct collec
 	} else if (sl->served) {
 		fprintf(stderr, "lsock: %s: proc (%s)\n", label, nl);
 	} else if (s->source == SOURCE_NETLINK && sl->netlink_error) {
-		fprintf(stderr, "lsock: %s: not listed: %s; %s/net/%s not read (--source=netlink)\n",
+		fprintf(stderr, _("lsock: %s: not listed: %s; %s/net/%s not read (--source=netlink)\n"),
 			label, nl, s->proc_root, slot_proc_file(sl));
 	} else if (sl->proc_error) {
 		proc_reason(s, sl, proc, sizeof(proc));
-		fprintf(stderr, "lsock: %s: not listed: %s; %s\n", label, nl, proc);
+		fprintf(stderr, _("lsock: %s: not listed: %s; %s\n"), label, nl, proc);
 	} else {
 		/* Collection stopped at this slot (out of memory). */
-		fprintf(stderr, "lsock: %s: not listed\n", label);
+		fprintf(stderr, _("lsock: %s: not listed\n"), label);
 	}
 }
 
@@ -96,29 +97,29 @@ void report_collect(const struct collect_spec *s, const struct collect_report *r
 		const char *label = sock_proto_label(sl->proto, sl->family);
 
 		if (sl->netlink_dropped)
-			fprintf(stderr, "lsock: warning: left out %zu malformed sock_diag record(s) for %s\n",
+			fprintf(stderr, _("lsock: warning: left out %zu malformed sock_diag record(s) for %s\n"),
 				sl->netlink_dropped, label);
 		/* The kernel has a handler (this was no quiet "not here"), yet we
 		 * read /proc/net/unix, where a name holding a newline can pass for
 		 * a row of its own. */
 		if (sl->noisy_fallback)
-			fprintf(stderr, "lsock: warning: sock_diag dump of %s failed (%s); using /proc/net%s\n",
+			fprintf(stderr, _("lsock: warning: sock_diag dump of %s failed (%s); using /proc/net%s\n"),
 				label, strerror(-sl->netlink_error),
 				sl->proto == SOCK_PROTO_UNIX ?
-					", where UNIX names may be ambiguous (see lsock(8))" : "");
+					_(", where UNIX names may be ambiguous (see lsock(8))") : "");
 		/* Nothing tells which rows are the forged ones: say so, once. */
 		if (sl->proc_unaccounted)
-			fprintf(stderr, "lsock: warning: /proc/net/unix has %zu row(s) more than the "
+			fprintf(stderr, _("lsock: warning: /proc/net/unix has %zu row(s) more than the "
 					"kernel has UNIX sockets: a name holding a newline forges rows "
 					"there (or sockets came and went); UNIX names and rows from "
-					"/proc may be forged (see lsock(8))\n",
+					"/proc may be forged (see lsock(8))\n"),
 				sl->proc_unaccounted);
 		if (sl->proc_duplicates)
-			fprintf(stderr, "lsock: warning: /proc/net snapshot of %s was inconsistent "
-					"(%zu socket(s) listed twice, kept once)\n",
+			fprintf(stderr, _("lsock: warning: /proc/net snapshot of %s was inconsistent "
+					"(%zu socket(s) listed twice, kept once)\n"),
 				label, sl->proc_duplicates);
 		if (sl->proc_skipped)
-			fprintf(stderr, "lsock: warning: skipped %zu malformed line(s) in /proc/net for %s\n",
+			fprintf(stderr, _("lsock: warning: skipped %zu malformed line(s) in /proc/net for %s\n"),
 				sl->proc_skipped, label);
 		if (verbose)
 			report_slot_source(s, rep, sl);
@@ -131,11 +132,11 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 	size_t i;
 
 	if (err == -ENOMEM) {
-		fprintf(stderr, "lsock: out of memory\n");
+		fprintf(stderr, _("lsock: out of memory\n"));
 		return 3;
 	}
 	if (owners_error) {
-		fprintf(stderr, "lsock: cannot resolve owners from %s: %s\n", s->proc_root,
+		fprintf(stderr, _("lsock: cannot resolve owners from %s: %s\n"), s->proc_root,
 			strerror(-owners_error));
 		return 3;
 	}
@@ -149,19 +150,19 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 			char nl[160];
 
 			netlink_reason(rep, sl, nl, sizeof(nl));
-			fprintf(stderr, "lsock: cannot list %s sockets over netlink: %s; "
-					"--source=netlink does not read %s/net/%s\n",
+			fprintf(stderr, _("lsock: cannot list %s sockets over netlink: %s; "
+					"--source=netlink does not read %s/net/%s\n"),
 				label, nl, s->proc_root, slot_proc_file(sl));
 			return 3;
 		}
 		if (sl->proc_error == -PROCNET_NOT_REGULAR) {
-			fprintf(stderr, "lsock: cannot read %s sockets: %s/net/%s is not a regular file "
-					"(a FIFO or a device?); refused it\n",
+			fprintf(stderr, _("lsock: cannot read %s sockets: %s/net/%s is not a regular file "
+					"(a FIFO or a device?); refused it\n"),
 				label, s->proc_root, slot_proc_file(sl));
 			return 3;
 		}
 		if (sl->proc_error) {
-			fprintf(stderr, "lsock: cannot read %s sockets from %s/net: %s\n", label,
+			fprintf(stderr, _("lsock: cannot read %s sockets from %s/net: %s\n"), label,
 				s->proc_root, strerror(-sl->proc_error));
 			return 3;
 		}
@@ -176,13 +177,13 @@ static const char *owner_gap(enum output_format format)
 {
 	switch (format) {
 	case OUTPUT_JSON:
-		return "lack those owners (\"owners_complete\": false)";
+		return _("lack those owners (\"owners_complete\": false)");
 	case OUTPUT_NDJSON:
-		return "lack those owners (\"owners_complete\": false on every line)";
+		return _("lack those owners (\"owners_complete\": false on every line)");
 	case OUTPUT_TEXT:
 		break;
 	}
-	return "show no owner ('-')";
+	return _("show no owner ('-')");
 }
 
 /*
@@ -199,7 +200,7 @@ static const char *denied_list(const struct owner_map *m, bool verbose, char *bu
 	if (m->n_denied == 0)
 		return buf;
 	if (!verbose) {
-		snprintf(buf, len, "; -v names them");
+		snprintf(buf, len, _("; -v names them"));
 		return buf;
 	}
 	n += (size_t)snprintf(buf + n, len - n, ":");
@@ -216,7 +217,7 @@ static const char *denied_list(const struct owner_map *m, bool verbose, char *bu
 				      d->comm_len ? esc_text_cstr(comm, shown, sizeof(shown)) : "\"\"");
 	}
 	if (m->n_denied > kept && n < len)
-		snprintf(buf + n, len - n, " and %u more", m->n_denied - kept);
+		snprintf(buf + n, len - n, _(" and %u more"), m->n_denied - kept);
 	return buf;
 }
 
@@ -229,38 +230,38 @@ void report_owner_note(const struct owner_map *m, enum output_format format, boo
 	/* Only a fake tree has a FIFO or a device where /proc has a file; one
 	 * line for all of them. */
 	if (m->n_irregular)
-		fprintf(stderr, "lsock: warning: refused %u file(s) of the /proc tree that are not "
-				"regular files (a FIFO or a device?); owners may be missing\n",
+		fprintf(stderr, _("lsock: warning: refused %u file(s) of the /proc tree that are not "
+				"regular files (a FIFO or a device?); owners may be missing\n"),
 			m->n_irregular);
 	/* A second line when a foreign PID namespace adds to another reason. */
 	if (m->foreign_pidns)
-		fprintf(stderr, "lsock: note: running in a PID namespace; processes outside it are "
-				"invisible, so their sockets %s\n", gap);
+		fprintf(stderr, _("lsock: note: running in a PID namespace; processes outside it are "
+				"invisible, so their sockets %s\n"), gap);
 	if (m->n_denied == 0 && m->privileged)
 		return; /* the PID namespace or refused files were the only gap */
 	if (m->hidepid && !m->privileged)
-		fprintf(stderr, "lsock: note: /proc is mounted with hidepid, so other users' processes are "
-				"invisible; their sockets %s\n", gap);
+		fprintf(stderr, _("lsock: note: /proc is mounted with hidepid, so other users' processes are "
+				"invisible; their sockets %s\n"), gap);
 	else if (geteuid() != 0)
-		fprintf(stderr, "lsock: note: not all processes could be identified%s%s%s; sockets of "
-				"other users' processes %s; run as root to see them all\n",
-			m->n_denied && verbose ? " (permission denied" : "",
+		fprintf(stderr, _("lsock: note: not all processes could be identified%s%s%s; sockets of "
+				"other users' processes %s; run as root to see them all\n"),
+			m->n_denied && verbose ? _(" (permission denied") : "",
 			m->n_denied && verbose ? denied : "", m->n_denied && verbose ? ")" : "", gap);
 	else if (m->n_denied == 0)
-		fprintf(stderr, "lsock: note: running without CAP_SYS_PTRACE, so other users' processes "
-				"may be hidden; their sockets would %s\n", gap);
+		fprintf(stderr, _("lsock: note: running without CAP_SYS_PTRACE, so other users' processes "
+				"may be hidden; their sockets would %s\n"), gap);
 	else
-		fprintf(stderr, "lsock: note: %u process(es) could not be inspected (permission "
-				"denied%s); their sockets %s\n", m->n_denied, denied, gap);
+		fprintf(stderr, _("lsock: note: %u process(es) could not be inspected (permission "
+				"denied%s); their sockets %s\n"), m->n_denied, denied, gap);
 }
 
 void report_churn(const struct snapshot_churn *c, bool verbose)
 {
 	if (c->unverified)
-		fprintf(stderr, "lsock: warning: %zu UNIX socket(s) held by processes could not be "
-				"checked against the sock_diag dump (%s); the listing may miss them\n",
-			c->unverified, c->lookup_error ? strerror(-c->lookup_error) : "lookup budget");
+		fprintf(stderr, _("lsock: warning: %zu UNIX socket(s) held by processes could not be "
+				"checked against the sock_diag dump (%s); the listing may miss them\n"),
+			c->unverified, c->lookup_error ? strerror(-c->lookup_error) : _("lookup budget"));
 	if (verbose && c->recovered)
-		fprintf(stderr, "lsock: unix: %zu socket(s) a dump missed under churn were fetched "
-				"by inode\n", c->recovered);
+		fprintf(stderr, _("lsock: unix: %zu socket(s) a dump missed under churn were fetched "
+				"by inode\n"), c->recovered);
 }

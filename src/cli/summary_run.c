@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lsock/i18n.h"
 #include "lsock/report.h"
 #include "lsock/summary_run.h"
 
@@ -43,7 +44,7 @@ int summary_run_build(const struct query_plan *plan, const struct sock_table *t,
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		fprintf(stderr, "lsock: warning: cannot name the owners of full listeners from %s: %s\n",
+		fprintf(stderr, _("lsock: warning: cannot name the owners of full listeners from %s: %s\n"),
 			plan->spec.proc_root, strerror(-r));
 		return 0;
 	}

@@ -31,6 +31,7 @@
 
 struct nl_transport {
 	struct mnl_socket *sock;
+	int bus; /* NETLINK_SOCK_DIAG, or NETLINK_ROUTE for the address table */
 	uint32_t portid;
 	uint32_t seq;
 	bool stale; /* a dump ended abnormally: reopen before the next one */
@@ -65,13 +66,13 @@ struct nl_walk {
 	size_t answers;    /* out: data or NLMSG_ERROR messages seen */
 };
 
-static int sock_open(struct mnl_socket **ret_sock, uint32_t *ret_portid)
+static int sock_open(int bus, struct mnl_socket **ret_sock, uint32_t *ret_portid)
 {
 	struct timeval tv = { .tv_sec = NL_TRANSPORT_RCVTIMEO_SEC };
 	struct mnl_socket *sock;
 	int r;
 
-	sock = mnl_socket_open(NETLINK_SOCK_DIAG);
+	sock = mnl_socket_open(bus);
 	if (!sock)
 		return errno ? -errno : -ENOMEM;
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -89,6 +90,11 @@ static int sock_open(struct mnl_socket **ret_sock, uint32_t *ret_portid)
 
 int nl_transport_open(struct nl_transport **ret_nl)
 {
+	return nl_transport_open_bus(NETLINK_SOCK_DIAG, ret_nl);
+}
+
+int nl_transport_open_bus(int bus, struct nl_transport **ret_nl)
+{
 	struct nl_transport *nl;
 	int r;
 
@@ -101,7 +107,8 @@ int nl_transport_open(struct nl_transport **ret_nl)
 		return -ENOMEM;
 	}
 	memset(nl->buf, 0, NL_TRANSPORT_BUFSIZE + NL_TRANSPORT_SLACK);
-	r = sock_open(&nl->sock, &nl->portid);
+	nl->bus = bus;
+	r = sock_open(bus, &nl->sock, &nl->portid);
 	if (r < 0) {
 		free(nl->buf);
 		free(nl);
@@ -130,7 +137,7 @@ static int reopen(struct nl_transport *nl)
 	uint32_t portid;
 	int r;
 
-	r = sock_open(&sock, &portid);
+	r = sock_open(nl->bus, &sock, &portid);
 	if (r < 0)
 		return r;
 	if (nl->sock)

@@ -14,6 +14,7 @@
 
 #include "filter_internal.h"
 #include "lsock/escape.h"
+#include "lsock/i18n.h"
 
 struct keyword {
 	const char *name;
@@ -60,10 +61,10 @@ int filter_error_set(struct filter_error *ret_err, int word, const char *token, 
 	snprintf(ret_err->message, sizeof(ret_err->message), "%s", msg);
 	/* One line, whatever bytes the user typed. */
 	if (ret_err->token[0])
-		snprintf(ret_err->line, sizeof(ret_err->line), "bad filter at '%s': %s",
+		snprintf(ret_err->line, sizeof(ret_err->line), _("bad filter at '%s': %s"),
 			 esc_text_cstr(ret_err->token, tok, sizeof(tok)), ret_err->message);
 	else
-		snprintf(ret_err->line, sizeof(ret_err->line), "bad filter: %s", ret_err->message);
+		snprintf(ret_err->line, sizeof(ret_err->line), _("bad filter: %s"), ret_err->message);
 	return -EINVAL;
 }
 

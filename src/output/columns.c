@@ -13,6 +13,7 @@
 #include "lsock/escape.h"
 #include "lsock/sock_ext.h"
 #include "lsock/sort_ext.h"
+#include "lsock/i18n.h"
 
 #define TEXT_ONLY .json_type = JSON_TYPE_NONE
 
@@ -178,8 +179,8 @@ static void bad_name(char *err, size_t errlen, const char *what, const char *whe
 	char word[80], shown[96];
 
 	snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), p);
-	snprintf(err, errlen, "unknown %s '%s'%s (see lsock --help)", what,
-		 esc_text_cstr(word, shown, sizeof(shown)), where);
+	snprintf(err, errlen, _("unknown %s '%s'%s (see lsock --help)"), _(what),
+		 esc_text_cstr(word, shown, sizeof(shown)), *where ? _(where) : where);
 }
 
 int column_list_parse(const char *spec, struct column_list *ret, char *err, size_t errlen)
@@ -194,11 +195,11 @@ int column_list_parse(const char *spec, struct column_list *ret, char *err, size
 		int id = column_find(p, n);
 
 		if (id < 0) {
-			bad_name(err, errlen, "column", " in --columns", p, n);
+			bad_name(err, errlen, N_("column"), N_(" in --columns"), p, n);
 			return -EINVAL;
 		}
 		if (l.len >= COLUMNS_MAX) {
-			snprintf(err, errlen, "too many columns (at most %d)", COLUMNS_MAX);
+			snprintf(err, errlen, _("too many columns (at most %d)"), COLUMNS_MAX);
 			return -EINVAL;
 		}
 		l.ids[l.len++] = (enum column_id)id;
@@ -354,11 +355,11 @@ int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_nee
 			if (strlen(sort_aliases[i].name) == n && !strncmp(sort_aliases[i].name, p, n))
 				cmp = sort_aliases[i].cmp;
 		if (!cmp) {
-			bad_name(err, errlen, "sort key", "", p, n);
+			bad_name(err, errlen, N_("sort key"), "", p, n);
 			return -EINVAL;
 		}
 		if (s.len >= SORT_KEYS_MAX) {
-			snprintf(err, errlen, "too many sort keys (at most %d)", SORT_KEYS_MAX);
+			snprintf(err, errlen, _("too many sort keys (at most %d)"), SORT_KEYS_MAX);
 			return -EINVAL;
 		}
 		s.keys[s.len].cmp = cmp;
@@ -377,22 +378,22 @@ void column_help(struct outbuf *o)
 {
 	size_t id, i;
 
-	outbuf_puts(o, "Columns (for -k/--columns; every column is also a --sort key):\n");
+	outbuf_puts(o, _("Columns (for -k/--columns; every column is also a --sort key):\n"));
 	for (id = 0; id < _COL_MAX; id++) {
 		size_t n = strlen(columns[id].name);
 
 		outbuf_puts(o, "  ");
 		outbuf_puts(o, columns[id].name);
 		outbuf_pad(o, n < 11 ? 11 - n : 1);
-		outbuf_puts(o, columns[id].help);
+		outbuf_puts(o, _(columns[id].help));
 		outbuf_putc(o, '\n');
 	}
-	outbuf_puts(o, "Sort keys: the column names, plus");
+	outbuf_puts(o, _("Sort keys: the column names, plus"));
 	for (i = 0; i < ARRAY_SIZE(sort_aliases); i++) {
-		outbuf_puts(o, i == 0 ? " " : i + 1 == ARRAY_SIZE(sort_aliases) ? " and " : ", ");
+		outbuf_puts(o, i == 0 ? " " : i + 1 == ARRAY_SIZE(sort_aliases) ? _(" and ") : ", ");
 		outbuf_puts(o, sort_aliases[i].name);
 	}
-	outbuf_puts(o, "; prefix '-' to reverse.\n");
+	outbuf_puts(o, _("; prefix '-' to reverse.\n"));
 }
 
 static unsigned applies_of(uint8_t family)
@@ -411,6 +412,12 @@ static unsigned applies_of(uint8_t family)
 void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			struct json_writer *w)
 {
+	column_json_socket_extra(c, e, w, NULL, NULL);
+}
+
+void column_json_socket_extra(const struct render_ctx *c, const struct sock_entry *e,
+			      struct json_writer *w, column_json_extra_fn extra, const void *data)
+{
 	unsigned applies = applies_of(e->family);
 	unsigned have = (c->owners ? NEED_OWNERS : 0) | (c->collected & NEED_EXT_ALL);
 	size_t id;
@@ -428,5 +435,7 @@ void column_json_socket(const struct render_ctx *c, const struct sock_entry *e,
 			continue;
 		col->json(c, e, w);
 	}
+	if (extra)
+		extra(e, w, data);
 	json_end_object(w);
 }

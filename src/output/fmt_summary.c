@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "lsock/fmt.h"
+#include "lsock/i18n.h"
 #include "lsock/json_writer.h"
 #include "lsock/proto.h"
 #include "lsock/sock_names.h"
@@ -120,7 +121,7 @@ static void text_counts(struct outbuf *o, const struct summary *s)
 	const struct summary_counts *c = s->counts;
 	size_t p, f, st;
 
-	outbuf_puts(o, "Sockets listed: ");
+	outbuf_puts(o, _("Sockets listed: "));
 	outbuf_u64(o, c->total);
 	outbuf_puts(o, " (inet ");
 	outbuf_u64(o, c->family[SUMMARY_INET]);
@@ -168,18 +169,20 @@ struct figure_row {
 };
 
 static const struct figure_row figure_rows[] = {
-	{ "TCP in use", SOCKSTAT_TCP_INUSE, SOCKSTAT_TCP6_INUSE, "listening or connected" },
+	{ "TCP in use", SOCKSTAT_TCP_INUSE, SOCKSTAT_TCP6_INUSE, N_("listening or connected") },
 	{ "UDP in use", SOCKSTAT_UDP_INUSE, SOCKSTAT_UDP6_INUSE, NULL },
 	{ "UDP-Lite in use", SOCKSTAT_UDPLITE_INUSE, SOCKSTAT_UDPLITE6_INUSE, NULL },
 	{ "RAW in use", SOCKSTAT_RAW_INUSE, SOCKSTAT_RAW6_INUSE, NULL },
-	{ "FRAG in use", SOCKSTAT_FRAG_INUSE, SOCKSTAT_FRAG6_INUSE, "datagrams being reassembled" },
-	{ "FRAG memory", SOCKSTAT_FRAG_MEMORY, SOCKSTAT_FRAG6_MEMORY, "bytes" },
-	{ "TCP time-wait", SOCKSTAT_TCP_TW, -1, "TIME_WAIT, both families" },
-	{ "TCP orphaned", SOCKSTAT_TCP_ORPHAN, -1, "closed by their process, not yet by TCP; host-wide" },
-	{ "TCP allocated", SOCKSTAT_TCP_ALLOC, -1, "host-wide, TIME_WAIT not included" },
-	{ "TCP memory", SOCKSTAT_TCP_MEM, -1, "pages, host-wide" },
-	{ "UDP memory", SOCKSTAT_UDP_MEM, -1, "pages, host-wide" },
-	{ "sockets used", SOCKSTAT_SOCKETS_USED, -1, "every family, this network namespace" },
+	{ "FRAG in use", SOCKSTAT_FRAG_INUSE, SOCKSTAT_FRAG6_INUSE,
+	  N_("datagrams being reassembled") },
+	{ "FRAG memory", SOCKSTAT_FRAG_MEMORY, SOCKSTAT_FRAG6_MEMORY, N_("bytes") },
+	{ "TCP time-wait", SOCKSTAT_TCP_TW, -1, N_("TIME_WAIT, both families") },
+	{ "TCP orphaned", SOCKSTAT_TCP_ORPHAN, -1,
+	  N_("closed by their process, not yet by TCP; host-wide") },
+	{ "TCP allocated", SOCKSTAT_TCP_ALLOC, -1, N_("host-wide, TIME_WAIT not included") },
+	{ "TCP memory", SOCKSTAT_TCP_MEM, -1, N_("pages, host-wide") },
+	{ "UDP memory", SOCKSTAT_UDP_MEM, -1, N_("pages, host-wide") },
+	{ "sockets used", SOCKSTAT_SOCKETS_USED, -1, N_("every family, this network namespace") },
 };
 
 static void text_figures(struct outbuf *o, const struct sockstat *k)
@@ -188,8 +191,9 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 	bool closed_known;
 	size_t i;
 
-	outbuf_puts(o, "\nKernel figures (/proc/net/sockstat, sockstat6)\n"
-		       "                      IPv4    IPv6\n");
+	outbuf_puts(o, "\n");
+	outbuf_puts(o, _("Kernel figures (/proc/net/sockstat, sockstat6)"));
+	outbuf_puts(o, "\n                      IPv4    IPv6\n");
 	for (i = 0; i < sizeof(figure_rows) / sizeof(figure_rows[0]); i++) {
 		const struct figure_row *r = &figure_rows[i];
 
@@ -199,7 +203,7 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 		put_figure(o, k, r->v6, 8);
 		if (r->note) {
 			outbuf_puts(o, "  ");
-			outbuf_puts(o, r->note);
+			outbuf_puts(o, _(r->note));
 		}
 		outbuf_putc(o, '\n');
 	}
@@ -210,14 +214,18 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 	closed_known = sockstat_tcp_closed(k, &closed);
 	put_figure_value(o, closed_known, closed, 8);
 	outbuf_pad(o, 8);
-	outbuf_puts(o, "  allocated minus in use; TIME_WAIT is not closed (lsock(8))\n");
+	outbuf_puts(o, "  ");
+	outbuf_puts(o, _("allocated minus in use; TIME_WAIT is not closed (lsock(8))"));
+	outbuf_putc(o, '\n');
 }
 
 static void text_counters(struct outbuf *o, const struct sockstat *k)
 {
 	size_t i;
 
-	outbuf_puts(o, "\nCounters since this network namespace began (/proc/net/snmp, netstat)\n");
+	outbuf_puts(o, "\n");
+	outbuf_puts(o, _("Counters since this network namespace began (/proc/net/snmp, netstat)"));
+	outbuf_putc(o, '\n');
 	for (i = 0; i < _SOCKSTAT_COUNTER_MAX; i++) {
 		const struct sockstat_counter_desc *d = sockstat_counter_get((enum sockstat_counter)i);
 
@@ -226,7 +234,7 @@ static void text_counters(struct outbuf *o, const struct sockstat *k)
 		put_figure_value(o, sockstat_has_counter(k, (enum sockstat_counter)i), k->counters[i],
 				 12);
 		outbuf_puts(o, "  ");
-		outbuf_puts(o, d->meaning);
+		outbuf_puts(o, _(d->meaning));
 		outbuf_putc(o, '\n');
 	}
 }
@@ -235,9 +243,14 @@ static void text_full(struct outbuf *o, const struct render_ctx *c)
 {
 	size_t i;
 
-	outbuf_puts(o, "\nListeners with the accept queue more than half full (waiting/backlog)\n");
-	if (!c->table->len)
-		outbuf_puts(o, "  none\n");
+	outbuf_puts(o, "\n");
+	outbuf_puts(o, _("Listeners with the accept queue more than half full (waiting/backlog)"));
+	outbuf_putc(o, '\n');
+	if (!c->table->len) {
+		outbuf_puts(o, "  ");
+		outbuf_puts(o, _("none"));
+		outbuf_putc(o, '\n');
+	}
 	for (i = 0; i < c->table->len; i++) {
 		const struct sock_entry *e = &c->table->entries[i];
 		const struct column *where = column_get(e->family == AF_UNIX ? COL_PATH : COL_LOCAL);

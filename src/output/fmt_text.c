@@ -4,8 +4,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lsock/color.h"
 #include "lsock/escape.h"
 #include "lsock/fmt.h"
+#include "lsock/i18n.h"
 
 /* Columns are separated by two spaces; widths fit the content (nothing is
  * ever truncated, which is what netstat's -W asks for). */
@@ -26,11 +28,45 @@ static bool row_in_section(const struct sock_entry *e, int section)
 	return (e->family == AF_UNIX) == (section == 1);
 }
 
-static void render(const struct render_ctx *c, const struct column_list *cols, size_t k,
-		   const struct sock_entry *e, struct outbuf *scratch)
+/* Whether the table has --explain's Notes column. */
+static bool has_notes(const struct text_layout *l)
 {
+	return l->notes && l->notes->row;
+}
+
+/* Cell k of e; k == cols->len is the Notes column of --explain.  The
+ * state's gloss follows its token, which stays first and untranslated. */
+static void render(const struct text_layout *l, const struct render_ctx *c,
+		   const struct column_list *cols, size_t k, const struct sock_entry *e,
+		   struct outbuf *scratch)
+{
+	const char *gloss;
+
 	scratch->len = 0;
-	column_get(cols->ids[k])->text(c, e, k + 1 == cols->len, scratch);
+	if (k == cols->len) {
+		l->notes->row(e, scratch, l->notes->data);
+		return;
+	}
+	column_get(cols->ids[k])->text(c, e, k + 1 == cols->len && !has_notes(l), scratch);
+	if (l->notes && l->notes->state_gloss && cols->ids[k] == COL_STATE) {
+		gloss = l->notes->state_gloss(e->state);
+		if (gloss) {
+			outbuf_puts(scratch, " (");
+			outbuf_puts(scratch, gloss);
+			outbuf_putc(scratch, ')');
+		}
+	}
+}
+
+/* The colour of cell k of e, or NULL. */
+static const char *cell_color(const struct text_layout *l, const struct column_list *cols, size_t k,
+			      const struct sock_entry *e)
+{
+	if (!l->color)
+		return NULL;
+	if (k == cols->len)
+		return COLOR_MARK;
+	return cols->ids[k] == COL_STATE ? color_state(e->state) : NULL;
 }
 
 /*
@@ -38,48 +74,67 @@ static void render(const struct render_ctx *c, const struct column_list *cols, s
  * on the row, so a row never ends in blanks (they pollute grep and diff),
  * even when its last cells are empty.
  */
-static void put_cell(struct outbuf *o, const struct column *col, const char *s, size_t len,
-		     size_t width, size_t *pending)
+static void put_cell(struct outbuf *o, enum column_align align, const char *s, size_t len,
+		     size_t width, const char *sgr, size_t *pending)
 {
 	size_t w = display_width(s, len);
 	size_t pad = width > w ? width - w : 0;
 
-	if (col->align == ALIGN_RIGHT)
+	if (align == ALIGN_RIGHT)
 		*pending += pad;
 	if (len) {
 		outbuf_pad(o, *pending);
 		*pending = 0;
+		/* Colour wraps the text only: widths never count it. */
+		if (sgr)
+			outbuf_puts(o, sgr);
 		outbuf_put(o, s, len);
+		if (sgr)
+			outbuf_puts(o, COLOR_RESET);
 	}
-	if (col->align == ALIGN_LEFT)
+	if (align == ALIGN_LEFT)
 		*pending += pad;
 	*pending += COL_SEP;
+}
+
+/* The header of cell k (translated; the Notes column's past the last). */
+static const char *header_of(const struct column_list *cols, size_t k)
+{
+	return k == cols->len ? _("Notes") : _(column_get(cols->ids[k])->header);
+}
+
+static enum column_align align_of(const struct column_list *cols, size_t k)
+{
+	return k == cols->len ? ALIGN_LEFT : column_get(cols->ids[k])->align;
 }
 
 static size_t print_section(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c,
 			    const struct column_list *cols, int section, const char *title)
 {
 	const struct sock_table *t = c->table;
-	size_t widths[COLUMNS_MAX];
+	size_t widths[COLUMNS_MAX + 1];
 	struct outbuf scratch;
-	size_t i, k, rows = 0;
+	size_t i, k, rows = 0, ncells = cols->len + has_notes(l);
 
 	if (outbuf_init(&scratch, -1) < 0) {
 		outbuf_set_error(o, -ENOMEM);
 		return 0;
 	}
-	for (k = 0; k < cols->len; k++)
-		widths[k] = l->header ? strlen(column_get(cols->ids[k])->header) : 0;
+	for (k = 0; k < ncells; k++) {
+		const char *h = header_of(cols, k);
+
+		widths[k] = l->header ? display_width(h, strlen(h)) : 0;
+	}
 
 	/* Pass 1: widths over the whole section. */
 	for (i = 0; i < t->len; i++) {
 		if (!row_in_section(&t->entries[i], section))
 			continue;
 		rows++;
-		for (k = 0; k < cols->len; k++) {
+		for (k = 0; k < ncells; k++) {
 			size_t w;
 
-			render(c, cols, k, &t->entries[i], &scratch);
+			render(l, c, cols, k, &t->entries[i], &scratch);
 			w = display_width(scratch.buf, scratch.len);
 			if (w > widths[k])
 				widths[k] = w;
@@ -93,10 +148,10 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 		}
 		size_t pending = 0;
 
-		for (k = 0; k < cols->len; k++) {
-			const struct column *col = column_get(cols->ids[k]);
+		for (k = 0; k < ncells; k++) {
+			const char *h = header_of(cols, k);
 
-			put_cell(o, col, col->header, strlen(col->header), widths[k], &pending);
+			put_cell(o, align_of(cols, k), h, strlen(h), widths[k], NULL, &pending);
 		}
 		outbuf_putc(o, '\n');
 	}
@@ -107,11 +162,12 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 
 		if (!row_in_section(&t->entries[i], section))
 			continue;
-		for (k = 0; k < cols->len; k++) {
-			const struct column *col = column_get(cols->ids[k]);
+		for (k = 0; k < ncells; k++) {
+			const struct sock_entry *e = &t->entries[i];
 
-			render(c, cols, k, &t->entries[i], &scratch);
-			put_cell(o, col, scratch.buf, scratch.len, widths[k], &pending);
+			render(l, c, cols, k, e, &scratch);
+			put_cell(o, align_of(cols, k), scratch.buf, scratch.len, widths[k],
+				 cell_color(l, cols, k, e), &pending);
 		}
 		outbuf_putc(o, '\n');
 	}
@@ -121,19 +177,22 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 	return rows;
 }
 
-static const char *title_suffix(uint32_t states)
+/* The section's title as netstat words it, whole, so that a translation
+ * can word it whole ("Conexiones activas de Internet (solo servidores)"). */
+static const char *title_of(bool unix_section, uint32_t states)
 {
 	if (!(states & SOCK_STATES_LISTENING))
-		return "(w/o servers)";
+		return unix_section ? _("Active UNIX domain sockets (w/o servers)") :
+				      _("Active Internet connections (w/o servers)");
 	if (!(states & ~SOCK_STATES_LISTENING))
-		return "(only servers)";
-	return "(servers and established)";
+		return unix_section ? _("Active UNIX domain sockets (only servers)") :
+				      _("Active Internet connections (only servers)");
+	return unix_section ? _("Active UNIX domain sockets (servers and established)") :
+			      _("Active Internet connections (servers and established)");
 }
 
 void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c)
 {
-	char title[96];
-
 	/* -H and nothing to show: print nothing at all, so `[ -z "$(lsock -H ...)" ]` works. */
 	if (!l->header && c->table->len == 0)
 		return;
@@ -141,12 +200,8 @@ void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render
 		print_section(o, l, c, &l->inet_cols, -1, NULL);
 		return;
 	}
-	if (l->inet_section) {
-		snprintf(title, sizeof(title), "Active Internet connections %s", title_suffix(l->states));
-		print_section(o, l, c, &l->inet_cols, 0, title);
-	}
-	if (l->unix_section) {
-		snprintf(title, sizeof(title), "Active UNIX domain sockets %s", title_suffix(l->states));
-		print_section(o, l, c, &l->unix_cols, 1, title);
-	}
+	if (l->inet_section)
+		print_section(o, l, c, &l->inet_cols, 0, title_of(false, l->states));
+	if (l->unix_section)
+		print_section(o, l, c, &l->unix_cols, 1, title_of(true, l->states));
 }
