@@ -95,6 +95,12 @@ complete -c lsock -s s -l summary -d 'Counts, kernel figures and counters, full 
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
+# Modes
+complete -c lsock -s c -l watch -x -d 'List, then print changes every SECONDS'
+complete -c lsock -s E -l events -d 'Print TCP and UDP sockets as they are destroyed'
+complete -c lsock -s K -l kill -d 'Close the sockets the filter selects'
+complete -c lsock -l format -x -d 'Output format' -a "text json ndjson prometheus\t'Metrics for node_exporter'"
+complete -c lsock -l output-file -r -F -d 'Write the metrics atomically to FILE'
 complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'
 

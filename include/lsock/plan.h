@@ -28,6 +28,10 @@ struct query_plan {
 	struct text_layout layout;
 	struct sort_spec sort;
 	struct filter *filter;    /* owned; NULL if no expression */
+	/* The modes (watch.c, events.c, kill.c, prom_run.c). */
+	enum lsock_mode mode;
+	unsigned watch_ms;        /* --watch interval */
+	const char *output_file;  /* --format=prometheus --output-file, NULL: stdout */
 };
 
 /*
