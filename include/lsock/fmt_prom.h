@@ -31,8 +31,8 @@ struct prom_scrape {
 		uint32_t msec;
 	} when;                /* when collecting began (Unix time) */
 	const char *netns;     /* the netns label, "" when not known */
-	/* The systemd unit of the owner of table entry i (entry index), or
-	 * NULL / "" when not known.  May be NULL. */
+	/* The systemd unit of e's owner (the lowest pid, as for the program
+	 * label), or NULL or "" when not known.  May be NULL: no units. */
 	const char *(*unit_of)(const struct sock_entry *e, void *data);
 	void *unit_data;
 };

@@ -24,6 +24,7 @@
 #include "lsock/report.h"
 #include "lsock/snapshot.h"
 #include "lsock/sock_tracker.h"
+#include "lsock/unit.h"
 
 /* Writes what o holds to a temporary file beside path and renames it over
  * path.  Returns 0 or -errno (the temporary file is removed on failure). */
@@ -63,6 +64,49 @@ static int write_atomic(const char *path, const struct outbuf *mem)
 	return r;
 }
 
+/* Units by pid, read once each from <proc_root>/PID/cgroup. */
+struct unit_cache {
+	const struct owner_map *owners;
+	int procfd;
+	size_t len, cap;
+	struct unit_cached {
+		int32_t pid;
+		char unit[UNIT_NAME_MAX + 1];
+	} *v;
+};
+
+static const char *unit_of(const struct sock_entry *e, void *data)
+{
+	struct unit_cache *c = data;
+	const struct owner *first;
+	struct unit_info info;
+	char rel[32];
+	int32_t pid;
+	size_t i;
+
+	if (c->procfd < 0 || !owner_map_find(c->owners, e->inode, &first))
+		return NULL;
+	pid = owner_map_proc(c->owners, first)->pid;
+	for (i = 0; i < c->len; i++)
+		if (c->v[i].pid == pid)
+			return c->v[i].unit;
+	if (c->len == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct unit_cached *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		c->v = v;
+		c->cap = cap;
+	}
+	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
+	/* A process that exited meanwhile has no unit: the label is empty. */
+	(void)unit_read_at(c->procfd, rel, &info);
+	c->v[c->len].pid = pid;
+	memcpy(c->v[c->len].unit, info.unit, sizeof(info.unit));
+	return c->v[c->len++].unit;
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -76,6 +120,7 @@ int prom_run(const struct query_plan *plan)
 	struct filter_prune fp = { .states = plan->spec.states, .filter = plan->filter };
 	struct snapshot_request req = { .collect = plan->spec, .owners = true };
 	struct prom_scrape s = { .netns = "" };
+	struct unit_cache units = { .procfd = -1 };
 	struct mode_render mr;
 	struct snapshot snap;
 	struct render_ctx c;
@@ -101,6 +146,10 @@ int prom_run(const struct query_plan *plan)
 	if (snap.owners_walked && !owner_map_complete(&snap.owners))
 		report_owner_note(&snap.owners, OUTPUT_TEXT, plan->verbose);
 	c = mode_render_ctx(&mr, plan, &snap.table, &snap.owners);
+	units.owners = &snap.owners;
+	units.procfd = open(plan->spec.proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s.unit_of = unit_of;
+	s.unit_data = &units;
 	/* Memory first: the file is written only once the text is whole. */
 	r = outbuf_init(&o, plan->output_file ? -1 : STDOUT_FILENO);
 	if (r == 0) {
@@ -127,6 +176,9 @@ int prom_run(const struct query_plan *plan)
 		status = 3;
 	}
 	outbuf_free(&o);
+	if (units.procfd >= 0)
+		close(units.procfd);
+	free(units.v);
 	snapshot_free(&snap);
 	mode_render_free(&mr);
 	return status;
