@@ -66,6 +66,14 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 		e.inode = known->inode;
 		e.uid = known->uid;
 		e.flags |= known->flags & SOCK_F_UID_KNOWN;
+		/* And its endpoints: an aborted connection (SO_LINGER 0, or
+		 * SOCK_DESTROY) goes through tcp_disconnect(), which zeroes
+		 * inet_dport before the socket is freed, so the notification
+		 * says remote port 0.  Endpoints never change otherwise. */
+		memcpy(e.laddr, known->laddr, sizeof(e.laddr));
+		memcpy(e.raddr, known->raddr, sizeof(e.raddr));
+		e.lport = known->lport;
+		e.rport = known->rport;
 	}
 	if (!(plan->spec.states & SOCK_STATE_BIT(e.state)))
 		return 0;
