@@ -90,13 +90,16 @@ static int wait_until(int sigfd, uint64_t deadline)
 		uint64_t now = now_ms();
 		int r;
 
-		if (now >= deadline)
-			return 0;
-		r = poll(&p, 1, (int)(deadline - now));
+		/* Poll even when the deadline has passed (a snapshot slower
+		 * than the interval): a signal must end the loop however far
+		 * behind it is. */
+		r = poll(&p, 1, now >= deadline ? 0 : (int)(deadline - now));
 		if (r > 0)
 			return 1;
 		if (r < 0 && errno != EINTR)
 			return -errno;
+		if (r == 0 && now >= deadline)
+			return 0;
 	}
 }
 
