@@ -119,13 +119,14 @@ ready(c.getsockname()[1])
 for s in (c, a):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
 """ % (TCP_PORT, TCP_PORT)
-    p = start(["-E", "--ndjson", "-v", f"dport = :{TCP_PORT}"])
+    # The holder first: lsock's first snapshot, taken before it says it
+    # listens, knows its sockets (later ones are seen by the snapshot it
+    # refreshes every second, which a loaded machine may delay).
+    with lt.Holders() as h:
+        hp, facts = h.start_proc(holder)
+        cport = int(facts[0])
+        p = start(["-E", "--ndjson", "-v", f"dport = :{TCP_PORT}"])
     try:
-        with lt.Holders() as h:
-            hp, facts = h.start_proc(holder)
-            cport = int(facts[0])
-            # lsock refreshes its snapshot every second: let it see them.
-            time.sleep(2.5)
         lines, t = wait_events(p, 1)
         time.sleep(0.5)
     finally:

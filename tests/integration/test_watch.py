@@ -160,9 +160,15 @@ def case_ndjson():
             # The server side closes first: A -> FIN_WAIT2, C -> CLOSE_WAIT.
             step("close A", "close A", 5)
             lt.wait_tcp_state(CHANGE_PORT, cport, "FIN_WAIT2")
+            # (A tick may have caught FIN_WAIT1 for an instant: wait for
+            # the state the kernel settled in before the next step.)
+            rd.wait_for(lambda ls: any(e["socket"]["state"] == "FIN_WAIT2" for e in events(ls)),
+                        "A in FIN_WAIT2")
             # Then the client: C goes (LAST_ACK, then) away, A -> TIME_WAIT.
             step("close C", "close C", 7)
             lt.wait_tcp_state(CHANGE_PORT, cport, "TIME_WAIT")
+            rd.wait_for(lambda ls: any(e["socket"]["state"] == "TIME_WAIT" for e in events(ls)),
+                        "A in TIME_WAIT")
             step("close L", "close L", 8)
             rd.drain(1.0)  # time for anything extra to show up
             t_end = time.time()
