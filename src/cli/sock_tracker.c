@@ -66,23 +66,45 @@ static bool in_set(uint32_t inode, void *data)
 	return s->len && bsearch(&inode, s->v, s->len, sizeof(*s->v), cmp_u32);
 }
 
-/* The inodes of t's rows (only the NEW ones of changes, when given). */
-static int inodes_of(const struct sock_table *t, const struct sock_change *changes, size_t n,
-		     struct inode_set *ret)
+/* The inodes of t's rows. */
+static int inodes_of(const struct sock_table *t, struct inode_set *ret)
 {
-	size_t i, cnt = changes ? n : t->len;
+	size_t i;
 
 	ret->len = 0;
-	ret->v = malloc((cnt ? cnt : 1) * sizeof(*ret->v));
+	ret->v = malloc((t->len ? t->len : 1) * sizeof(*ret->v));
 	if (!ret->v)
 		return -ENOMEM;
-	for (i = 0; i < cnt; i++) {
-		const struct sock_entry *e;
+	for (i = 0; i < t->len; i++)
+		if (t->entries[i].inode)
+			ret->v[ret->len++] = t->entries[i].inode;
+	qsort(ret->v, ret->len, sizeof(*ret->v), cmp_u32);
+	return 0;
+}
 
-		if (changes && changes[i].kind != SOCK_CHANGE_NEW)
+/*
+ * The inodes that need a walk: those of sockets new in cur, and of
+ * sockets that have an inode now and had another (or none) in the last
+ * snapshot: a connection waiting in a listener's queue has no file, and
+ * so no inode, until accept() gives it one.  A socket whose owner a
+ * walk could not see is not looked for again.
+ */
+static int inodes_needed(const struct sock_tracker *t, const struct sock_table *cur,
+			 struct inode_set *ret)
+{
+	size_t i;
+
+	ret->len = 0;
+	ret->v = malloc((cur->len ? cur->len : 1) * sizeof(*ret->v));
+	if (!ret->v)
+		return -ENOMEM;
+	for (i = 0; i < cur->len; i++) {
+		const struct sock_entry *e = &cur->entries[i], *old;
+
+		if (!e->inode)
 			continue;
-		e = &t->entries[changes ? changes[i].index : i];
-		if (e->inode)
+		old = sock_tracker_find(t, e);
+		if (!old || old->inode != e->inode)
 			ret->v[ret->len++] = e->inode;
 	}
 	qsort(ret->v, ret->len, sizeof(*ret->v), cmp_u32);
@@ -151,8 +173,8 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 
 /* The owners of the new snapshot cur: the kept ones of its sockets, and
  * those of a walk (fresh, from the snapshot or made here for new sockets). */
-static int next_owners(struct sock_tracker *t, struct snapshot *snap, const struct sock_change *ch,
-		       size_t nch, struct owner_map *ret, bool *ret_walked)
+static int next_owners(struct sock_tracker *t, struct snapshot *snap, struct owner_map *ret,
+		       bool *ret_walked)
 {
 	struct owner_map fresh = { 0 };
 	struct inode_set keep = { 0 }, need = { 0 };
@@ -162,9 +184,9 @@ static int next_owners(struct sock_tracker *t, struct snapshot *snap, const stru
 	memset(ret, 0, sizeof(*ret));
 	if (!(t->plan->needs & NEED_OWNERS) && !snap->owners_walked)
 		return 0;
-	r = inodes_of(&snap->table, NULL, 0, &keep);
+	r = inodes_of(&snap->table, &keep);
 	if (r == 0 && !snap->owners_walked)
-		r = inodes_of(&snap->table, ch, nch, &need);
+		r = inodes_needed(t, &snap->table, &need);
 	if (r < 0)
 		goto out;
 	if (snap->owners_walked) {
@@ -222,7 +244,7 @@ int sock_tracker_update(struct sock_tracker *t, struct sock_tracker_tick *ret)
 	}
 	r = snapshot_diff(&t->table, &snap.table, &ret->changes, &ret->nchanges);
 	if (r == 0)
-		r = next_owners(t, &snap, ret->changes, ret->nchanges, &owners, &ret->walked);
+		r = next_owners(t, &snap, &owners, &ret->walked);
 	if (r == 0) {
 		r = snapshot_diff_index(&snap.table, &order);
 		if (r < 0)

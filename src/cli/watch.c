@@ -157,6 +157,9 @@ int watch_run(const struct query_plan *plan)
 		}
 		start = now_ms();
 		status = sock_tracker_update(&t, &k);
+		if (status == 0 && k.walked && plan->verbose)
+			fprintf(stderr, "lsock: watch: walked %s for the owners of new sockets\n",
+				plan->spec.proc_root);
 		if (status == 0 && put_changes(&o, plan, &mr, &t, &k) < 0)
 			status = 3;
 		sock_tracker_tick_free(&k);

@@ -13,6 +13,7 @@ runs; a stayer process holds sockets that never change.  Then:
 - a socket's state events chain (each from_state is the state before),
   from the state it was new in to the one it ended in;
 - nothing else is reported;
+- /proc is walked again only when a snapshot has new sockets (-v says so);
 - SIGINT ends lsock with status 0, and every line came through the pipe
   while lsock was still running (line-buffered output).
 The text form is checked once too: "+", "-" and "~" lines with a time.
@@ -134,7 +135,7 @@ def case_ndjson():
     with lt.Holders() as h:
         stayer, _ = h.start(STAYER)
         changer = start_changer()
-        proc = subprocess.Popen(lt.lsock_argv(["-t", "-a", "--watch", "0.2", "--ndjson"]),
+        proc = subprocess.Popen(lt.lsock_argv(["-t", "-a", "--watch", "0.2", "--ndjson", "-v"]),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         rd = Reader(proc)
         try:
@@ -184,6 +185,12 @@ def case_ndjson():
             changer.wait()
         rd.thread.join(5)
         lt.expect(status == 0, f"SIGINT: exit status {status}, stderr {err!r}")
+        # /proc is walked again only for new sockets: after "listen" and
+        # "connect" (twice if a tick fell between connect() and accept(),
+        # which gives the accepted socket its inode), never when sockets
+        # only changed state or closed, nor while nothing happened.
+        walks = err.count("lsock: watch: walked ")
+        lt.expect(2 <= walks <= 3, f"{walks} walks of /proc:\n{err}")
         lt.expect(len(rd.lines) == out_lines, "lines arrived only after SIGINT (not line-buffered)")
         evs = events(rd.lines)
         pid = changer.pid
