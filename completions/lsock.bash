@@ -42,7 +42,7 @@ _lsock()
 	local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing all connected synchronized bucket big'
 	local keywords='state exclude excl src dst sport dport dev pid comm uid user and or not'
 	local operators='eq ne neq gt lt ge geq le leq'
-	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -k --columns= -o --timers --options -i --info -m --memory -O --oneline --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns= --audit --explain --color='
+	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -k --columns= -o --timers --options -i --info -m --memory -O --oneline --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns= --audit --explain --color= -c --watch -E --events -K --kill --format= --output-file='
 	local cword=$COMP_CWORD cur prev before keep=
 	cur=${COMP_WORDS[cword]}
 	prev=${COMP_WORDS[cword-1]}
@@ -81,11 +81,17 @@ _lsock()
 	--color)
 		COMPREPLY=($(compgen -P "$keep" -W 'auto always never' -- "$cur"))
 		return;;
+	--format)
+		COMPREPLY=($(compgen -P "$keep" -W 'text json ndjson prometheus' -- "$cur"))
+		return;;
+	--output-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return;;
 	esac
 
 	# A word that is the argument of an option ("-k state") is no filter word.
 	case $before in
-	-k | --columns | --sort | --source | -N | --netns | --color | =) prev=;;
+	-k | --columns | --sort | --source | -N | --netns | --color | --format | --output-file | =) prev=;;
 	esac
 	case $prev in
 	state | exclude | excl)

@@ -117,6 +117,12 @@ complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
 complete -c lsock -l audit -d 'Listening sockets by exposure, most exposed first'
 complete -c lsock -l explain -d 'Numbered notes on what appears in the table'
 complete -c lsock -l color -x -d 'Colour the output' -a "auto\t'On a terminal, unless NO_COLOR is set' always\t'Always' never\t'Never'"
+# Modes
+complete -c lsock -s c -l watch -x -d 'List, then print changes every SECONDS'
+complete -c lsock -s E -l events -d 'Print TCP and UDP sockets as they are destroyed'
+complete -c lsock -s K -l kill -d 'Close the sockets the filter selects'
+complete -c lsock -l format -x -d 'Output format' -a "text json ndjson prometheus\t'Metrics for node_exporter'"
+complete -c lsock -l output-file -r -F -d 'Write the metrics atomically to FILE'
 complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'
 

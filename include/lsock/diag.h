@@ -220,5 +220,25 @@ int diag_inet_collect_ext(struct nl_transport *nl, uint8_t family, enum sock_pro
 			  size_t *ret_dropped);
 int diag_unix_collect_ext(struct nl_transport *nl, uint32_t state_mask, unsigned parts,
 			  struct sock_table *t, size_t *ret_dropped);
+/*
+ * Builds a SOCK_DESTROY request for the socket e (a row from a dump):
+ * inet sockets by family, protocol, addresses, ports, interface and
+ * cookie (so the kernel kills that socket and no newer one on the same
+ * ports); UNIX ones by inode and cookie (the kernel has no UNIX destroy
+ * handler and answers EOPNOTSUPP).  The kernel needs CAP_NET_ADMIN over
+ * the socket's namespace (sock_diag_destroy(): EPERM) and
+ * CONFIG_INET_DIAG_DESTROY (EOPNOTSUPP); TCP answers the peer with a
+ * reset (tcp_abort()).  Returns the length, -EOPNOTSUPP for a protocol
+ * without a sock_diag handler (ICMP), -EINVAL, or -ENOBUFS.
+ */
+int diag_build_destroy(void *buf, size_t buflen, const struct sock_entry *e);
+
+/*
+ * Parses one destroy notification of the SKNLGRP_INET*_DESTROY groups (an
+ * inet_diag_msg naming its protocol in INET_DIAG_PROTOCOL) into *ret
+ * (always written).  Its uid and inode are unknown (0).  Returns 0,
+ * -EPROTONOSUPPORT for a protocol lsock does not list, or -EBADMSG.
+ */
+int diag_parse_destroy_event(const struct nlmsghdr *nlh, struct sock_entry *ret);
 
 #endif

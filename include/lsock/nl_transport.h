@@ -118,6 +118,36 @@ size_t nl_transport_last_datagrams(const struct nl_transport *nl);
 int nl_transport_request(struct nl_transport *nl, const void *reqs, size_t len, size_t nreq,
 			 nl_record_cb cb, void *data);
 
+/* The socket's fd, for poll(); -1 if nl has none. */
+int nl_transport_fd(const struct nl_transport *nl);
+
+/*
+ * Joins the multicast groups groups[0..n) (SKNLGRP_*).  sock_diag lets
+ * any user join (NL_CFG_F_NONROOT_RECV in sock_diag_init()).  Also asks
+ * for a larger receive buffer, so that a burst is less likely to be
+ * dropped.  Returns 0 or -errno from setsockopt().
+ */
+int nl_transport_subscribe(struct nl_transport *nl, const unsigned *groups, size_t n);
+
+/*
+ * Receives one datagram of notifications and calls cb for each data
+ * message (headers validated as for a dump).  Blocks up to the receive
+ * timeout: poll nl_transport_fd() first.  Returns 0; -ENOBUFS when the
+ * kernel dropped notifications for lack of room (the socket goes on);
+ * -EBADMSG for a malformed datagram; -ETIMEDOUT; or -errno.
+ */
+int nl_transport_recv_events(struct nl_transport *nl, nl_record_cb cb, void *data);
+
+/*
+ * Sends one request that is not a dump (req: a complete message of len
+ * bytes, at most NL_TRANSPORT_REQ_MAX), with NLM_F_ACK set, and waits for
+ * its acknowledgement.  *ret_err (written on every path) is the answer:
+ * 0 when the kernel did it, else the -errno it answered (SOCK_DESTROY:
+ * -EPERM, -EOPNOTSUPP, -ENOENT ...).  Returns 0 when an answer came, or a
+ * transport error as nl_transport_dump() (-EINVAL for a bad request).
+ */
+int nl_transport_ack(struct nl_transport *nl, const void *req, size_t len, int *ret_err);
+
 /*
  * The pure part of the loop: walks one received datagram.  Every nlmsg_len is
  * checked (unsigned, >= header, aligned length within len) before anything is

@@ -36,6 +36,21 @@ enum state_select {
 	STATES_ALL,       /* -a */
 };
 
+/* What lsock does: list once (the default), or one of the modes of
+ * watch.c, events.c, kill.c, prom_run.c. */
+enum lsock_mode {
+	MODE_LIST,
+	MODE_WATCH,      /* -c/--watch [SECONDS] */
+	MODE_EVENTS,     /* -E/--events */
+	MODE_KILL,       /* -K/--kill */
+	MODE_PROMETHEUS, /* --format=prometheus */
+};
+
+/* --watch: the default interval, and the shortest one accepted. */
+#define WATCH_DEFAULT_MS 1000u
+#define WATCH_MIN_MS 100u
+#define WATCH_MAX_MS (24u * 3600u * 1000u)
+
 struct lsock_options {
 	uint32_t protos;   /* SOCK_PROTO_BIT mask from the protocol flags; 0: none given */
 	uint32_t families; /* OPT_FAMILY_* from -4 -6; 0: none given */
@@ -61,6 +76,9 @@ struct lsock_options {
 	bool audit;          /* --audit: listeners by exposure */
 	bool explain;        /* --explain: numbered notes after the table */
 	enum color_when color;
+	enum lsock_mode mode;
+	unsigned watch_ms;   /* --watch interval in milliseconds */
+	const char *output_file; /* --output-file FILE, NULL if not given */
 	int nwords;          /* filter words after the options */
 	char **words;
 };

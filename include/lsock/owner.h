@@ -134,6 +134,17 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m,
 				uint32_t *inodes, size_t n);
 
+/*
+ * A new map of the holders of newer and older whose inode want() keeps
+ * (every holder if want is NULL): for modes that keep the owners of
+ * earlier snapshots and walk /proc again only for new sockets.  A pid in
+ * both keeps newer's record (comm); the counts and flags that say what
+ * the walk could see (n_denied, hidepid, ...) are newer's.  *ret is
+ * written on every path.  Returns 0 or -ENOMEM.
+ */
+int owner_map_merge(const struct owner_map *newer, const struct owner_map *older,
+		    bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret);
+
 /* Frees the map; NULL or an all-zero map is fine. */
 void owner_map_free(struct owner_map *m);
 

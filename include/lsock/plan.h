@@ -34,6 +34,10 @@ struct query_plan {
 	bool audit;               /* --audit: listeners by exposure */
 	bool explain;             /* --explain: notes after the text table */
 	bool color;               /* --color, resolved against the tty and the environment */
+	/* The modes (watch.c, events.c, kill.c, prom_run.c). */
+	enum lsock_mode mode;
+	unsigned watch_ms;        /* --watch interval */
+	const char *output_file;  /* --format=prometheus --output-file, NULL: stdout */
 };
 
 /* Protocols --audit covers: those whose sockets can be reached from a network. */

@@ -11,6 +11,7 @@
 #include "lsock/cli_modes.h"
 #include "lsock/filter.h"
 #include "lsock/fmt.h"
+#include "lsock/modes.h"
 #include "lsock/plan.h"
 #include "lsock/render_setup.h"
 #include "lsock/report.h"
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lsock: %s\n", r == -EINVAL ? err : strerror(-r));
 		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	status = list(&plan);
+	status = plan.mode == MODE_LIST ? list(&plan) : modes_run(&plan);
 	plan_free(&plan);
 	return status;
 }

@@ -20,12 +20,14 @@ enum {
 	OPT_AUDIT,
 	OPT_EXPLAIN,
 	OPT_COLOR,
+	OPT_FORMAT,
+	OPT_OUTPUT_FILE,
 	OPT_PROTO_BASE = 0x200, /* + enum sock_proto: a protocol flag */
 };
 
 /* Options that are not protocols; the protocol table adds its own.  The
  * leading ":" makes getopt return ":" for a missing argument. */
-static const char short_opts[] = ":lanpe46WHk:svhVoOimGN:";
+static const char short_opts[] = ":lanpe46WHk:svhVoOimGN:c::EK";
 
 static const struct option fixed_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
@@ -59,6 +61,11 @@ static const struct option fixed_opts[] = {
 	{ "audit", no_argument, NULL, OPT_AUDIT },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "watch", optional_argument, NULL, 'c' },
+	{ "events", no_argument, NULL, 'E' },
+	{ "kill", no_argument, NULL, 'K' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -144,6 +151,19 @@ static const char help_body[] = N_(
 	"                     colour the states, exposed listeners and note markers;\n"
 	"                     auto (default): on a terminal, unless NO_COLOR is set\n"
 	"\n"
+	"Modes:\n"
+	"  -c, --watch [SECONDS]\n"
+	"                     list, then every SECONDS (default 1, at least 0.1) print\n"
+	"                     only what changed: + new, - closed, state changes\n"
+	"  -E, --events       print TCP and UDP sockets as the kernel destroys them\n"
+	"  -K, --kill         close every socket the FILTER selects (SOCK_DESTROY;\n"
+	"                     needs CAP_NET_ADMIN; a FILTER is required)\n"
+	"      --format=text|json|ndjson|prometheus\n"
+	"                     prometheus: listener and socket-count metrics for\n"
+	"                     node_exporter's textfile collector\n"
+	"      --output-file FILE\n"
+	"                     write the metrics to FILE atomically (--format=prometheus)\n"
+	"\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      version\n"
 	"\n");
@@ -161,7 +181,8 @@ static const char help_tail[] = N_(
 	"  lsock extensions: pid and comm (a process holding the socket; comm is a glob),\n"
 	"  uid and user (the socket's uid), e.g. 'comm = nginx* and not user = root'.\n"
 	"\n"
-	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n");
+	"Exit status: 0 sockets listed, 1 nothing matched, 2 usage error, 3 runtime failure.\n"
+	"  --kill: 0 every selected socket killed, 1 none matched, 3 some kill failed.\n");
 
 void options_help(struct outbuf *o)
 {
@@ -244,6 +265,82 @@ static int set_format(struct lsock_options *o, enum output_format f, char *err, 
 	return 0;
 }
 
+/* Sets the mode, refusing a second one. */
+static int set_mode(struct lsock_options *o, enum lsock_mode m, char *err, size_t errlen)
+{
+	if (o->mode != MODE_LIST && o->mode != m) {
+		set_err(err, errlen, "--watch, --events, --kill and --format=prometheus cannot be combined");
+		return -EINVAL;
+	}
+	o->mode = m;
+	return 0;
+}
+
+/*
+ * A --watch interval: decimal seconds with at most three decimals
+ * ("0.2", "5").  Below WATCH_MIN_MS it is refused rather than quietly
+ * raised: a snapshot of a busy host takes tens of milliseconds, and an
+ * interval the tool cannot keep would be a claim it does not meet.
+ */
+static int parse_interval(const char *s, unsigned *ret_ms, char *err, size_t errlen)
+{
+	unsigned long whole = 0, frac = 0, scale = 1000;
+	const char *p = s;
+	char word[80];
+
+	*ret_ms = 0;
+	while (*p >= '0' && *p <= '9' && whole <= WATCH_MAX_MS / 1000)
+		whole = whole * 10 + (unsigned long)(*p++ - '0');
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9' && scale > 1) {
+			scale /= 10;
+			frac += (unsigned long)(*p++ - '0') * scale;
+		}
+	}
+	if (*p || p == s || (p == s + 1 && *s == '.')) {
+		set_err(err, errlen, "invalid --watch interval '%s' (expected seconds, e.g. 0.5)",
+			esc_text_cstr(s, word, sizeof(word)));
+		return -EINVAL;
+	}
+	if (whole * 1000 + frac < WATCH_MIN_MS || whole * 1000 + frac > WATCH_MAX_MS) {
+		set_err(err, errlen, "--watch interval '%s' is out of range (0.1 to 86400 seconds)",
+			esc_text_cstr(s, word, sizeof(word)));
+		return -EINVAL;
+	}
+	*ret_ms = (unsigned)(whole * 1000 + frac);
+	return 0;
+}
+
+/* What the modes cannot be combined with. */
+static int check_mode(const struct lsock_options *o, char *err, size_t errlen)
+{
+	if (o->mode != MODE_LIST && o->summary) {
+		set_err(err, errlen, "--summary cannot be used with --watch, --events, --kill or --format=prometheus");
+		return -EINVAL;
+	}
+	if ((o->mode == MODE_WATCH || o->mode == MODE_EVENTS) && o->format == OUTPUT_JSON) {
+		set_err(err, errlen, "--%s streams: use --ndjson, not --json",
+			o->mode == MODE_WATCH ? "watch" : "events");
+		return -EINVAL;
+	}
+	if (o->mode == MODE_KILL && o->nwords == 0) {
+		/* ss -K with no filter closes every socket it lists. */
+		set_err(err, errlen, "--kill needs a FILTER (it closes every socket it selects), "
+				     "e.g. lsock -K -t dport = :8080");
+		return -EINVAL;
+	}
+	if (o->mode == MODE_PROMETHEUS && o->format != OUTPUT_TEXT) {
+		set_err(err, errlen, "--format=prometheus cannot be used with --json or --ndjson");
+		return -EINVAL;
+	}
+	if (o->output_file && o->mode != MODE_PROMETHEUS) {
+		set_err(err, errlen, "--output-file needs --format=prometheus");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, size_t errlen)
 {
 	struct lsock_options o = {
@@ -259,6 +356,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 	char word[80];
 	int c;
 
+	o.watch_ms = WATCH_DEFAULT_MS;
 	*ret = o;
 	if (env && *env)
 		o.proc_root = env;
@@ -387,6 +485,43 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 		case 'N':
 			o.netns = optarg;
 			break;
+		case 'c':
+			if (set_mode(&o, MODE_WATCH, err, errlen) < 0)
+				return -EINVAL;
+			/* "--watch 0.2" as well as "--watch=0.2" and "-c0.2":
+			 * a next word that starts like a number is the interval
+			 * (no filter word does). */
+			if (!optarg && optind < argc && argv[optind][0] &&
+			    strchr("0123456789.", argv[optind][0]))
+				optarg = argv[optind++];
+			if (optarg && parse_interval(optarg, &o.watch_ms, err, errlen) < 0)
+				return -EINVAL;
+			break;
+		case 'E':
+			if (set_mode(&o, MODE_EVENTS, err, errlen) < 0)
+				return -EINVAL;
+			break;
+		case 'K':
+			if (set_mode(&o, MODE_KILL, err, errlen) < 0)
+				return -EINVAL;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "prometheus")) {
+				if (set_mode(&o, MODE_PROMETHEUS, err, errlen) < 0)
+					return -EINVAL;
+			} else if (!strcmp(optarg, "json") || !strcmp(optarg, "ndjson")) {
+				if (set_format(&o, optarg[0] == 'j' ? OUTPUT_JSON : OUTPUT_NDJSON, err,
+					       errlen) < 0)
+					return -EINVAL;
+			} else if (strcmp(optarg, "text")) {
+				set_err(err, errlen, "invalid --format '%s' (expected text, json, ndjson or prometheus)",
+					esc_text_cstr(optarg, word, sizeof(word)));
+				return -EINVAL;
+			}
+			break;
+		case OPT_OUTPUT_FILE:
+			o.output_file = optarg;
+			break;
 		case ':':
 			set_err(err, errlen, _("option '%s' needs an argument"),
 				esc_text_cstr(argv[optind - 1], word, sizeof(word)));
@@ -426,6 +561,8 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 	}
 	o.nwords = argc - optind;
 	o.words = argv + optind;
+	if (check_mode(&o, err, errlen) < 0)
+		return -EINVAL;
 	*ret = o;
 	return 0;
 }

@@ -212,6 +212,33 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		if (r < 0)
 			return r;
 	}
+	/* The modes: --watch and --events show owners (a change line says
+	 * who), --events and Prometheus look at every state (a destroyed
+	 * socket is reported in its last state; the metrics count them all),
+	 * Prometheus names programs, not services or users. */
+	p.mode = o->mode;
+	p.watch_ms = o->watch_ms;
+	p.output_file = o->output_file;
+	if (o->mode == MODE_WATCH || o->mode == MODE_EVENTS) {
+		p.needs |= NEED_OWNERS;
+		if (!o->columns) {
+			column_list_default_inet(&p.layout.inet_cols, o->extend, true);
+			column_list_default_unix(&p.layout.unix_cols, o->extend, true);
+		}
+	}
+	if (o->mode == MODE_EVENTS) {
+		p.spec.protos &= SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP);
+		p.spec.states = SOCK_STATES_ALL;
+		if (!p.spec.protos) {
+			snprintf(err, errlen, "--events reports TCP and UDP sockets only");
+			return -EINVAL;
+		}
+	}
+	if (o->mode == MODE_PROMETHEUS) {
+		p.needs = NEED_OWNERS;
+		if (o->states == STATES_CONNECTED)
+			p.spec.states = SOCK_STATES_ALL;
+	}
 	if (o->nwords) {
 		r = plan_filter(o, &p, err, errlen);
 		if (r < 0)

@@ -64,6 +64,7 @@ struct nl_walk {
 	bool intr;         /* out: some message carried NLM_F_DUMP_INTR */
 	size_t records;    /* out: data messages seen (handed to cb or not) */
 	size_t answers;    /* out: data or NLMSG_ERROR messages seen */
+	int last_error;    /* out: the error of the last NLMSG_ERROR seen (0: an ack) */
 };
 
 static int sock_open(int bus, struct mnl_socket **ret_sock, uint32_t *ret_portid)
@@ -190,6 +191,7 @@ static int walk_one(const struct nlmsghdr *nlh, struct nl_walk *w)
 		if (r < 0)
 			return -EBADMSG;
 		w->answers++;
+		w->last_error = err;
 		if (w->requests) {
 			/* ENOENT: no such socket (it closed, or is not in
 			 * this namespace), an answer like any other. */
@@ -509,4 +511,88 @@ int nl_transport_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
 		rem -= step;
 	}
 	return 0;
+}
+
+int nl_transport_fd(const struct nl_transport *nl)
+{
+	return nl && nl->sock ? mnl_socket_get_fd(nl->sock) : -1;
+}
+
+int nl_transport_subscribe(struct nl_transport *nl, const unsigned *groups, size_t n)
+{
+	/* Bursts of destroy notifications (a service restart closing
+	 * thousands of sockets) overflow the default 208 KiB receive buffer;
+	 * ask for more (capped by net.core.rmem_max, no privilege needed). */
+	int rcvbuf = 4 * 1024 * 1024;
+	size_t i;
+
+	if (!nl || !nl->sock)
+		return -EINVAL;
+	(void)setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			 sizeof(rcvbuf));
+	for (i = 0; i < n; i++) {
+		int g = (int)groups[i];
+
+		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0)
+			return errno ? -errno : -EINVAL;
+	}
+	return 0;
+}
+
+int nl_transport_recv_events(struct nl_transport *nl, nl_record_cb cb, void *data)
+{
+	/* Notifications carry nlmsg_seq 0 and nlmsg_pid 0 (the kernel). */
+	struct nl_walk w = { .cb = cb, .data = data, .requests = true };
+	ssize_t n;
+
+	if (!nl || !nl->sock || !cb)
+		return -EINVAL;
+	n = recv_datagram(nl);
+	if (n < 0)
+		return (int)n;
+	return walk_datagram(nl->buf, (size_t)n, &w) < 0 ? -EBADMSG : 0;
+}
+
+int nl_transport_ack(struct nl_transport *nl, const void *req, size_t len, int *ret_err)
+{
+	struct nl_walk w = { .requests = true };
+	struct nlmsghdr *h;
+	ssize_t n;
+	int r;
+
+	*ret_err = 0;
+	if (!nl || !req || len < NLMSG_HDRLEN || len > NL_TRANSPORT_REQ_MAX ||
+	    ((const struct nlmsghdr *)req)->nlmsg_len != len ||
+	    (((const struct nlmsghdr *)req)->nlmsg_flags & NLM_F_DUMP))
+		return -EINVAL;
+	if (nl->stale) {
+		r = reopen(nl);
+		if (r < 0)
+			return r;
+	}
+	memcpy(nl->req, req, len);
+	h = (struct nlmsghdr *)nl->req;
+	/* The kernel acks a successful request only when asked to
+	 * (netlink_rcv_skb()); an error it always answers. */
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	r = send_request(nl, len);
+	if (r < 0)
+		goto fail;
+	w.seq = nl->seq;
+	w.portid = nl->portid;
+	while (w.answers == 0) {
+		n = recv_datagram(nl);
+		if (n < 0) {
+			r = (int)n;
+			goto fail;
+		}
+		r = walk_datagram(nl->buf, (size_t)n, &w);
+		if (r < 0)
+			goto fail;
+	}
+	*ret_err = w.last_error;
+	return 0;
+fail:
+	nl->stale = true;
+	return r;
 }

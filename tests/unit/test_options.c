@@ -131,6 +131,60 @@ static void test_ndjson_and_help(void **state)
 	outbuf_free(&help);
 }
 
+/* The modes of issue 15: --watch's interval, --kill's filter, exclusions. */
+static void test_modes(void **state)
+{
+	struct lsock_options o;
+	char err[160];
+
+	assert_int_equal(PARSE(&o, err, "-t"), 0);
+	assert_int_equal(o.mode, MODE_LIST);
+	assert_int_equal(PARSE(&o, err, "--watch", "0.2", "-t"), 0);
+	assert_int_equal(o.mode, MODE_WATCH);
+	assert_int_equal(o.watch_ms, 200);
+	assert_int_equal(o.nwords, 0);
+	assert_int_equal(PARSE(&o, err, "-c"), 0);
+	assert_int_equal(o.watch_ms, WATCH_DEFAULT_MS);
+	assert_int_equal(PARSE(&o, err, "-c2.5", "sport", "=", ":22"), 0);
+	assert_int_equal(o.watch_ms, 2500);
+	assert_int_equal(o.nwords, 3);
+	assert_int_equal(PARSE(&o, err, "--watch=1"), 0);
+	assert_int_equal(o.watch_ms, 1000);
+	/* A filter word after --watch is not an interval. */
+	assert_int_equal(PARSE(&o, err, "--watch", "state", "established"), 0);
+	assert_int_equal(o.watch_ms, WATCH_DEFAULT_MS);
+	assert_int_equal(o.nwords, 2);
+	/* Below the minimum is refused, not raised. */
+	assert_int_equal(PARSE(&o, err, "--watch=0.05"), -EINVAL);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(PARSE(&o, err, "--watch", "0"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "--watch", "1.x"), -EINVAL);
+	assert_non_null(strstr(err, "invalid --watch interval"));
+	assert_int_equal(PARSE(&o, err, "--watch", "."), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "--watch=90000"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "-c", "--json"), -EINVAL);
+	assert_non_null(strstr(err, "--ndjson"));
+	assert_int_equal(PARSE(&o, err, "-E", "--ndjson"), 0);
+	assert_int_equal(o.mode, MODE_EVENTS);
+	assert_int_equal(PARSE(&o, err, "-E", "-c"), -EINVAL);
+	assert_non_null(strstr(err, "cannot be combined"));
+	/* ss -K without a filter closes everything; lsock refuses. */
+	assert_int_equal(PARSE(&o, err, "-K"), -EINVAL);
+	assert_non_null(strstr(err, "--kill needs a FILTER"));
+	assert_int_equal(PARSE(&o, err, "-Kt", "dport", "=", ":80"), 0);
+	assert_int_equal(o.mode, MODE_KILL);
+	assert_int_equal(PARSE(&o, err, "--format=prometheus", "--output-file", "/x.prom"), 0);
+	assert_int_equal(o.mode, MODE_PROMETHEUS);
+	assert_string_equal(o.output_file, "/x.prom");
+	assert_int_equal(PARSE(&o, err, "--output-file", "/x.prom"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "--format=prometheus", "--json"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "--format=prometheus", "-s"), -EINVAL);
+	assert_int_equal(PARSE(&o, err, "--format=json"), 0);
+	assert_int_equal(o.format, OUTPUT_JSON);
+	assert_int_equal(PARSE(&o, err, "--format=yaml"), -EINVAL);
+	assert_non_null(strstr(err, "invalid --format"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_filter_words_follow),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_ndjson_and_help),
+		cmocka_unit_test(test_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

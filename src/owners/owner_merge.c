@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Merging two owner maps, for modes that keep owners across snapshots
+ * (--watch, --events): the holders known from earlier walks and those of
+ * a walk made for new sockets only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "owner_internal.h"
+
+/* The proc with pid among base[0..n) (sorted by pid, as owner_map_sort()
+ * leaves a map), or NULL. */
+static const struct owner_proc *find_pid(const struct owner_proc *base, size_t n, int32_t pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (base[mid].pid == pid)
+			return &base[mid];
+		if (base[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Appends m's wanted holders to ret (room for them was reserved), and the
+ * procs they name, each once.  With prefer (sorted by pid, already in ret
+ * at the same indices), a pid that prefer has keeps prefer's record.
+ */
+static int add_from(struct owner_map *ret, const struct owner_map *m, const struct owner_proc *prefer,
+		    size_t nprefer, bool (*want)(uint32_t inode, void *data), void *data)
+{
+	uint32_t *remap = malloc((m->nprocs ? m->nprocs : 1) * sizeof(*remap));
+	size_t i;
+
+	if (!remap)
+		return -ENOMEM;
+	for (i = 0; i < m->nprocs; i++)
+		remap[i] = UINT32_MAX;
+	for (i = 0; i < m->len; i++) {
+		const struct owner *o = &m->owners[i];
+
+		if (want && !want(o->inode, data))
+			continue;
+		if (remap[o->proc] == UINT32_MAX) {
+			const struct owner_proc *p = &m->procs[o->proc];
+			const struct owner_proc *q = find_pid(prefer, nprefer, p->pid);
+
+			if (q) {
+				remap[o->proc] = (uint32_t)(q - prefer);
+			} else {
+				remap[o->proc] = (uint32_t)ret->nprocs;
+				ret->procs[ret->nprocs++] = *p;
+			}
+		}
+		ret->owners[ret->len++] = (struct owner){ .inode = o->inode, .fd = o->fd,
+							  .proc = remap[o->proc] };
+	}
+	free(remap);
+	return 0;
+}
+
+int owner_map_merge(const struct owner_map *newer, const struct owner_map *older,
+		    bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret)
+{
+	struct owner_map m = { 0 };
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	m.cap = newer->len + older->len;
+	m.procs_cap = newer->nprocs + older->nprocs;
+	m.owners = malloc((m.cap ? m.cap : 1) * sizeof(*m.owners));
+	m.procs = malloc((m.procs_cap ? m.procs_cap : 1) * sizeof(*m.procs));
+	if (!m.owners || !m.procs) {
+		owner_map_free(&m);
+		return -ENOMEM;
+	}
+	/* The newer walk first, all its procs at their own indices: its
+	 * record of a pid (comm) wins. */
+	if (newer->nprocs)
+		memcpy(m.procs, newer->procs, newer->nprocs * sizeof(*m.procs));
+	m.nprocs = newer->nprocs;
+	r = add_from(&m, newer, m.procs, newer->nprocs, want, data);
+	if (r == 0)
+		r = add_from(&m, older, newer->procs, newer->nprocs, want, data);
+	if (r == 0)
+		r = owner_map_sort(&m);
+	if (r < 0) {
+		owner_map_free(&m);
+		return r;
+	}
+	/* What the newer walk could see is what the map can vouch for now. */
+	memcpy(m.denied, newer->denied, sizeof(m.denied));
+	m.n_denied = newer->n_denied;
+	m.n_irregular = newer->n_irregular;
+	m.hidepid = newer->hidepid;
+	m.privileged = newer->privileged;
+	m.foreign_pidns = newer->foreign_pidns;
+	*ret = m;
+	return 0;
+}
