@@ -8,6 +8,7 @@
  * over its user namespace even for the one we are in, so ours is never
  * entered: its collection runs where we are.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -501,12 +502,66 @@ static int count_listeners(struct take *t, int nsfd, size_t *ret)
 	return r == -ENOMEM || r == -ENOTRECOVERABLE ? r : 0;
 }
 
+/*
+ * Whether any other network namespace may exist, cheaply: a readlink of
+ * every <proc_root>/PID/ns/net (proc_ns_readlink() only prints the inode;
+ * a stat would make the nsfs dentry) and a look for an nsfs mount in our
+ * mountinfo.  On a host with one namespace that is all the note costs.
+ * Threads that setns()'d elsewhere and mounts seen only by another mount
+ * namespace are left to the full scan, which runs only when this says yes.
+ */
+static bool others_likely(const char *proc_root, uint64_t own_ino)
+{
+	char buf[16384], link[64], rel[PATH_MAX];
+	bool found = false;
+	DIR *d = opendir(proc_root);
+	struct dirent *de;
+	struct stat st;
+	FILE *f;
+	ssize_t k;
+	int fd;
+
+	if (!d)
+		return true; /* let the full scan say why */
+	while (!found && (de = readdir(d))) {
+		uint64_t ino;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(rel, sizeof(rel), "%s/ns/net", de->d_name);
+		k = readlinkat(dirfd(d), rel, link, sizeof(link));
+		if (k > 0 && (size_t)k < sizeof(link) && netns_parse_link(link, (size_t)k, &ino) &&
+		    ino != own_ino)
+			found = true;
+	}
+	closedir(d);
+	snprintf(rel, sizeof(rel), "%s/self/mountinfo", proc_root);
+	/* Only a regular file is read: a fake tree's FIFO must not block us. */
+	fd = found ? -1 : open(rel, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
+	while (f && !found && fgets(buf, sizeof(buf), f))
+		found = strstr(buf, " - nsfs ") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static int note_check(struct take *t)
 {
 	struct snapshot_netns *n = &t->snap->netns;
 	size_t i;
 	int r;
 
+	if (!others_likely(t->req->collect.proc_root, t->orig_ino)) {
+		n->note_checked = true;
+		return 0;
+	}
 	r = netns_discover(t->req->collect.proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT, &n->set);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;

@@ -24,6 +24,9 @@ Modes:
   memory   peak RSS of lsock -tan / -tanp at several loads (linear growth)
   unix     lsock -xap vs ss -xap over ~500k UNIX sockets in 25 processes
   all      the three above, in that order
+  netns    lsock --all-netns -tuanp against the sum of `ip netns exec X ss -tuanp`
+           over BENCH_NETNS namespaces holding BENCH_NETNS_SOCKETS sockets each
+           (one run each; not part of all)
 
 Options (environment variable in brackets):
   -c N            TCP connections, 2 sockets each [BENCH_CONNS=50000]
@@ -61,7 +64,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 	MODE=compare
 	while [[ $# -gt 0 ]]; do
 		case "$1" in
-		compare|memory|unix|all) MODE=$1 ;;
+		compare|memory|unix|all|netns) MODE=$1 ;;
 		-c) BENCH_CONNS=$2; shift ;;
 		-l) BENCH_LISTENERS=$2; shift ;;
 		-u) BENCH_UDP=$2; shift ;;
@@ -93,6 +96,8 @@ if [[ "${1:-}" != "__inside" ]]; then
 	export BENCH_SKIP_SS=${BENCH_SKIP_SS:-0}
 	export BENCH_SKIP_NETSTAT=${BENCH_SKIP_NETSTAT:-0}
 	export BENCH_MODE=$MODE
+	export BENCH_NETNS=${BENCH_NETNS:-100}
+	export BENCH_NETNS_SOCKETS=${BENCH_NETNS_SOCKETS:-100}
 
 	[[ $(id -u) -eq 0 ]] || die "needs root (unshare -n, sysctl inside the namespace)"
 	for tool in unshare ip sysctl hyperfine python3 ss cc; do
@@ -127,6 +132,9 @@ if [[ "${1:-}" != "__inside" ]]; then
 	export BENCH_BASELINE
 	export LOADGEN=$BENCH_OUT/loadgen
 	cc -O2 -Wall -Wextra -o "$LOADGEN" "$HERE/loadgen.c" || die "cannot build loadgen"
+	# netns mode: private PID and mount namespaces too, so that --all-netns
+	# sees only the bench's namespaces and their mounts go with it.
+	[[ $MODE == netns ]] && exec unshare -n -p -f --mount-proc -- bash "$HERE/run.sh" __inside
 	exec unshare -n -- bash "$HERE/run.sh" __inside
 fi
 
@@ -342,7 +350,80 @@ mode_unix() {
 	python3 "$HERE/report.py" unix "$OUT" | tee "$OUT/unix.md" || FAILED=1
 }
 
+# BENCH_NETNS namespaces (ip netns add lsockbench-N), each with
+# BENCH_NETNS_SOCKETS sockets: half TCP listeners, half established pairs,
+# all held by one process that setns()s into each to make them.  Every
+# namespace is deleted on exit, even on failure.
+netns_cleanup() {
+	local i
+
+	[[ -n ${NETNS_HOLDER:-} ]] && kill "$NETNS_HOLDER" 2>/dev/null && wait "$NETNS_HOLDER" 2>/dev/null
+	for ((i = 0; i < BENCH_NETNS; i++)); do
+		ip netns delete "lsockbench-$i" 2>/dev/null || true
+	done
+}
+
+mode_netns() {
+	local i t0 t1 t2 rows_lsock rows_ss=0 n
+
+	trap netns_cleanup EXIT
+	mount -t tmpfs lsockbench-run /run
+	for ((i = 0; i < BENCH_NETNS; i++)); do
+		ip netns add "lsockbench-$i"
+		ip -n "lsockbench-$i" link set lo up
+	done
+	python3 - "$BENCH_NETNS" "$BENCH_NETNS_SOCKETS" "$OUT/netns.ready" <<'PY' &
+import ctypes, os, socket, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+n, per, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+keep = []
+for i in range(n):
+    fd = os.open(f"/run/netns/lsockbench-{i}", os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+    os.close(fd)
+    lis = per // 2
+    servers = []
+    for k in range(lis):
+        s = socket.socket(); s.bind(("127.0.0.1", 20000 + k)); s.listen(4); servers.append(s)
+    for k in range((per - lis) // 2):
+        keep.append(socket.create_connection(("127.0.0.1", 20000 + k)))
+        keep.append(servers[k].accept()[0])
+    keep += servers
+open(ready, "w").write("ready\n")
+time.sleep(3600)
+PY
+	NETNS_HOLDER=$!
+	while [[ ! -s $OUT/netns.ready ]]; do
+		kill -0 "$NETNS_HOLDER" 2>/dev/null || die "the namespace holder died"
+		sleep 0.2
+	done
+	rm -f "$OUT/netns.ready"
+	log "netns: $BENCH_NETNS namespaces x $BENCH_NETNS_SOCKETS sockets"
+	t0=$(date +%s.%N)
+	rows_lsock=$("$LSOCK" --all-netns -tuanp | grep -cE '^lsockbench-' || true)
+	t1=$(date +%s.%N)
+	for ((i = 0; i < BENCH_NETNS; i++)); do
+		n=$(ip netns exec "lsockbench-$i" ss -Htuanp | wc -l)
+		rows_ss=$((rows_ss + n))
+	done
+	t2=$(date +%s.%N)
+	python3 - "$t0" "$t1" "$t2" "$rows_lsock" "$rows_ss" <<'PY' | tee "$OUT/netns.md"
+import sys
+t0, t1, t2 = map(float, sys.argv[1:4])
+print("| command | rows | seconds |")
+print("|---|---:|---:|")
+print(f"| lsock --all-netns -tuanp | {sys.argv[4]} | {t1 - t0:.3f} |")
+print(f"| sum of ip netns exec X ss -tuanp | {sys.argv[5]} | {t2 - t1:.3f} |")
+print(f"\nratio lsock/ss: {(t1 - t0) / (t2 - t1):.3f}")
+PY
+	[[ $rows_lsock -eq $rows_ss ]] || FAILED=1
+	netns_cleanup
+	trap - EXIT
+}
+
 case "$BENCH_MODE" in
+netns) mode_netns ;;
 compare) mode_compare ;;
 memory) mode_memory ;;
 unix) mode_unix ;;

@@ -201,11 +201,16 @@ def main():
                 groups.setdefault(s["netns"]["inode"], []).append(s)
             problems = []
             want = set(by_ino)
+            if "valgrind" in " ".join(lt.lsock_wrapper()):
+                # valgrind has no pidfd_open(): no SIOCGSKNS through pidfd_getfd.
+                want = {i for i in want if by_ino[i]["kind"] != "socket"}
             if set(groups) - {own_ino} != want:
                 problems.append(f"namespaces listed {sorted(groups)}, want {sorted(want)}: "
                                 f"missing {[by_ino.get(i, {}).get('kind', 'own') for i in want - set(groups)]}"
                                 f" (stderr {r.stderr!r})")
             for ino in sorted(want | {own_ino}):
+                if ino not in groups and ino in by_ino and ino not in want:
+                    continue
                 socks = groups.get(ino, [])
                 ours = [lt.normalize_lsock(s) for s in socks]
                 if ino == own_ino:

@@ -32,11 +32,19 @@ libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
 def netns_ino():
     return os.stat("/proc/thread-self/ns/net").st_ino
+def listen_unix():
+    # A listener in the namespace, so that lsock --all-netns shows it.
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.bind("\0lsock-cgroup-%d" % os.getpid())
+    s.listen(1)
+    return s
 """
 
 OWN_NETNS = NS_PRELUDE + r"""
 if libc.unshare(CLONE_NEWNET) != 0:
     raise OSError(ctypes.get_errno(), "unshare")
+keep = listen_unix()
 ready(netns_ino())
 """
 
@@ -44,10 +52,11 @@ JOIN_NETNS = NS_PRELUDE + r"""
 fd = os.open(sys.argv[1], os.O_RDONLY)
 if libc.setns(fd, CLONE_NEWNET) != 0:
     raise OSError(ctypes.get_errno(), "setns")
+keep = listen_unix()
 ready(netns_ino())
 """
 
-JUST_WAIT = "ready()\n"
+JUST_WAIT = NS_PRELUDE + "keep = listen_unix()\nready()\n"
 
 
 def cgroup2_mount():
@@ -212,7 +221,31 @@ def main():
                 lt.expect(got == {"unit": f"docker-{docker_id}.scope", "user_unit": None},
                           f"units {got}")
 
+            def cli_names():
+                json_ok = probe(["--scans", "procs"])[1]["json"]
+                env = dict(os.environ, LSOCK_STATE_ROOT=state)
+                doc, r = lt.lsock_doc(["--all-netns", "-xlp"], env=env)
+                got = {s["netns"]["inode"]: s["netns"] for s in doc["sockets"]}
+                want_docker = {"inode": docker_ino, "name": "docker:web" if json_ok else
+                               f"docker:{docker_id[:12]}", "container": {
+                                   "runtime": "docker", "id": docker_id,
+                                   "name": "web" if json_ok else None}}
+                lt.expect(got.get(docker_ino) == want_docker,
+                          f"docker: {got.get(docker_ino)}, want {want_docker}")
+                pod = got.get(pod_ino) or {}
+                lt.expect(pod.get("name") == ("k8s:default/web-7d9c/nginx" if json_ok
+                                              else f"k8s:{sandbox_id[:12]}"), f"pod: {pod}")
+                mine = [o for s in doc["sockets"] for o in s.get("owners", [])
+                        if o["pid"] == unit_pid]
+                lt.expect(mine and all(o["unit"] == "user@4242.service" and
+                                       o["user_unit"] == f"lsock-{tag}.service" for o in mine),
+                          f"units of pid {unit_pid}: {mine}")
+                r = lt.run_lsock(["-G", "-xlp", "-k", "netns,unit,path"],
+                                 env=env)
+                lt.expect("user@4242.service" in r.stdout, f"no Unit cell: {r.stdout}")
+
             lt.main([
+                ("lsock --all-netns: container names, owners' units", cli_names),
                 ("docker scope + config.v2.json = docker:web", docker_web),
                 ("kubepods pod + OCI annotations = k8s:default/web-7d9c/nginx", k8s_pod),
                 ("systemd unit and user unit from the cgroup", units),
