@@ -160,10 +160,13 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			churn = r == 1;
 		}
 		/* ...while a later pass meeting an earlier one's sockets is
-		 * the merge, and says nothing. */
-		r = sock_table_dedupe_cookie(t, mark, &n);
-		if (r < 0)
-			return r;
+		 * the merge, and says nothing (the first pass has no earlier
+		 * one: it was deduplicated just above). */
+		if (pass_mark != mark) {
+			r = sock_table_dedupe_cookie(t, mark, &n);
+			if (r < 0)
+				return r;
+		}
 		slot->netlink_unsettled = churn;
 		if (!churn || slot->netlink_passes >= COLLECT_MAX_PASSES)
 			return 0;

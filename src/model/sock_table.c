@@ -108,6 +108,71 @@ static bool cookie_set_add(struct cookie_set *s, uint64_t v)
 	}
 }
 
+/* A cookie dedupe looks at: a known one (the kernel never hands out 0). */
+static bool entry_has_cookie(const struct sock_entry *e)
+{
+	return (e->flags & SOCK_F_COOKIE_KNOWN) && e->cookie;
+}
+
+/* Most strictly increasing runs cookies_distinct() merges. */
+#define COOKIE_RUNS_MAX 8
+
+/*
+ * Whether the known cookies of entries [from, len) are all different,
+ * decided without memory when they form at most COOKIE_RUNS_MAX strictly
+ * increasing runs: a strictly increasing run has no repeat, and merging the
+ * runs finds any repeat between them.  That is the common case, because the
+ * kernel hands out cookies lazily, from a counter, the first time anyone
+ * asks (sock_gen_cookie()): a dump assigns them in its own walk order, and
+ * the next dump of an unchanged table walks the same order again.  (The
+ * counter is per CPU in batches, so a dump that migrates starts a new run.)
+ * Returns 1 (distinct), 0 (a repeat, or too many runs to tell).
+ */
+static int cookies_distinct(const struct sock_table *t, size_t from)
+{
+	size_t pos[COOKIE_RUNS_MAX], end[COOKIE_RUNS_MAX];
+	size_t i, nruns = 0, k, best;
+	uint64_t last = 0, prev = 0;
+	bool have_last = false, have_prev = false;
+
+	for (i = from; i < t->len; i++) {
+		const struct sock_entry *e = &t->entries[i];
+
+		if (!entry_has_cookie(e))
+			continue;
+		if (!have_last || e->cookie <= last) {
+			if (nruns == COOKIE_RUNS_MAX)
+				return 0;
+			if (nruns)
+				end[nruns - 1] = i;
+			pos[nruns++] = i;
+		}
+		last = e->cookie;
+		have_last = true;
+	}
+	if (nruns <= 1)
+		return 1;
+	end[nruns - 1] = t->len;
+	/* Merge: the smallest head each step; a repeat meets its twin. */
+	for (;;) {
+		best = nruns;
+		for (k = 0; k < nruns; k++) {
+			while (pos[k] < end[k] && !entry_has_cookie(&t->entries[pos[k]]))
+				pos[k]++;
+			if (pos[k] < end[k] &&
+			    (best == nruns || t->entries[pos[k]].cookie < t->entries[pos[best]].cookie))
+				best = k;
+		}
+		if (best == nruns)
+			return 1;
+		if (have_prev && t->entries[pos[best]].cookie == prev)
+			return 0;
+		prev = t->entries[pos[best]].cookie;
+		have_prev = true;
+		pos[best]++;
+	}
+}
+
 int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_removed)
 {
 	struct cookie_set set = { 0 };
@@ -115,6 +180,10 @@ int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_remo
 
 	*ret_removed = 0;
 	if (from >= t->len || t->len - from < 2)
+		return 0;
+	/* Nothing to drop, most of the time: found without a 16 B/socket set
+	 * (2 MB and ~7 ms at 100k sockets). */
+	if (cookies_distinct(t, from))
 		return 0;
 	/* At most half full, so probes stay short and always end. */
 	while (cap < 2 * (t->len - from)) {
@@ -132,7 +201,7 @@ int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_remo
 
 		/* The kernel never hands out cookie 0 (sock_gen_cookie() starts at
 		 * 1): a 0 is no cookie, and two of them are not one socket. */
-		if ((e->flags & SOCK_F_COOKIE_KNOWN) && e->cookie && cookie_set_add(&set, e->cookie))
+		if (entry_has_cookie(e) && cookie_set_add(&set, e->cookie))
 			continue;
 		if (i != j)
 			t->entries[j] = *e;
