@@ -11,6 +11,11 @@
 /* The README quotes the bytes per socket; keep the entry from growing by
  * accident (at 100k sockets every byte is 100 kB). */
 _Static_assert(sizeof(struct sock_entry) == 80, "struct sock_entry grew: update the README");
+/* The family's fields share bytes: a UNIX socket's must not reach past the
+ * inet addresses, nor the addresses past the union. */
+_Static_assert(offsetof(struct sock_entry, path_off) + sizeof(uint32_t) <=
+		       offsetof(struct sock_entry, raddr),
+	       "UNIX fields overlap more than the local address");
 
 
 void sock_table_init(struct sock_table *t)
@@ -47,7 +52,10 @@ int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void 
 	}
 	ne = &t->entries[t->len++];
 	*ne = *e;
-	ne->path_off = 0;
+	/* path_off shares its bytes with an inet socket's addresses: only a
+	 * UNIX entry has one to reset. */
+	if (ne->family == AF_UNIX)
+		ne->path_off = 0;
 	ne->path_len = 0;
 	if (name_len) {
 		memcpy(t->strings + t->strings_len, name, name_len);
