@@ -484,6 +484,19 @@ static int map_merge(struct owner_map *dst, struct owner_map *src)
 	size_t i, kept = src->n_denied < OWNER_DENIED_KEPT ? src->n_denied : OWNER_DENIED_KEPT;
 	int r;
 
+	/* The first part's arrays become the map's: one copy less of the
+	 * owners at the peak. */
+	if (!dst->owners && !dst->procs) {
+		dst->owners = src->owners;
+		dst->len = src->len;
+		dst->cap = src->cap;
+		dst->procs = src->procs;
+		dst->nprocs = src->nprocs;
+		dst->procs_cap = src->procs_cap;
+		src->owners = NULL;
+		src->procs = NULL;
+		src->len = src->nprocs = 0;
+	}
 	r = array_grow((void **)&dst->owners, &dst->cap, dst->len + src->len, sizeof(*dst->owners),
 		       1024);
 	if (r == 0)
