@@ -306,14 +306,32 @@ static void test_dedupe_many_runs(void **state)
 	size_t removed, i;
 
 	sock_table_init(&t);
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 100; i++)
 		add_cookie(&t, (uint32_t)i + 1, 1000 - i, NULL);
-	add_cookie(&t, 41, 1000 - 7, NULL);
+	add_cookie(&t, 101, 1000 - 7, NULL);
 	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
 	assert_int_equal(removed, 1);
-	assert_int_equal(t.len, 40);
-	for (i = 0; i < 40; i++)
+	assert_int_equal(t.len, 100);
+	for (i = 0; i < 100; i++)
 		assert_int_equal(t.entries[i].inode, i + 1);
+	sock_table_free(&t);
+
+	/* 40 runs of disjoint ranges (batches handed to CPUs in turn), then
+	 * 12 runs whose ranges all overlap (merged): none dropped; then a
+	 * repeat in the batches is found. */
+	for (i = 0; i < 400; i++)
+		add_cookie(&t, (uint32_t)i + 1, 100000 + (39 - i / 10) * 100 + i % 10, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	for (i = 0; i < 24; i++)
+		add_cookie(&t, (uint32_t)i + 401, 50 + (i % 2) * 1000 + (23 - i) * 2, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_int_equal(t.len, 424);
+	add_cookie(&t, 999, 100000 + 5 * 100 + 3, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(t.len, 424);
 	sock_table_free(&t);
 }
 
