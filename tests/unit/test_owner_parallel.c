@@ -26,17 +26,17 @@ static const size_t thread_counts[] = { 2, 3, 4, 8, 64 };
  * fd table; every 11th has lost its comm (it died during the walk). */
 static void build_many(const struct tree *t, size_t n)
 {
-	char rel[64], target[32], comm[16];
+	char rel[64], target[32], comm[16], name[16];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		unsigned pid = 2000 + 37 * (unsigned)((i * 7) % n); /* not in pid order */
 
-		snprintf(rel, sizeof(rel), "%u", pid);
-		mk_dir(t, rel);
+		snprintf(name, sizeof(name), "%u", pid);
+		mk_dir(t, name);
 		if (i % 11 != 5) {
 			snprintf(comm, sizeof(comm), "w%u\n", pid);
-			mk_comm(t, rel, comm);
+			mk_comm(t, name, comm);
 		}
 		snprintf(rel, sizeof(rel), "%u/fd", pid);
 		mk_dir(t, rel);
@@ -133,17 +133,17 @@ static void test_parallel_denied(void **state)
 {
 	static const unsigned denied[] = { 2981, 2001, 2700, 2223, 2500, 2998, 2100, 2450 };
 	const struct tree *t = *state;
-	char rel[64], p[PATH_MAX], comm[16];
+	char rel[64], p[PATH_MAX], comm[16], name[16];
 	int status;
 	size_t i;
 	pid_t pid;
 
 	build_many(t, 60);
 	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
-		snprintf(rel, sizeof(rel), "%u", denied[i]);
-		mk_dir(t, rel);
+		snprintf(name, sizeof(name), "%u", denied[i]);
+		mk_dir(t, name);
 		snprintf(comm, sizeof(comm), "d%u\n", denied[i]);
-		mk_comm(t, rel, comm);
+		mk_comm(t, name, comm);
 		snprintf(rel, sizeof(rel), "%u/fd", denied[i]);
 		mk_dir(t, rel);
 		tree_path(t, rel, p);
