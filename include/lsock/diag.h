@@ -32,6 +32,9 @@ struct nl_transport;
  * IPPROTO_RAW): that selects the kernel's raw_diag handler, whose dump
  * returns raw sockets of every IP protocol.  Kernels without raw_diag answer
  * DONE(-ENOENT).
+ * family AF_UNSPEC with TCP builds the original tcp_diag request instead
+ * (TCPDIAG_GETSOCK): one dump of the TCP sockets of both families, in the
+ * kernel's walk order (diag_inet_collect() takes it the same way).
  * Returns the request length, or -EINVAL for a bad family/proto, or -ENOBUFS
  * if buflen is too small.
  */

@@ -96,6 +96,27 @@ struct owner_map {
 int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
 		    void *data, struct owner_map *ret);
 
+/* Most threads one walk uses, and fewest pids each walker thread must have. */
+#define OWNER_WALK_THREADS_MAX 8
+#define OWNER_WALK_PIDS_PER_THREAD 4
+
+/*
+ * owner_map_build() with the pids of proc_root split over up to nthreads
+ * walkers (the caller's thread is one; 0 counts as 1; at most
+ * OWNER_WALK_THREADS_MAX, and one per OWNER_WALK_PIDS_PER_THREAD pids).
+ * The map is the same whatever nthreads is.  want is then called from
+ * several threads, one call at a time.  owner_map_build() uses
+ * owner_walk_threads_default().
+ */
+int owner_map_build_threads(const char *proc_root, size_t nthreads,
+			    bool (*want)(uint32_t inode, void *data), void *data,
+			    struct owner_map *ret);
+
+/* The online CPUs (sysconf), at most OWNER_WALK_THREADS_MAX; 1 if unknown.
+ * LSOCK_WALK_THREADS=N (1..OWNER_WALK_THREADS_MAX, read with secure_getenv)
+ * overrides it, for benchmarks and for tests that count allocations. */
+size_t owner_walk_threads_default(void);
+
 /*
  * owner_map_build() for the sockets of table t: only their inodes are
  * recorded, and when none can have an owner (no rows, or only inode-0

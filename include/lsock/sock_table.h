@@ -89,7 +89,13 @@ enum sock_entry_flag {
 	SOCK_F_IFINDEX_KNOWN = 1u << 8, /* ifindex is meaningful (0: not bound) */
 };
 
-/* One socket.  Keep it small: at 100k sockets every byte here is 100 kB. */
+/*
+ * One socket.  Keep it small: at 100k sockets every byte here is 100 kB.
+ * The fields only one family has share their bytes (the anonymous union):
+ * an inet socket has addresses and a device, a UNIX socket a peer and a
+ * name.  Read the other family's fields of an entry and you read the
+ * bytes of these; every reader checks the family first.
+ */
 struct sock_entry {
 	uint64_t cookie;     /* kernel socket cookie (netlink only) */
 	uint32_t inode;      /* socket inode; 0: none (no file refers to the socket:
@@ -106,13 +112,14 @@ struct sock_entry {
 	uint16_t lport;      /* host order; RAW: the IP protocol number */
 	uint16_t rport;      /* host order */
 	uint16_t flags;      /* enum sock_entry_flag */
+	uint16_t netns_idx;  /* index of the socket's network namespace in the
+			      * snapshot's namespace list (0: the one lsock runs in) */
 	uint8_t path_len;    /* UNIX: name length in bytes, as in sun_path (abstract: leading NUL) */
 	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
 	uint8_t proto;       /* enum sock_proto */
 	uint8_t type;        /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
 	uint8_t state;       /* enum sock_state */
 	uint8_t source;      /* enum sock_source */
-	uint16_t netns_idx;  /* the snapshot's network namespace (snapshot_netns.v) */
 	uint8_t laddr[16];   /* network order; AF_INET uses the first 4 bytes */
 	uint8_t raddr[16];
 };
@@ -149,10 +156,12 @@ int sock_table_add(struct sock_table *t, const struct sock_entry *e, const void 
  * Used to discard a partial dump before a re-dump. */
 void sock_table_truncate(struct sock_table *t, size_t len);
 
-/* The UNIX name bytes of an entry (path_len bytes, not NUL-terminated). */
+/* The UNIX name bytes of an entry (path_len bytes, not NUL-terminated).
+ * An entry without a name (any inet one: path_off is an address there)
+ * points at the arena's start, where no byte is read. */
 static inline const uint8_t *sock_table_name(const struct sock_table *t, const struct sock_entry *e)
 {
-	return t->strings + e->path_off;
+	return e->path_len ? t->strings + e->path_off : t->strings;
 }
 
 /* Room for sock_table_display_name(): '@' + an abstract name. */

@@ -54,17 +54,57 @@ static bool slot_optional(const struct proto_desc *d, uint8_t family)
 	return d->optional || family == AF_INET6;
 }
 
+/*
+ * Moves the AF_INET6 entries of t[from..) after the AF_INET ones, keeping
+ * the order within each family: what one dump per family would have
+ * appended.  Returns 0 or -ENOMEM (t is then unchanged).
+ */
+static int partition_inet4_first(struct sock_table *t, size_t from)
+{
+	struct sock_entry *v6;
+	size_t i, j, n6 = 0;
+
+	for (i = from; i < t->len; i++)
+		n6 += t->entries[i].family == AF_INET6;
+	if (n6 == 0 || n6 == t->len - from)
+		return 0;
+	v6 = malloc(n6 * sizeof(*v6));
+	if (!v6)
+		return -ENOMEM;
+	for (i = j = from, n6 = 0; i < t->len; i++) {
+		if (t->entries[i].family == AF_INET6)
+			v6[n6++] = t->entries[i];
+		else
+			t->entries[j++] = t->entries[i];
+	}
+	memcpy(&t->entries[j], v6, n6 * sizeof(*v6));
+	free(v6);
+	return 0;
+}
+
 static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
 			struct sock_table *t, size_t *ret_dropped)
 {
+	size_t start = t->len;
+	int r;
+
 	*ret_dropped = 0;
 	switch (d->diag) {
 	case PROTO_DIAG_INET:
 		if (s->ext)
 			return diag_inet_collect_ext(nl, family, proto, s->states, s->ext, t,
 						     ret_dropped);
-		return diag_inet_collect(nl, family, proto, s->states, t, ret_dropped);
+		r = diag_inet_collect(nl, family, proto, s->states, t, ret_dropped);
+		/* Both families in one dump: each family's records in walk
+		 * order, as the cookie dedupe finds them cheapest (they were
+		 * handed out in that order, see sock_table_dedupe_cookie()). */
+		if (r == 0 && family == AF_UNSPEC) {
+			r = partition_inet4_first(t, start);
+			if (r < 0)
+				sock_table_truncate(t, start);
+		}
+		return r;
 	case PROTO_DIAG_UNIX:
 		if (s->ext)
 			return diag_unix_collect_ext(nl, s->states, s->ext, t, ret_dropped);
@@ -165,10 +205,13 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			churn = r == 1;
 		}
 		/* ...while a later pass meeting an earlier one's sockets is
-		 * the merge, and says nothing. */
-		r = sock_table_dedupe_cookie(t, mark, &n);
-		if (r < 0)
-			return r;
+		 * the merge, and says nothing (the first pass has no earlier
+		 * one: it was deduplicated just above). */
+		if (pass_mark != mark) {
+			r = sock_table_dedupe_cookie(t, mark, &n);
+			if (r < 0)
+				return r;
+		}
 		slot->netlink_unsettled = churn;
 		if (!churn || slot->netlink_passes >= COLLECT_MAX_PASSES)
 			return 0;
@@ -251,6 +294,36 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 	return r;
 }
 
+/*
+ * Both TCP slots from one dump of both families (diag_inet_build_request()
+ * with AF_UNSPEC), settled as one: half the kernel's walking for the
+ * commonest question.  slot4 and slot6 (proto and family set) are filled as
+ * two per-family dumps would fill them.  Returns 0, -ENOMEM, or the dump's
+ * error; on error t and both slots are as before, for the per-family path.
+ */
+static int collect_tcp_both(struct nl_transport *nl, const struct collect_spec *s,
+			    struct sock_table *t, struct collect_slot *slot4,
+			    struct collect_slot *slot6)
+{
+	const struct collect_slot empty4 = *slot4;
+	size_t mark = t->len;
+	int r;
+
+	r = dump_settled(nl, s, proto_get(SOCK_PROTO_TCP), SOCK_PROTO_TCP, AF_UNSPEC, t, slot4);
+	if (r == 0)
+		r = partition_inet4_first(t, mark);
+	if (r < 0) {
+		sock_table_truncate(t, mark);
+		*slot4 = empty4;
+		return r;
+	}
+	slot4->served = true;
+	slot4->source = SOCK_SOURCE_NETLINK;
+	*slot6 = *slot4;
+	slot6->family = AF_INET6;
+	return 0;
+}
+
 int collect_run(const struct collect_spec *s, struct sock_table *t,
 		struct collect_report *ret_report)
 {
@@ -271,6 +344,33 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 		uint8_t fams[2];
 
 		nfams = proto_families((enum sock_proto)proto, fams);
+		/* The combined dump is the old tcp_diag request, kept for the
+		 * plain listing: extensions go through the per-family path. */
+		if (proto == SOCK_PROTO_TCP && nl && s->source != SOURCE_PROC && !s->ext &&
+		    collect_spec_wants(s, SOCK_PROTO_TCP, AF_INET) &&
+		    collect_spec_wants(s, SOCK_PROTO_TCP, AF_INET6)) {
+			struct collect_slot *slot4 = &rep->slots[rep->nslots];
+			struct collect_slot *slot6 = slot4 + 1;
+
+			slot4->proto = slot6->proto = SOCK_PROTO_TCP;
+			slot4->family = AF_INET;
+			slot6->family = AF_INET6;
+			r = collect_tcp_both(nl, s, t, slot4, slot6);
+			if (r == -ENOMEM) {
+				/* The tcp slot is the one that failed. */
+				memset(slot6, 0, sizeof(*slot6));
+				rep->nslots++;
+				first_err = r;
+				goto out;
+			}
+			if (r == 0) {
+				rep->nslots += 2;
+				continue;
+			}
+			/* A kernel or a filter that refuses the old request:
+			 * one dump per family, as ss does. */
+			memset(slot4, 0, 2 * sizeof(*slot4));
+		}
 		for (f = 0; f < nfams; f++) {
 			struct collect_slot *slot;
 
@@ -363,6 +463,12 @@ int collect_inet_inodes(uint32_t protos, uint32_t **ret, size_t *ret_len)
 
 		if (!d || d->diag != PROTO_DIAG_INET || !(protos & SOCK_PROTO_BIT(proto)))
 			continue;
+		/* TCP: both families in one walk when the kernel takes it. */
+		if (proto == SOCK_PROTO_TCP) {
+			r = diag_inet_collect_inodes(nl, AF_UNSPEC, SOCK_PROTO_TCP, &v, &len, &cap);
+			if (r == 0 || r == -ENOMEM)
+				continue;
+		}
 		/* A table the kernel lacks (no handler, no IPv6) has none. */
 		for (i = 0; i < 2 && r != -ENOMEM; i++)
 			r = diag_inet_collect_inodes(nl, fams[i], (enum sock_proto)proto, &v, &len,

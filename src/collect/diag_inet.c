@@ -34,6 +34,33 @@ static const struct proto_desc *inet_proto(enum sock_proto proto)
 	return d && d->diag == PROTO_DIAG_INET ? d : NULL;
 }
 
+/*
+ * The original tcp_diag request (TCPDIAG_GETSOCK, struct inet_diag_req).
+ * inet_diag_dump_compat() sets sdiag_family = AF_UNSPEC for it, and
+ * inet_diag_dump_icsk() then lets sockets of both families through: one
+ * walk of the listening and established hashes instead of one per family.
+ * The hashes are shared by the families (and by every namespace), and the
+ * walk over their buckets is most of what a TCP dump costs the kernel.
+ * The replies are ordinary inet_diag_msg records, of type TCPDIAG_GETSOCK.
+ */
+static int build_tcp_compat_request(void *buf, size_t buflen, uint32_t state_mask)
+{
+	struct inet_diag_req *req;
+	struct nlmsghdr *nlh;
+	size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
+
+	if (buflen < len)
+		return -ENOBUFS;
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->idiag_family = AF_INET; /* ignored by the kernel, see above */
+	req->idiag_states = sock_states_widen(state_mask);
+	return (int)nlh->nlmsg_len;
+}
+
 int diag_inet_build_request(void *buf, size_t buflen, uint8_t family,
 			    enum sock_proto proto, uint32_t state_mask)
 {
@@ -48,6 +75,8 @@ int diag_inet_build_request_ext(void *buf, size_t buflen, uint8_t family, enum s
 	struct nlmsghdr *nlh;
 	size_t len;
 
+	if (family == AF_UNSPEC && proto == SOCK_PROTO_TCP)
+		return build_tcp_compat_request(buf, buflen, state_mask);
 	if ((family != AF_INET && family != AF_INET6) || !d)
 		return -EINVAL;
 	len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
@@ -162,7 +191,8 @@ int diag_inet_record(const struct nlmsghdr *nlh, void *data)
 	struct sock_entry e;
 	int r;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+	    !(nlh->nlmsg_type == TCPDIAG_GETSOCK && c->proto == SOCK_PROTO_TCP))
 		return diag_sink_drop(c);
 	r = diag_inet_parse(nlh, c->proto, &e);
 	if (r == -EBADMSG)
@@ -206,7 +236,8 @@ static int inode_record(const struct nlmsghdr *nlh, void *data)
 
 	/* Only the inode is wanted: a record too short to carry one, or of
 	 * another type, is skipped like a malformed one. */
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
+	if ((nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
 		return 0;
 	m = mnl_nlmsg_get_payload(nlh);
 	if (!m->idiag_inode)

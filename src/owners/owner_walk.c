@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +46,29 @@ enum pid_fate {
 	PID_IRREGULAR, /* a file we read is a FIFO or a device: counted in n_irregular */
 };
 
+/* The pids of proc_root, as listed, for the walkers to share. */
+struct pid_list {
+	int32_t *pids;
+	uint32_t *name_off; /* of each pid's directory name in names */
+	char *names;
+	size_t len, cap, off_cap, names_len, names_cap;
+};
+
+/* What the walkers of one build share. */
+struct walk_shared {
+	int procfd;
+	const struct pid_list *pl;
+	atomic_size_t next;       /* the next pid index to take */
+	atomic_int error;         /* the first fatal -errno; the others stop */
+	pthread_mutex_t want_lock; /* want() keeps state (owner_table.c): one at a time */
+	bool locked;              /* several walkers: take want_lock */
+};
+
 struct walk {
 	struct owner_map *m;
 	bool (*want)(uint32_t inode, void *data);
 	void *data;
+	struct walk_shared *sh;
 	char *pid_dents;  /* getdents64 buffer for proc_root */
 	char *task_dents; /* getdents64 buffer for one task directory */
 	char *fd_dents;   /* getdents64 buffer for one fd directory */
@@ -149,8 +170,17 @@ static int walk_one_fd(struct walk *w, int fdfd, const char *name, uint32_t proc
 	}
 	if ((size_t)n >= sizeof(link) || !owner_parse_socket_link(link, (size_t)n, &inode))
 		return 0;
-	if (w->want && !w->want(inode, w->data))
-		return 0;
+	if (w->want) {
+		bool wanted;
+
+		if (w->sh && w->sh->locked)
+			pthread_mutex_lock(&w->sh->want_lock);
+		wanted = w->want(inode, w->data);
+		if (w->sh && w->sh->locked)
+			pthread_mutex_unlock(&w->sh->want_lock);
+		if (!wanted)
+			return 0;
+	}
 	r = array_grow((void **)&w->m->owners, &w->m->cap, w->m->len + 1, sizeof(*w->m->owners), 1024);
 	if (r < 0)
 		return r;
@@ -290,22 +320,35 @@ static int walk_threads(struct walk *w, int dfd, int32_t pid, uint32_t proc)
  * access (proc_pid_comm()); it fails for a process that died meanwhile.
  * Called before n_denied counts pid.
  */
-static void keep_denied(struct owner_map *m, int dfd, int32_t pid)
+static bool denied_would_keep(const struct owner_map *m, int32_t pid)
+{
+	return m->n_denied < OWNER_DENIED_KEPT || pid < m->denied[OWNER_DENIED_KEPT - 1].pid;
+}
+
+/* Inserts d in pid order among the kept ones, before n_denied counts it. */
+static void denied_insert(struct owner_map *m, const struct owner_denied *d)
 {
 	size_t i = m->n_denied < OWNER_DENIED_KEPT ? m->n_denied : OWNER_DENIED_KEPT - 1;
-	struct owner_denied *d;
-	struct owner_proc p;
 
-	if (m->n_denied >= OWNER_DENIED_KEPT && pid > m->denied[i].pid)
+	if (!denied_would_keep(m, d->pid))
 		return;
 	/* Full: the highest pid kept (at i) goes. */
-	for (; i > 0 && m->denied[i - 1].pid > pid; i--)
+	for (; i > 0 && m->denied[i - 1].pid > d->pid; i--)
 		m->denied[i] = m->denied[i - 1];
-	d = &m->denied[i];
-	d->pid = pid;
-	d->comm_known = read_comm(dfd, &p) == 0;
-	d->comm_len = d->comm_known ? p.comm_len : 0;
-	memcpy(d->comm, p.comm, d->comm_len);
+	m->denied[i] = *d;
+}
+
+static void keep_denied(struct owner_map *m, int dfd, int32_t pid)
+{
+	struct owner_denied d = { .pid = pid };
+	struct owner_proc p;
+
+	if (!denied_would_keep(m, pid))
+		return;
+	d.comm_known = read_comm(dfd, &p) == 0;
+	d.comm_len = d.comm_known ? p.comm_len : 0;
+	memcpy(d.comm, p.comm, d.comm_len);
+	denied_insert(m, &d);
 }
 
 static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
@@ -361,10 +404,11 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 	return r;
 }
 
-static int walk_proc_root(struct walk *w, int procfd)
+/* Lists the pid directories of proc_root into pl, in the order listed. */
+static int list_pids(int procfd, char *dents, struct pid_list *pl)
 {
 	for (;;) {
-		ssize_t n = getdents64(procfd, w->pid_dents, DENTS_BUF_SIZE);
+		ssize_t n = getdents64(procfd, dents, DENTS_BUF_SIZE);
 		ssize_t off = 0;
 
 		if (n < 0)
@@ -372,19 +416,201 @@ static int walk_proc_root(struct walk *w, int procfd)
 		if (n == 0)
 			return 0;
 		while (off < n) {
-			const struct dirent64 *d = (const struct dirent64 *)(w->pid_dents + off);
+			const struct dirent64 *d = (const struct dirent64 *)(dents + off);
+			size_t nlen = strlen(d->d_name) + 1;
 			uint64_t pid;
 			int r;
 
 			off += d->d_reclen;
-			if (!owner_parse_dec(d->d_name, strlen(d->d_name), PID_MAX_VALUE, &pid) ||
-			    pid == 0)
+			if (!owner_parse_dec(d->d_name, nlen - 1, PID_MAX_VALUE, &pid) || pid == 0)
 				continue; /* "self", "sys", "net", ... */
-			r = walk_pid(w, procfd, d->d_name, (int32_t)pid);
+			r = array_grow((void **)&pl->pids, &pl->cap, pl->len + 1, sizeof(*pl->pids),
+				       256);
+			if (r == 0)
+				r = array_grow((void **)&pl->name_off, &pl->off_cap, pl->len + 1,
+					       sizeof(*pl->name_off), 256);
+			if (r == 0)
+				r = array_grow((void **)&pl->names, &pl->names_cap,
+					       pl->names_len + nlen, 1, 4096);
 			if (r < 0)
 				return r;
+			if (pl->names_len > UINT32_MAX - nlen)
+				return -ENOMEM;
+			memcpy(pl->names + pl->names_len, d->d_name, nlen);
+			pl->name_off[pl->len] = (uint32_t)pl->names_len;
+			pl->pids[pl->len++] = (int32_t)pid;
+			pl->names_len += nlen;
 		}
 	}
+}
+
+static void pid_list_free(struct pid_list *pl)
+{
+	free(pl->pids);
+	free(pl->name_off);
+	free(pl->names);
+}
+
+/* One walker: takes pids from the shared list until none is left, or until
+ * some walker met a fatal error.  Returns 0 or that -errno. */
+static int walk_pids(struct walk *w)
+{
+	struct walk_shared *sh = w->sh;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&sh->next, 1);
+		int r, expected = 0;
+
+		if (i >= sh->pl->len || atomic_load(&sh->error))
+			return 0;
+		r = walk_pid(w, sh->procfd, sh->pl->names + sh->pl->name_off[i], sh->pl->pids[i]);
+		if (r < 0) {
+			atomic_compare_exchange_strong(&sh->error, &expected, r);
+			return r;
+		}
+	}
+}
+
+static void *walk_thread_main(void *arg)
+{
+	(void)walk_pids(arg);
+	return NULL;
+}
+
+/* Appends src (a walker's part) to dst; src's arrays are freed.  Returns 0
+ * or -ENOMEM. */
+static int map_merge(struct owner_map *dst, struct owner_map *src)
+{
+	size_t i, kept = src->n_denied < OWNER_DENIED_KEPT ? src->n_denied : OWNER_DENIED_KEPT;
+	int r;
+
+	/* The first part's arrays become the map's: one copy less of the
+	 * owners at the peak. */
+	if (!dst->owners && !dst->procs) {
+		dst->owners = src->owners;
+		dst->len = src->len;
+		dst->cap = src->cap;
+		dst->procs = src->procs;
+		dst->nprocs = src->nprocs;
+		dst->procs_cap = src->procs_cap;
+		src->owners = NULL;
+		src->procs = NULL;
+		src->len = src->nprocs = 0;
+	}
+	r = array_grow((void **)&dst->owners, &dst->cap, dst->len + src->len, sizeof(*dst->owners),
+		       1024);
+	if (r == 0)
+		r = array_grow((void **)&dst->procs, &dst->procs_cap, dst->nprocs + src->nprocs,
+			       sizeof(*dst->procs), 64);
+	if (r < 0)
+		return r;
+	for (i = 0; i < src->len; i++) {
+		dst->owners[dst->len + i] = src->owners[i];
+		dst->owners[dst->len + i].proc += (uint32_t)dst->nprocs;
+	}
+	dst->len += src->len;
+	if (src->nprocs)
+		memcpy(dst->procs + dst->nprocs, src->procs, src->nprocs * sizeof(*src->procs));
+	dst->nprocs += src->nprocs;
+	/* src kept its lowest denied pids; any it did not keep is above those,
+	 * so not among the lowest of the union either. */
+	for (i = 0; i < kept; i++) {
+		denied_insert(dst, &src->denied[i]);
+		dst->n_denied++;
+	}
+	dst->n_denied += src->n_denied - (unsigned)kept;
+	dst->n_irregular += src->n_irregular;
+	owner_map_free(src);
+	return 0;
+}
+
+/*
+ * Walks every pid of proc_root with up to nthreads walkers (the calling
+ * thread is one), each with its own part of the map, merged in walker
+ * order.  Which walker took which pid changes nothing once the map is
+ * sorted: owners are sorted by (inode, pid, fd), procs by pid, the denied
+ * pids kept are the lowest whoever met them, and the counts are sums.
+ * A thread that cannot be started leaves its share to the others.
+ */
+static int walk_proc_root(struct walk *w, int procfd, size_t nthreads)
+{
+	struct pid_list pl = { 0 };
+	struct walk_shared sh = { .procfd = procfd, .pl = &pl };
+	struct walk ws[OWNER_WALK_THREADS_MAX];
+	struct owner_map parts[OWNER_WALK_THREADS_MAX];
+	pthread_t tids[OWNER_WALK_THREADS_MAX];
+	bool started[OWNER_WALK_THREADS_MAX] = { false };
+	size_t k, n;
+	int r;
+
+	r = list_pids(procfd, w->pid_dents, &pl);
+	if (r < 0) {
+		pid_list_free(&pl);
+		return r;
+	}
+	/* A thread per few processes at most: each costs a stack and buffers. */
+	n = nthreads < 1 ? 1 : nthreads > OWNER_WALK_THREADS_MAX ? OWNER_WALK_THREADS_MAX : nthreads;
+	if (n > pl.len / OWNER_WALK_PIDS_PER_THREAD)
+		n = pl.len / OWNER_WALK_PIDS_PER_THREAD ? pl.len / OWNER_WALK_PIDS_PER_THREAD : 1;
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.error, 0);
+	w->sh = &sh;
+	if (n == 1) {
+		r = walk_pids(w);
+		pid_list_free(&pl);
+		w->sh = NULL;
+		return r;
+	}
+	memset(parts, 0, sizeof(parts));
+	memset(ws, 0, sizeof(ws));
+	r = -pthread_mutex_init(&sh.want_lock, NULL);
+	sh.locked = r == 0;
+	for (k = 0; r == 0 && k < n; k++) {
+		ws[k] = *w;
+		ws[k].m = &parts[k];
+		ws[k].pid_dents = NULL;
+		ws[k].task_dents = malloc(2 * DENTS_BUF_SIZE);
+		if (!ws[k].task_dents)
+			r = -ENOMEM;
+		else
+			ws[k].fd_dents = ws[k].task_dents + DENTS_BUF_SIZE;
+	}
+	for (k = 1; r == 0 && k < n; k++)
+		started[k] = pthread_create(&tids[k], NULL, walk_thread_main, &ws[k]) == 0;
+	if (r == 0)
+		(void)walk_pids(&ws[0]);
+	for (k = 1; k < n; k++)
+		if (started[k])
+			pthread_join(tids[k], NULL);
+	if (r == 0)
+		r = atomic_load(&sh.error);
+	for (k = 0; k < n; k++) {
+		if (r == 0)
+			r = map_merge(w->m, &parts[k]);
+		owner_map_free(&parts[k]);
+		free(ws[k].task_dents);
+		/* A walker that met ENOSYS tells the next build nothing: each
+		 * build probes again. */
+	}
+	if (sh.locked)
+		pthread_mutex_destroy(&sh.want_lock);
+	pid_list_free(&pl);
+	w->sh = NULL;
+	return r;
+}
+
+size_t owner_walk_threads_default(void)
+{
+	/* secure_getenv: not settable across a setuid/setcap boundary. */
+	const char *env = secure_getenv("LSOCK_WALK_THREADS");
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v;
+
+	if (env && owner_parse_dec(env, strlen(env), OWNER_WALK_THREADS_MAX, &v) && v > 0)
+		return (size_t)v;
+	if (n < 1)
+		return 1;
+	return (size_t)n > OWNER_WALK_THREADS_MAX ? OWNER_WALK_THREADS_MAX : (size_t)n;
 }
 
 /* euid 0 and CAP_SYS_PTRACE in the effective set: what proc(5) asks before
@@ -404,6 +630,13 @@ static bool owner_is_privileged(void)
 
 int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *data),
 		    void *data, struct owner_map *ret)
+{
+	return owner_map_build_threads(proc_root, owner_walk_threads_default(), want, data, ret);
+}
+
+int owner_map_build_threads(const char *proc_root, size_t nthreads,
+			    bool (*want)(uint32_t inode, void *data), void *data,
+			    struct owner_map *ret)
 {
 	struct owner_map m = { 0 };
 	struct walk w = { .m = &m, .want = want, .data = data };
@@ -428,7 +661,7 @@ int owner_map_build(const char *proc_root, bool (*want)(uint32_t inode, void *da
 		assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
 		m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
 		w.use_kcmp = ns.ours;
-		r = walk_proc_root(&w, procfd);
+		r = walk_proc_root(&w, procfd, nthreads);
 	}
 	if (r == 0) {
 		m.n_irregular += ns.n_irregular;

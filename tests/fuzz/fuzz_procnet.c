@@ -28,7 +28,7 @@ static void check_table(const struct sock_table *t, uint8_t family)
 
 		if (e->family != family || e->state == 0 || e->state >= _SOCK_STATE_MAX ||
 		    e->source != SOCK_SOURCE_PROC || e->path_len > 108 ||
-		    (size_t)e->path_off + e->path_len > t->strings_len)
+		    (e->path_len && (size_t)e->path_off + e->path_len > t->strings_len))
 			abort();
 	}
 }

@@ -582,6 +582,7 @@ static void put_unix(struct step *st, uint32_t ino, const char *name, uint16_t e
 
 /*
  * The kernel for tcp, udp and unix in both families, in collection order:
+ *  tcp, both families at once (the tcp_diag request): refused (-EINVAL);
  *  tcp:  20 sockets;
  *  tcp6: the receive fails (ENOBUFS): a noisy fall back to /proc/net/tcp6;
  *  udp:  DONE(-ENOENT), no udp_diag: a quiet fall back to /proc/net/udp;
@@ -595,6 +596,7 @@ static void diag_script(void)
 	uint32_t i;
 
 	script_start();
+	put_done(step_new(), -EINVAL, 0);
 	st = step_new();
 	for (i = 0; i < 20; i++)
 		put_inet(st, AF_INET, 500 + i, (uint16_t)(30000 + i));
@@ -649,6 +651,51 @@ static void test_collect_diag(void **state)
 	/* the transport (2), growth of the table and the arena, two /proc files */
 	assert_true(total >= 2 + 2 + 2 * 2);
 	print_message("collect_run (sock_diag): %ld allocations, each failed once\n", total);
+}
+
+/* TCP of both families in one dump, the families mixed as the kernel walks
+ * its hashes: the table holds tcp, then tcp6, whatever allocation fails. */
+static void tcp_both_script(void)
+{
+	struct step *st;
+	uint32_t i;
+
+	script_start();
+	st = step_new();
+	for (i = 0; i < 12; i++)
+		put_inet(st, i % 3 ? AF_INET : AF_INET6, 800 + i, (uint16_t)(32000 + i));
+	put_done(st, 0, 0);
+}
+
+static void test_collect_tcp_both(void **state)
+{
+	const struct tree *t = *state;
+	struct collect_spec spec = proc_spec(t);
+	struct collect_report ref;
+	struct sock_table tab;
+	long total;
+	size_t i;
+
+	spec.source = SOURCE_AUTO;
+	spec.protos = SOCK_PROTO_BIT(SOCK_PROTO_TCP);
+	assert_int_equal(run_collect(&spec, 0, 250, tcp_both_script, &tab, &ref), 0);
+	assert_int_equal(ref.nslots, 2);
+	assert_int_equal(ref.slots[0].source, SOCK_SOURCE_NETLINK);
+	assert_int_equal(ref.slots[1].source, SOCK_SOURCE_NETLINK);
+	assert_int_equal(ref.slots[1].family, AF_INET6);
+	assert_true(S.pos == S.n);
+	assert_int_equal(tab.len, 250 + 12);
+	for (i = 0; i < 12; i++)
+		assert_int_equal(tab.entries[250 + i].family, i < 8 ? AF_INET : AF_INET6);
+	assert_int_equal(tab.entries[250].inode, 801);
+	assert_int_equal(tab.entries[258].inode, 800);
+	sock_table_free(&tab);
+
+	total = collect_every_failure(&spec, 250, tcp_both_script);
+	/* the transport (2), growth of the table, the partition */
+	assert_true(total >= 2 + 1 + 1);
+	print_message("collect_run (tcp, both families): %ld allocations, each failed once\n",
+		      total);
 }
 
 /* ---- snapshot_take ------------------------------------------------------ */
@@ -740,6 +787,10 @@ static void test_snapshot(void **state)
 	size_t owner_failures = 0, collect_failures = 0;
 	int r;
 
+	/* One walker: the wrapper counts allocations in call order, which
+	 * several walker threads would make vary from run to run (the
+	 * parallel walk's results are checked in test_owner_parallel.c). */
+	assert_int_equal(setenv("LSOCK_WALK_THREADS", "1", 1), 0);
 	/* What collection alone gives, before the prune. */
 	assert_int_equal(run_collect(&req.collect, 0, 0, NULL, &tab, &unpruned_rep), 0);
 	table_copy(&unpruned, &tab);
@@ -818,6 +869,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_collect_proc, teardown),
 		cmocka_unit_test_teardown(test_collect_diag, teardown),
+		cmocka_unit_test_teardown(test_collect_tcp_both, teardown),
 		cmocka_unit_test_teardown(test_snapshot, teardown),
 	};
 

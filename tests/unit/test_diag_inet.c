@@ -438,6 +438,34 @@ static void test_build_tcp(void **state)
 	assert_int_equal(req->sdiag_protocol, 136);
 }
 
+/* Both TCP families in one dump: the original tcp_diag request, whose
+ * dump the kernel runs with sdiag_family AF_UNSPEC (inet_diag_dump_compat). */
+static void test_build_tcp_both_families(void **state)
+{
+	uint8_t buf[DIAG_REQ_MAX] __attribute__((aligned(4)));
+	const struct nlmsghdr *h = (const void *)buf;
+	const struct inet_diag_req *req = (const void *)(buf + NLMSG_HDRLEN);
+	uint32_t mask = SOCK_STATE_BIT(SOCK_STATE_LISTEN) | SOCK_STATE_BIT(SOCK_STATE_SYN_RECV);
+	int len;
+
+	len = diag_inet_build_request(buf, sizeof(buf), AF_UNSPEC, SOCK_PROTO_TCP, mask);
+	assert_int_equal(len, NLMSG_HDRLEN + sizeof(*req));
+	assert_int_equal(sizeof(*req), 60);
+	assert_int_equal(h->nlmsg_len, len);
+	assert_int_equal(h->nlmsg_type, TCPDIAG_GETSOCK);
+	assert_int_equal(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(req->idiag_ext, 0);
+	assert_int_equal(req->idiag_dbs, 0);
+	assert_int_equal(req->id.idiag_cookie[0], 0);
+	assert_int_equal(req->idiag_states, mask | SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	/* Only TCP has it. */
+	assert_int_equal(diag_inet_build_request(buf, sizeof(buf), AF_UNSPEC, SOCK_PROTO_UDP, mask),
+			 -EINVAL);
+	assert_int_equal(diag_inet_build_request(buf, NLMSG_HDRLEN + sizeof(*req) - 1, AF_UNSPEC,
+						 SOCK_PROTO_TCP, mask),
+			 -ENOBUFS);
+}
+
 static void test_build_raw(void **state)
 {
 	uint8_t buf[DIAG_REQ_MAX] __attribute__((aligned(4)));
@@ -484,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_parse_state_clamped),
 		cmocka_unit_test(test_bad_nlmsg_len_through_parse),
 		cmocka_unit_test(test_build_tcp),
+		cmocka_unit_test(test_build_tcp_both_families),
 		cmocka_unit_test(test_build_raw),
 		cmocka_unit_test(test_build_errors),
 	};

@@ -6,6 +6,7 @@
  * when NETLINK_SOCK_DIAG is unavailable.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -88,6 +89,54 @@ static void test_live_tcp(void **state)
 	sock_table_free(&t);
 }
 
+/* One TCP dump for both families (AF_UNSPEC: the tcp_diag request) lists
+ * an IPv4 and an IPv6 listener, each with its own family. */
+static void test_live_tcp_both_families(void **state)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sock_table t = { .len = 0 };
+	struct nl_transport *nl = live_open();
+	struct stat st4, st6;
+	bool seen4 = false, seen6 = false;
+	size_t dropped, i;
+	int fd4, fd6;
+
+	fd4 = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd4 >= 0);
+	assert_int_equal(listen(fd4, 2), 0);
+	assert_int_equal(fstat(fd4, &st4), 0);
+	fd6 = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd6 < 0) {
+		close(fd4);
+		nl_transport_close(nl);
+		print_message("no IPv6\n");
+		skip();
+	}
+	(void)bind(fd6, (struct sockaddr *)&a6, sizeof(a6));
+	assert_int_equal(listen(fd6, 2), 0);
+	assert_int_equal(fstat(fd6, &st6), 0);
+
+	assert_int_equal(diag_inet_collect(nl, AF_UNSPEC, SOCK_PROTO_TCP, SOCK_STATES_ALL, &t,
+					   &dropped), 0);
+	assert_int_equal(dropped, 0);
+	for (i = 0; i < t.len; i++) {
+		if (t.entries[i].inode == st4.st_ino) {
+			assert_int_equal(t.entries[i].family, AF_INET);
+			seen4 = true;
+		}
+		if (t.entries[i].inode == st6.st_ino) {
+			assert_int_equal(t.entries[i].family, AF_INET6);
+			seen6 = true;
+		}
+	}
+	assert_true(seen4);
+	assert_true(seen6);
+	close(fd4);
+	close(fd6);
+	nl_transport_close(nl);
+	sock_table_free(&t);
+}
+
 static void test_live_unix(void **state)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -128,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_tcp),
+		cmocka_unit_test(test_live_tcp_both_families),
 		cmocka_unit_test(test_live_unix),
 	};
 

@@ -263,6 +263,78 @@ static void test_dedupe_many(void **state)
 	sock_table_free(&t);
 }
 
+/* Cookies in a few increasing runs (a dump in walk order, a CPU switch, the
+ * other family after a partition): a repeat between runs, or inside the
+ * last one, is still found, and runs without a repeat drop nothing. */
+static void test_dedupe_across_runs(void **state)
+{
+	static const uint32_t want[] = { 1, 2, 3, 4, 5, 6, 8 };
+	static const uint32_t want_distinct[] = { 1, 2, 3, 4, 5 };
+	struct sock_table t;
+	size_t removed;
+
+	sock_table_init(&t);
+	add_cookie(&t, 1, 10, NULL); /* run 1 */
+	add_cookie(&t, 2, 40, NULL);
+	add_cookie(&t, 3, 70, NULL);
+	add_cookie(&t, 4, 20, NULL); /* run 2 */
+	add_cookie(&t, 5, 50, NULL);
+	add_cookie(&t, 6, 5, NULL);  /* run 3 */
+	add_cookie(&t, 7, 50, NULL); /* inode 5's cookie: dropped */
+	add_cookie(&t, 8, 90, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_inodes(&t, want, 7);
+	sock_table_free(&t);
+
+	add_cookie(&t, 1, 30, NULL);
+	add_cookie(&t, 2, 60, NULL);
+	add_cookie(&t, 3, 10, NULL);
+	add_cookie(&t, 4, 31, NULL);
+	add_cookie(&t, 5, 59, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_inodes(&t, want_distinct, 5);
+	sock_table_free(&t);
+}
+
+/* More runs than the merge takes (every cookie lower than the last): the
+ * set decides, with the same answer. */
+static void test_dedupe_many_runs(void **state)
+{
+	struct sock_table t;
+	size_t removed, i;
+
+	sock_table_init(&t);
+	for (i = 0; i < 100; i++)
+		add_cookie(&t, (uint32_t)i + 1, 1000 - i, NULL);
+	add_cookie(&t, 101, 1000 - 7, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(t.len, 100);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(t.entries[i].inode, i + 1);
+	sock_table_free(&t);
+
+	/* 40 runs of disjoint ranges (batches handed to CPUs in turn), then
+	 * 12 runs whose ranges all overlap (merged): none dropped; then a
+	 * repeat in the batches is found. */
+	for (i = 0; i < 400; i++)
+		add_cookie(&t, (uint32_t)i + 1, 100000 + (39 - i / 10) * 100 + i % 10, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	for (i = 0; i < 24; i++)
+		add_cookie(&t, (uint32_t)i + 401, 50 + (i % 2) * 1000 + (23 - i) * 2, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 0);
+	assert_int_equal(t.len, 424);
+	add_cookie(&t, 999, 100000 + 5 * 100 + 3, NULL);
+	assert_int_equal(sock_table_dedupe_cookie(&t, 0, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(t.len, 424);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_dedupe_merges_two_passes),
 		cmocka_unit_test(test_dedupe_needs_a_cookie),
 		cmocka_unit_test(test_dedupe_many),
+		cmocka_unit_test(test_dedupe_across_runs),
+		cmocka_unit_test(test_dedupe_many_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
