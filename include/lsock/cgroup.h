@@ -13,6 +13,7 @@
 #define LSOCK_CGROUP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A few hundred bytes normally; 13 v1 hierarchies with 4 KiB paths fit. */
 #define CGROUP_FILE_MAX (64u << 10)
@@ -45,5 +46,19 @@ int cgroup_pick_path(const char *text, size_t len, enum cgroup_pick pick, const 
  * are written on every path (NULL and 0 on failure).
  */
 int cgroup_read_at(int dirfd, const char *rel, char **ret, size_t *ret_len);
+
+/* At most this many directories are looked at by cgroup_find_ids(). */
+#define CGROUP_FIND_DIRS_MAX 65536
+
+/*
+ * The cgroups of ids[0..n) (INET_DIAG_CGROUP_ID values): on 64-bit kernels
+ * a cgroup's id is the inode number of its kernfs directory, so one walk of
+ * the cgroup2 mount (mount NULL: the first cgroup2 mount in
+ * /proc/self/mountinfo) finds them.  ret_paths[i] is a malloc'd path
+ * relative to the mount, with a leading '/' ("/system.slice/foo.socket"),
+ * or NULL when not found (free() each).  Returns 0, -ENOENT without a
+ * cgroup2 mount, or -ENOMEM; ret_paths is written on every path.
+ */
+int cgroup_find_ids(const char *mount, const uint64_t *ids, size_t n, char **ret_paths);
 
 #endif

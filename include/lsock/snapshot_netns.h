@@ -37,6 +37,12 @@ struct netns_request {
 	bool units;       /* read the systemd unit of every owner process */
 };
 
+/* A listener held only by pid 1: the unit of its cgroup (a .socket unit). */
+struct snapshot_socket_unit {
+	uint32_t inode;
+	char *unit;
+};
+
 /* The systemd units of one owner process (see unit.h); NULL: none. */
 struct snapshot_unit {
 	char *unit;
@@ -69,7 +75,12 @@ struct snapshot_netns {
 	/* With units: parallel to the snapshot's owners.procs. */
 	struct snapshot_unit *units;
 	size_t nunits;
+	struct snapshot_socket_unit *socket_units; /* sorted by inode */
+	size_t nsocket_units;
 };
+
+/* The unit of the socket of inode as pid 1 holds it, or NULL. */
+const char *snapshot_netns_socket_unit(const struct snapshot_netns *n, uint32_t inode);
 
 /* The namespace of e's netns_idx, or NULL when none is known. */
 static inline const struct snapshot_ns *snapshot_netns_of(const struct snapshot_netns *n,

@@ -460,7 +460,7 @@ CELL_JSON(owners)
 		json_key(w, "fd");
 		json_i64(w, first[i].fd);
 		json_name(w, "comm", "comm_hex", pr->comm, pr->comm_len, pr->comm, pr->comm_len);
-		cell_json_owner_unit(c, first[i].proc, w);
+		cell_json_owner_unit(c, e, &first[i], w);
 		json_end_object(w);
 	}
 	json_end_array(w);

@@ -58,7 +58,9 @@ CELL_JSON(owners);
 CELL_JSON(source);
 CELL_JSON(netns);
 
-/* The "unit" and "user_unit" keys of owner process proc (column_netns.c). */
-void cell_json_owner_unit(const struct render_ctx *c, uint32_t proc, struct json_writer *w);
+/* The "unit" and "user_unit" keys of owner o of e (column_netns.c). */
+struct owner;
+void cell_json_owner_unit(const struct render_ctx *c, const struct sock_entry *e, const struct owner *o,
+			  struct json_writer *w);
 
 #endif

@@ -112,6 +112,19 @@ static const struct snapshot_unit *unit_of(const struct render_ctx *c, uint32_t 
 	return &c->netns->units[proc];
 }
 
+/* The unit of holder o of e: a listener that only pid 1 holds is named by
+ * its .socket unit (its cgroup), else the holder's own unit. */
+static const char *owner_unit(const struct render_ctx *c, const struct sock_entry *e,
+			      const struct owner *o)
+{
+	const struct snapshot_unit *u = unit_of(c, o->proc);
+	const char *su = NULL;
+
+	if (owner_map_proc(c->owners, o)->pid == 1)
+		su = snapshot_netns_socket_unit(c->netns, e->inode);
+	return su ? su : u ? u->unit : NULL;
+}
+
 /* The units of the holders, one per process, comma-separated; "-" if none. */
 CELL_TEXT(unit)
 {
@@ -124,28 +137,29 @@ CELL_TEXT(unit)
 		n = owner_map_find(c->owners, e->inode, &first);
 	for (i = 0; i < n; i++) {
 		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
-		const struct snapshot_unit *u = unit_of(c, first[i].proc);
+		const char *unit = owner_unit(c, e, &first[i]);
 
-		if (p->pid == last_pid || !u || !u->unit)
+		if (p->pid == last_pid || !unit)
 			continue;
 		last_pid = p->pid;
 		if (any)
 			outbuf_putc(o, ',');
 		any = true;
-		put_cell_name(o, u->unit, strlen(u->unit), last, ',');
+		put_cell_name(o, unit, strlen(unit), last, ',');
 	}
 	if (!any)
 		outbuf_putc(o, '-');
 }
 
-void cell_json_owner_unit(const struct render_ctx *c, uint32_t proc, struct json_writer *w)
+void cell_json_owner_unit(const struct render_ctx *c, const struct sock_entry *e,
+			  const struct owner *o, struct json_writer *w)
 {
-	const struct snapshot_unit *u = unit_of(c, proc);
+	const struct snapshot_unit *u = unit_of(c, o->proc);
 
 	if (!c->netns || !c->netns->units)
 		return; /* units were not read */
 	json_key(w, "unit");
-	json_cstring(w, u ? u->unit : NULL);
+	json_cstring(w, owner_unit(c, e, o));
 	json_key(w, "user_unit");
 	json_cstring(w, u ? u->user_unit : NULL);
 }

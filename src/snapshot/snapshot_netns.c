@@ -18,12 +18,15 @@
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "lsock/array.h"
 #include "lsock/snapshot_netns.h"
+#include "lsock/cgroup.h"
+#include "lsock/diag_cgroup.h"
 #include "lsock/unit.h"
 #include "snapshot_internal.h"
 
@@ -63,6 +66,9 @@ void snapshot_netns_free(struct snapshot_netns *n)
 		free(n->units[i].user_unit);
 	}
 	free(n->units);
+	for (i = 0; i < n->nsocket_units; i++)
+		free(n->socket_units[i].unit);
+	free(n->socket_units);
 	netns_set_free(&n->set);
 	memset(n, 0, sizeof(*n));
 }
@@ -376,6 +382,99 @@ static int finish_views(struct snapshot_netns *n, const char *proc_root)
 	return r;
 }
 
+static int cmp_socket_unit(const void *a, const void *b)
+{
+	const struct snapshot_socket_unit *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+const char *snapshot_netns_socket_unit(const struct snapshot_netns *n, uint32_t inode)
+{
+	const struct snapshot_socket_unit key = { .inode = inode }, *p;
+
+	if (!n || !n->nsocket_units)
+		return NULL;
+	p = bsearch(&key, n->socket_units, n->nsocket_units, sizeof(key), cmp_socket_unit);
+	return p ? p->unit : NULL;
+}
+
+/* Whether pid 1 holds e and nobody else does. */
+static bool held_by_init_only(const struct owner_map *m, const struct sock_entry *e)
+{
+	const struct owner *o;
+	size_t i, k = e->inode ? owner_map_find(m, e->inode, &o) : 0;
+
+	for (i = 0; i < k; i++)
+		if (owner_map_proc(m, &o[i])->pid != 1)
+			return false;
+	return k > 0;
+}
+
+/*
+ * The .socket units of the inet listeners of our own namespace (own_idx)
+ * that only pid 1 holds: systemd made them in a helper inside the socket
+ * unit's cgroup, which INET_DIAG_CGROUP_ID names.  Nothing here is fatal
+ * but -ENOMEM: without sock_diag or cgroup2 they simply have no unit.
+ */
+static int read_socket_units(struct snapshot *s, uint16_t own_idx, bool check_idx)
+{
+	struct snapshot_netns *n = &s->netns;
+	uint32_t *inodes = NULL, protos = 0;
+	uint64_t *ids = NULL;
+	char **paths = NULL;
+	size_t i, k = 0;
+	int r = 0;
+
+	inodes = malloc((s->table.len ? s->table.len : 1) * sizeof(*inodes));
+	if (!inodes)
+		return -ENOMEM;
+	for (i = 0; i < s->table.len; i++) {
+		const struct sock_entry *e = &s->table.entries[i];
+
+		if ((e->family != AF_INET && e->family != AF_INET6) ||
+		    (check_idx && e->netns_idx != own_idx) ||
+		    !(SOCK_STATE_BIT(e->state) & SOCK_STATES_LISTENING) ||
+		    !held_by_init_only(&s->owners, e))
+			continue;
+		inodes[k++] = e->inode;
+		protos |= SOCK_PROTO_BIT(e->proto);
+	}
+	if (!k)
+		goto out;
+	qsort(inodes, k, sizeof(*inodes), cmp_u32);
+	ids = calloc(k, sizeof(*ids));
+	paths = calloc(k, sizeof(*paths));
+	n->socket_units = calloc(k, sizeof(*n->socket_units));
+	if (!ids || !paths || !n->socket_units) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (diag_cgroup_ids(protos, SOCK_STATES_LISTENING, inodes, k, ids) == -ENOMEM ||
+	    cgroup_find_ids(NULL, ids, k, paths) == -ENOMEM) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < k && r == 0; i++) {
+		struct unit_names u;
+
+		if (!ids[i] || !paths[i] ||
+		    unit_from_cgroup_path(paths[i], strlen(paths[i]), &u) < 0 || !u.unit)
+			continue;
+		n->socket_units[n->nsocket_units].inode = inodes[i];
+		n->socket_units[n->nsocket_units].unit = strndup(u.unit, u.unit_len);
+		if (!n->socket_units[n->nsocket_units++].unit)
+			r = -ENOMEM;
+	}
+out:
+	for (i = 0; paths && i < k; i++)
+		free(paths[i]);
+	free(paths);
+	free(ids);
+	free(inodes);
+	return r;
+}
+
 /* The systemd units of every owner process, read from its cgroup file. */
 static int read_units(const char *proc_root, const struct owner_map *m, struct snapshot_netns *n)
 {
@@ -472,6 +571,9 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 		r = finish_views(&ret->netns, proc_root);
 	if (r == 0 && nr->units && walked)
 		r = read_units(proc_root, &ret->owners, &ret->netns);
+	if (r == 0 && nr->units && walked && ret->netns.len &&
+	    ret->netns.v[0].dev == t.orig_dev && ret->netns.v[0].ino == t.orig_ino)
+		r = read_socket_units(ret, 0, true);
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
 out:
@@ -641,6 +743,8 @@ int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *
 out:
 	if (r == 0 && nr->units && ret->owners_walked)
 		r = read_units(req->collect.proc_root, &ret->owners, &ret->netns);
+	if (r == 0 && nr->units && ret->owners_walked)
+		r = read_socket_units(ret, 0, false);
 	if (t.orig_fd >= 0)
 		close(t.orig_fd);
 	return r;

@@ -22,6 +22,7 @@ removed afterwards, its processes moved back to the root first."""
 import json
 import os
 import secrets
+import socket
 import tempfile
 import time
 
@@ -221,6 +222,30 @@ def main():
                 lt.expect(got == {"unit": f"docker-{docker_id}.scope", "user_unit": None},
                           f"units {got}")
 
+            # A listener made in a .socket unit's cgroup and held by pid 1 only
+            # (this test is pid 1 of its PID namespace), as systemd does it.
+            sock_rel = f"lsock-{tag}.slice/lsock-{tag}.socket"
+            cgs.make(sock_rel)
+            with open("/proc/self/cgroup") as f:
+                home = [x for x in f.read().splitlines() if x.startswith("0::")][0][3:]
+            cgs.move(os.getpid(), sock_rel)
+            try:
+                activated = socket.socket()
+                activated.bind(("127.0.0.1", 4917))
+                activated.listen(1)
+            finally:
+                cgs.move(os.getpid(), home.lstrip("/"))
+
+            def socket_unit():
+                doc, r = lt.lsock_doc(["-tlp"])
+                s = [x for x in doc["sockets"] if x["local"]["port"] == 4917]
+                lt.expect(len(s) == 1 and [o["pid"] for o in s[0]["owners"]] == [1],
+                          f"the pid-1 listener: {s}")
+                lt.expect(s[0]["owners"][0]["unit"] == f"lsock-{tag}.socket",
+                          f"its unit: {s[0]['owners'][0]}, want lsock-{tag}.socket")
+                r = lt.run_lsock(["-tlp", "-o", "local,unit", "sport = :4917"])
+                lt.expect(f"lsock-{tag}.socket" in r.stdout, f"text: {r.stdout!r}")
+
             def cli_names():
                 json_ok = probe(["--scans", "procs"])[1]["json"]
                 env = dict(os.environ, LSOCK_STATE_ROOT=state)
@@ -246,6 +271,8 @@ def main():
 
             lt.main([
                 ("lsock --all-netns: container names, owners' units", cli_names),
+                ("a pid-1 listener is named by its .socket unit (INET_DIAG_CGROUP_ID)",
+                 socket_unit),
                 ("docker scope + config.v2.json = docker:web", docker_web),
                 ("kubepods pod + OCI annotations = k8s:default/web-7d9c/nginx", k8s_pod),
                 ("systemd unit and user unit from the cgroup", units),
