@@ -39,10 +39,11 @@ _lsock()
 	local columns='proto family recv_q send_q local remote state type user uid inode cookie v6only interface peer source owners pid program path'
 	local sort_keys="$columns lport rport queue"
 	local sources='auto netlink proc'
+	local owner_sources='auto bpf proc'
 	local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing all connected synchronized bucket big'
 	local keywords='state exclude excl src dst sport dport dev pid comm uid user and or not'
 	local operators='eq ne neq gt lt ge geq le leq'
-	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -o --columns= --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version'
+	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -o --columns= --sort= --json --ndjson -s --summary --source= --owners= -v --verbose -h --help -V --version'
 	local cword=$COMP_CWORD cur prev before keep=
 	cur=${COMP_WORDS[cword]}
 	prev=${COMP_WORDS[cword-1]}
@@ -75,11 +76,14 @@ _lsock()
 	--source)
 		COMPREPLY=($(compgen -P "$keep" -W "$sources" -- "$cur"))
 		return;;
+	--owners)
+		COMPREPLY=($(compgen -P "$keep" -W "$owner_sources" -- "$cur"))
+		return;;
 	esac
 
 	# A word that is the argument of an option ("-o state") is no filter word.
 	case $before in
-	-o | --columns | --sort | --source | =) prev=;;
+	-o | --columns | --sort | --source | --owners | =) prev=;;
 	esac
 	case $prev in
 	state | exclude | excl)

@@ -61,7 +61,7 @@ function __lsock_after
     set -q words[2]; or return 1
     contains -- $words[-1] $argv; or return 1
     set -q words[3]; or return 0
-    not string match -qr -- '^(-[a-np-zA-Z0-9]*o|--columns|--sort|--source)$' $words[-2]
+    not string match -qr -- '^(-[a-np-zA-Z0-9]*o|--columns|--sort|--source|--owners)$' $words[-2]
 end
 
 complete -c lsock -f
@@ -94,6 +94,7 @@ complete -c lsock -l ndjson -d 'One JSON object per line'
 complete -c lsock -s s -l summary -d 'Counts, kernel figures and counters, full listeners'
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
+complete -c lsock -l owners -x -d 'Owner source' -a "auto\t'BPF iterator, falling back to the /proc walk' bpf\t'BPF iterator only' proc\t'/proc walk only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
 complete -c lsock -s h -l help -d 'Help'
 complete -c lsock -s V -l version -d 'Version'

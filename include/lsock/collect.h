@@ -30,6 +30,7 @@ struct collect_spec {
 	uint32_t states;      /* SOCK_STATE_BIT mask pushed to the kernel and checked after */
 	enum source_mode source;
 	const char *proc_root; /* normally "/proc" */
+	uint8_t owner_source;  /* enum owner_source (lsock/owner.h): --owners */
 };
 
 /* Whether spec s lists sockets of (proto, family). */

@@ -34,4 +34,8 @@ void report_churn(const struct snapshot_churn *c, bool verbose);
 
 void report_owner_note(const struct owner_map *m, enum output_format format, bool verbose);
 
+/* With verbose, which source served the owners ("bpf" or "proc"), and for
+ * proc why the BPF iterator did not (see owner_map_build_from()). */
+void report_owner_source(const struct snapshot *snap, bool verbose);
+
 #endif

@@ -86,6 +86,7 @@ static int list(const struct query_plan *plan)
 	r = snapshot_take(&req, &snap);
 	report_collect(&plan->spec, &snap.report, plan->verbose);
 	report_churn(&snap.churn, plan->verbose);
+	report_owner_source(&snap, plan->verbose);
 	if (r == 0 && (plan->needs & NEED_SERVICES))
 		r = services_load(&services);
 	if (r < 0) {

@@ -79,7 +79,8 @@ static void sort_unique(uint32_t *v, size_t *n)
 	*n = j + 1;
 }
 
-int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
+int owner_map_build_for_known(const char *proc_root, enum owner_source source,
+			      const struct sock_table *t,
 			      const uint32_t *known, size_t nknown, struct owner_map *ret,
 			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
 {
@@ -104,7 +105,7 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 	 * Unless held sockets that no dump listed are looked for. */
 	if (w.want.len || known) {
 		qsort(w.want.v, w.want.len, sizeof(*w.want.v), cmp_u32);
-		r = owner_map_build(proc_root, inode_wanted, &w, ret);
+		r = owner_map_build_from(proc_root, source, inode_wanted, &w, ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);
 			r = w.error;
@@ -122,10 +123,10 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 	return r;
 }
 
-int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
-			bool *ret_walked)
+int owner_map_build_for(const char *proc_root, enum owner_source source,
+			const struct sock_table *t, struct owner_map *ret, bool *ret_walked)
 {
-	return owner_map_build_for_known(proc_root, t, NULL, 0, ret, ret_walked, NULL, NULL);
+	return owner_map_build_for_known(proc_root, source, t, NULL, 0, ret, ret_walked, NULL, NULL);
 }
 
 /* The network namespace of <proc_root>/<what>/ns/net; false if unknown. */
