@@ -129,13 +129,13 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 const char *owner_bpf_strerror(int err);
 
 /*
- * owner_map_build_from() for the sockets of table t: only their inodes are
+ * owner_map_build() for the sockets of table t: only their inodes are
  * recorded, and when none can have an owner (no rows, or only inode-0
  * TIME_WAIT and request sockets) nothing is walked and *ret_walked is false.
  * *ret is written on every path (an empty map on failure).
  */
-int owner_map_build_for(const char *proc_root, enum owner_source source,
-			const struct sock_table *t, struct owner_map *ret, bool *ret_walked);
+int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
+			bool *ret_walked);
 
 /*
  * owner_map_build_for(), also looking for held sockets that no dump
@@ -148,10 +148,20 @@ int owner_map_build_for(const char *proc_root, enum owner_source source,
  * *ret, *ret_walked and the unknown list are written on every path.
  * Returns as owner_map_build().
  */
-int owner_map_build_for_known(const char *proc_root, enum owner_source source,
-			      const struct sock_table *t,
+int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 			      const uint32_t *known, size_t nknown, struct owner_map *ret,
 			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown);
+
+/*
+ * owner_map_build_for_known() (and, with known NULL, owner_map_build_for())
+ * from the owner source asked for (owner_map_build_from()).  Those two use
+ * the BPF iterator when they can and the walk otherwise, as
+ * OWNER_SOURCE_AUTO does; this is the one that --owners reaches.
+ */
+int owner_map_build_for_source(const char *proc_root, enum owner_source source,
+			       const struct sock_table *t, const uint32_t *known, size_t nknown,
+			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
+			       size_t *ret_nunknown);
 
 /*
  * Keeps, in order, the inodes of inodes[0..n) (each recorded in m, as

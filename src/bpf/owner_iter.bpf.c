@@ -44,6 +44,7 @@ struct pid {
 } CORE;
 
 struct task_struct {
+	int tgid;
 	struct task_struct *group_leader;
 	struct pid *thread_pid;
 	char comm[16];
@@ -78,7 +79,6 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	struct owner_bpf_record rec = { 0 };
 	struct task_struct *leader;
-	struct pid *pid;
 	const char *upid;
 	unsigned long ino;
 	unsigned int level;
@@ -90,35 +90,43 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	 * fds whose /proc link reads "socket:[INODE]" (sockfs_dname()). */
 	if (!bpf_sock_from_file(file))
 		return 0;
-	ino = BPF_CORE_READ(file, f_inode, i_ino);
+	/* Plain loads through the BTF pointers the iterator hands us (the
+	 * verifier turns them into faulting-safe loads): far cheaper than a
+	 * bpf_probe_read_kernel() call each, and this runs once per socket. */
+	ino = file->f_inode->i_ino;
 	if (ino == 0 || ino > 0xffffffffUL)
 		return 0;
+	leader = task->group_leader;
 	/*
 	 * The process's pid as the reader's PID namespace numbers it, which is
 	 * what its /proc shows: the leader's struct pid, at the level of the
 	 * reader's own (task_pid_nr_ns(leader, task_active_pid_ns(current))).
 	 * Every task the iterator shows is visible there, so numbers[level]
-	 * is in that namespace.
+	 * is in that namespace.  At level 0 that is the global tgid.
 	 */
-	level = BPF_CORE_READ(bpf_get_current_task_btf(), thread_pid, level);
-	if (level >= PID_NS_LEVEL_MAX)
-		return 0;
-	leader = BPF_CORE_READ(task, group_leader);
-	pid = BPF_CORE_READ(leader, thread_pid);
-	if (!pid || BPF_CORE_READ(pid, level) < level)
-		return 0;
-	/* numbers[] is a flexible array: step by the running kernel's
-	 * sizeof(struct upid), not by this file's. */
-	upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
-	       (unsigned long)level * bpf_core_type_size(struct upid);
-	if (bpf_core_read(&nr, sizeof(nr), &((const struct upid *)upid)->nr) || nr <= 0)
+	level = bpf_get_current_task_btf()->thread_pid->level;
+	if (level == 0) {
+		nr = leader->tgid;
+	} else {
+		struct pid *pid = leader->thread_pid;
+
+		if (level >= PID_NS_LEVEL_MAX || !pid || pid->level < level)
+			return 0;
+		/* numbers[] is a flexible array: step by the running kernel's
+		 * sizeof(struct upid), not by this file's. */
+		upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
+		       (unsigned long)level * bpf_core_type_size(struct upid);
+		if (bpf_probe_read_kernel(&nr, sizeof(nr), &((const struct upid *)upid)->nr))
+			return 0;
+	}
+	if (nr <= 0)
 		return 0;
 	rec.pid = (__u32)nr;
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)ino;
 	/* /proc/PID/comm is the leader's comm (proc_pid_comm() on the tgid's
 	 * task), whichever thread's table holds the fd. */
-	bpf_core_read(rec.comm, sizeof(rec.comm), &leader->comm);
+	bpf_probe_read_kernel(rec.comm, sizeof(rec.comm), leader->comm);
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

@@ -47,8 +47,7 @@ static void test_unknown_held(void **state)
 
 	build_std_tree(t);
 	add_row(&tab, 12345);
-	assert_int_equal(owner_map_build_for_known(t->root, OWNER_SOURCE_PROC, &tab, known, 2, &m,
-						   &walked, &unknown, &n),
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, known, 2, &m, &walked, &unknown, &n),
 			 0);
 	assert_true(walked);
 	assert_sorted(&m);
@@ -66,25 +65,23 @@ static void test_unknown_held(void **state)
 	owner_map_free(&m);
 
 	/* Without known, only the table's inodes, as owner_map_build_for(). */
-	assert_int_equal(owner_map_build_for_known(t->root, OWNER_SOURCE_PROC, &tab, NULL, 0, &m,
-						   &walked, &unknown, &n),
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, NULL, 0, &m, &walked, &unknown, &n),
 			 0);
 	assert_int_equal(n, 0);
 	assert_null(unknown);
 	assert_int_equal(m.len, 4);
 	owner_map_free(&m);
-	assert_int_equal(owner_map_build_for(t->root, OWNER_SOURCE_PROC, &tab, &m, &walked), 0);
+	assert_int_equal(owner_map_build_for(t->root, &tab, &m, &walked), 0);
 	assert_int_equal(m.len, 4);
 	owner_map_free(&m);
 
 	/* An empty table still walks when looking for unlisted sockets
 	 * (every dumped row may have been pruned, or missed). */
 	sock_table_free(&tab);
-	assert_int_equal(owner_map_build_for(t->root, OWNER_SOURCE_PROC, &tab, &m, &walked), 0);
+	assert_int_equal(owner_map_build_for(t->root, &tab, &m, &walked), 0);
 	assert_false(walked);
 	owner_map_free(&m);
-	assert_int_equal(owner_map_build_for_known(t->root, OWNER_SOURCE_PROC, &tab, known, 2, &m,
-						   &walked, &unknown, &n),
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, known, 2, &m, &walked, &unknown, &n),
 			 0);
 	assert_true(walked);
 	assert_int_equal(n, 5); /* 12345 is known, though not listed */
@@ -92,8 +89,8 @@ static void test_unknown_held(void **state)
 	owner_map_free(&m);
 
 	/* A missing root: the walk's error, and an empty unknown list. */
-	assert_int_equal(owner_map_build_for_known("/nonexistent-lsock", OWNER_SOURCE_PROC, &tab, known,
-						   2, &m, &walked, &unknown, &n),
+	assert_int_equal(owner_map_build_for_known("/nonexistent-lsock", &tab, known, 2, &m, &walked,
+						   &unknown, &n),
 			 -ENOENT);
 	assert_null(unknown);
 	assert_int_equal(n, 0);
