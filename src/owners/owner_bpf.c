@@ -73,9 +73,10 @@ static bool bpf_privileged(void)
 }
 
 /* Whether /sys/kernel/security/lockdown says "[confidentiality]": then the
- * kernel refuses BPF programs that read kernel memory (security_locked_down
- * (LOCKDOWN_BPF_READ_KERNEL)), with EPERM, as it does for missing
- * capabilities; this tells the two apart. */
+ * kernel withholds the helpers that read kernel memory from BPF programs
+ * (security_locked_down(LOCKDOWN_BPF_READ_KERNEL) in
+ * bpf_tracing_func_proto()), so the verifier rejects ours with EINVAL, and
+ * the error alone would not say why.  Absent file: no LSM lockdown. */
 static bool locked_down(void)
 {
 	char buf[128];
@@ -332,9 +333,9 @@ static int bpf_build(const char *proc_root, bool (*want)(uint32_t inode, void *d
 		return -EPERM;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return errno == ENOMEM ? -ENOMEM : -ENOENT;
-	r = iter_open(&h);
-	if ((r == -EPERM || r == -EACCES) && locked_down())
+	if (locked_down())
 		return -OWNER_BPF_LOCKED_DOWN;
+	r = iter_open(&h);
 	if (r < 0)
 		return r == -ENOMEM ? r : (r == -EPERM || r == -EACCES || r == -ENOSYS ? r : -EINVAL);
 	r = iter_read(&h, want, data, &m);
