@@ -202,7 +202,7 @@ def main():
                   "--bounding-set=-bpf,-perfmon,-sys_admin", "--"], []),
             ]
             for what, wrap, _ in cases:
-                auto = lsock(["-tanp", "--json", "-v"], wrap)
+                auto = lsock(["-tanp", "--json", "-v", "--owners=auto"], wrap)
                 line = [x for x in auto.stderr_lines() if x.startswith("lsock: owners:")]
                 if auto.status != 0 or line != ["lsock: owners: proc (bpf not used: bpf(2) was "
                                                 "refused (it needs root, or CAP_BPF and CAP_PERFMON; "
@@ -210,7 +210,7 @@ def main():
                     problems.append(f"{what}: auto: {auto.describe()}")
                 elif auto.out != proc.out:
                     problems.append(f"{what}: auto's fallback differs from --owners=proc")
-                quiet = lsock(["-tanp", "--json"], wrap)
+                quiet = lsock(["-tanp", "--json", "--owners=auto"], wrap)
                 if quiet.err:
                     problems.append(f"{what}: the fallback is not silent: {quiet.err!r}")
                 forced = lsock(["-tanp", "--owners=bpf"], wrap)
@@ -226,7 +226,7 @@ def main():
             with open("/proc/sys/kernel/unprivileged_bpf_disabled") as f:
                 sysctl = f.read().strip()
             problems = []
-            auto = lt.run(lt.lsock_argv(["-tanp", "--json", "-v"]), nobody=True)
+            auto = lt.run(lt.lsock_argv(["-tanp", "--json", "-v", "--owners=auto"]), nobody=True)
             proc = lt.run(lt.lsock_argv(["-tanp", "--json", "--owners=proc"]), nobody=True)
             if auto.status != 0 or not any(x.startswith("lsock: owners: proc (bpf not used: ")
                                            for x in auto.stderr_lines()):
