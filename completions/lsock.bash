@@ -39,10 +39,11 @@ _lsock()
 	local columns='proto family recv_q send_q local remote state type user uid inode cookie v6only interface peer source owners pid program path netns unit timer sk shutdown peer_owners vfs pending skmem tcp_info'
 	local sort_keys="$columns lport rport queue"
 	local sources='auto netlink proc'
+	local owner_sources='auto bpf proc'
 	local states='established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing all connected synchronized bucket big'
 	local keywords='state exclude excl src dst sport dport dev pid comm uid user and or not'
 	local operators='eq ne neq gt lt ge geq le leq'
-	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -k --columns= -o --timers --options -i --info -m --memory -O --oneline --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns= --audit --explain --color= -c --watch -E --events -K --kill --format= --output-file='
+	local options='-t --tcp -u --udp -U --udplite -w --raw --icmp -x --unix -4 --ipv4 --inet -6 --ipv6 --inet6 -l --listening -a --all -n --numeric -p --programs --program -e --extend -W --wide -H --no-header -k --columns= -o --timers --options -i --info -m --memory -O --oneline --sort= --json --ndjson -s --summary --source= -v --verbose -h --help -V --version -G --all-netns -N --netns= --audit --explain --color= -c --watch -E --events -K --kill --format= --output-file= --owners='
 	local cword=$COMP_CWORD cur prev before keep=
 	cur=${COMP_WORDS[cword]}
 	prev=${COMP_WORDS[cword-1]}
@@ -87,11 +88,14 @@ _lsock()
 	--output-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return;;
+	--owners)
+		COMPREPLY=($(compgen -P "$keep" -W "$owner_sources" -- "$cur"))
+		return;;
 	esac
 
 	# A word that is the argument of an option ("-k state") is no filter word.
 	case $before in
-	-k | --columns | --sort | --source | -N | --netns | --color | --format | --output-file | =) prev=;;
+	-k | --columns | --sort | --source | -N | --netns | --color | --format | --output-file | --owners | =) prev=;;
 	esac
 	case $prev in
 	state | exclude | excl)

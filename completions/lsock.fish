@@ -71,7 +71,7 @@ function __lsock_after
     set -q words[2]; or return 1
     contains -- $words[-1] $argv; or return 1
     set -q words[3]; or return 0
-    not string match -qr -- '^(-[a-jl-zA-Z0-9]*k|--columns|--sort|--source)$' $words[-2]
+    not string match -qr -- '^(-[a-jl-zA-Z0-9]*k|--columns|--sort|--source|--owners)$' $words[-2]
 end
 
 complete -c lsock -f
@@ -112,6 +112,7 @@ complete -c lsock -s G -l all-netns -d 'Every network namespace, with a NetNS co
 complete -c lsock -s N -l netns -x -d 'One network namespace: NAME, PATH or PID' -a '(command ls /run/netns 2>/dev/null)'
 # Sources
 complete -c lsock -l source -x -d 'Data source' -a "auto\t'sock_diag, falling back to /proc/net' netlink\t'sock_diag only' proc\t'/proc/net only'"
+complete -c lsock -l owners -x -d 'Owner source' -a "auto\t'BPF iterator, falling back to the /proc walk' bpf\t'BPF iterator only' proc\t'/proc walk only'"
 complete -c lsock -s v -l verbose -d 'Say which source served which protocol'
 # Audit and explanations
 complete -c lsock -l audit -d 'Listening sockets by exposure, most exposed first'

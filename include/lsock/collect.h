@@ -32,6 +32,7 @@ struct collect_spec {
 	const char *proc_root; /* normally "/proc" */
 	unsigned ext;          /* enum sock_ext_part: extension records to keep (sock_diag
 				* only; 0: none, and the requests are the plain ones) */
+	uint8_t owner_source;  /* enum owner_source (lsock/owner.h): --owners */
 };
 
 /* Whether spec s lists sockets of (proto, family). */

@@ -68,6 +68,7 @@ struct lsock_options {
 	bool version;
 	enum output_format format;
 	enum source_mode source;
+	uint8_t owner_source; /* enum owner_source (lsock/owner.h): --owners */
 	const char *columns; /* -k/--columns LIST, NULL if not given */
 	const char *sort;    /* --sort KEYS, NULL if not given */
 	const char *proc_root;

@@ -23,6 +23,13 @@
 
 #include "lsock/sock_table.h"
 
+/* Where owners come from (--owners). */
+enum owner_source {
+	OWNER_SOURCE_AUTO = 0, /* the BPF iterator when it can be used, else the /proc walk */
+	OWNER_SOURCE_BPF,      /* the BPF iterator only (iter/task_file, owner_bpf.c) */
+	OWNER_SOURCE_PROC,     /* the /proc walk only */
+};
+
 /* TASK_COMM_LEN is 16 today; keep room in case it grows. */
 #define OWNER_COMM_MAX 64
 
@@ -67,6 +74,9 @@ struct owner_map {
 			     * and hidepid hides nothing from us */
 	bool foreign_pidns; /* proc_root shows a PID namespace that is not the initial
 			     * one: processes outside it are invisible */
+	uint8_t source;     /* enum owner_source that served: _BPF or _PROC */
+	int bpf_error;      /* why the BPF iterator did not serve (owner_bpf_strerror());
+			     * 0 if it did, or if it was not asked for (--owners=proc) */
 };
 
 /*
@@ -118,6 +128,28 @@ int owner_map_build_threads(const char *proc_root, size_t nthreads,
 size_t owner_walk_threads_default(void);
 
 /*
+ * owner_map_build() from the source asked for.  OWNER_SOURCE_AUTO tries
+ * the BPF iterator and, if it cannot be used here (built without it, not
+ * privileged, no BTF, locked down, bpf(2) refused, proc_root not a procfs
+ * of our PID namespace), walks proc_root, with ret->bpf_error saying why.
+ * OWNER_SOURCE_BPF fails with that reason instead.  The iterator's map is
+ * the walk's for the same processes (see owner_bpf.c); it sees every
+ * process of our PID namespace, so it counts as privileged and denies
+ * nothing.  ret->source says which served.  Returns as owner_map_build(),
+ * or the BPF reason (a -errno for owner_bpf_strerror()).
+ */
+int owner_map_build_from(const char *proc_root, enum owner_source source,
+			 bool (*want)(uint32_t inode, void *data), void *data,
+			 struct owner_map *ret);
+
+/* The BPF reason for a kernel in lockdown=confidentiality mode (negated). */
+#define OWNER_BPF_LOCKED_DOWN EKEYREJECTED
+
+/* Why the BPF iterator could not serve, for a bpf_error (a -errno): a
+ * static string, one clause without a final period. */
+const char *owner_bpf_strerror(int err);
+
+/*
  * owner_map_build() for the sockets of table t: only their inodes are
  * recorded, and when none can have an owner (no rows, or only inode-0
  * TIME_WAIT and request sockets) nothing is walked and *ret_walked is false.
@@ -140,6 +172,17 @@ int owner_map_build_for(const char *proc_root, const struct sock_table *t, struc
 int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 			      const uint32_t *known, size_t nknown, struct owner_map *ret,
 			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown);
+
+/*
+ * owner_map_build_for_known() (and, with known NULL, owner_map_build_for())
+ * from the owner source asked for (owner_map_build_from()).  Those two use
+ * the BPF iterator when they can and the walk otherwise, as
+ * OWNER_SOURCE_AUTO does; this is the one that --owners reaches.
+ */
+int owner_map_build_for_source(const char *proc_root, enum owner_source source,
+			       const struct sock_table *t, const uint32_t *known, size_t nknown,
+			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
+			       size_t *ret_nunknown);
 
 /*
  * Keeps, in order, the inodes of inodes[0..n) (each recorded in m, as

@@ -43,4 +43,8 @@ struct query_plan;
  */
 int report_netns(const struct query_plan *plan, const struct snapshot_netns *n);
 
+/* With verbose, which source served the owners ("bpf" or "proc"), and for
+ * proc why the BPF iterator did not (see owner_map_build_from()). */
+void report_owner_source(const struct snapshot *snap, bool verbose);
+
 #endif

@@ -86,6 +86,7 @@ static int list(const struct query_plan *plan)
 	report_collect(&plan->spec, &snap.report, plan->verbose);
 	report_churn(&snap.churn, plan->verbose);
 	status = report_netns(plan, &snap.netns);
+	report_owner_source(&snap, plan->verbose);
 	if (r == 0)
 		r = render_setup(plan, &snap, &caches, &ctx);
 	if (r < 0) {

@@ -10,6 +10,7 @@
 #include "lsock/escape.h"
 #include "lsock/i18n.h"
 #include "lsock/options.h"
+#include "lsock/owner.h"
 #include "lsock/proto.h"
 
 enum {
@@ -22,6 +23,7 @@ enum {
 	OPT_COLOR,
 	OPT_FORMAT,
 	OPT_OUTPUT_FILE,
+	OPT_OWNERS,
 	OPT_PROTO_BASE = 0x200, /* + enum sock_proto: a protocol flag */
 };
 
@@ -53,6 +55,7 @@ static const struct option fixed_opts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "summary", no_argument, NULL, 's' },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "owners", required_argument, NULL, OPT_OWNERS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -140,6 +143,10 @@ static const char help_body[] = N_(
 	"      --source=auto|netlink|proc\n"
 	"                     auto (default): sock_diag, falling back to /proc/net per\n"
 	"                     protocol when sock_diag is missing or refused\n"
+	"      --owners=auto|bpf|proc\n"
+	"                     where -p finds owners; auto (default): the kernel's BPF\n"
+	"                     task_file iterator when it can be used (root, BTF), else\n"
+	"                     the /proc walk\n"
 	"  -v, --verbose      say on stderr which source served which protocol (or why\n"
 	"                     none did), and name the processes lsock could not inspect\n"
 	"\n"
@@ -466,6 +473,19 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 				o.color = COLOR_NEVER;
 			} else {
 				set_err(err, errlen, _("invalid --color '%s' (expected auto, always or never)"),
+					esc_text_cstr(optarg, word, sizeof(word)));
+				return -EINVAL;
+			}
+			break;
+		case OPT_OWNERS:
+			if (!strcmp(optarg, "auto")) {
+				o.owner_source = OWNER_SOURCE_AUTO;
+			} else if (!strcmp(optarg, "bpf")) {
+				o.owner_source = OWNER_SOURCE_BPF;
+			} else if (!strcmp(optarg, "proc")) {
+				o.owner_source = OWNER_SOURCE_PROC;
+			} else {
+				set_err(err, errlen, "invalid --owners '%s' (expected auto, bpf or proc)",
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}

@@ -135,6 +135,11 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 		fprintf(stderr, _("lsock: out of memory\n"));
 		return 3;
 	}
+	if (owners_error && s->owner_source == OWNER_SOURCE_BPF) {
+		fprintf(stderr, "lsock: --owners=bpf: cannot use the BPF iterator: %s\n",
+			owner_bpf_strerror(owners_error));
+		return 3;
+	}
 	if (owners_error) {
 		fprintf(stderr, _("lsock: cannot resolve owners from %s: %s\n"), s->proc_root,
 			strerror(-owners_error));
@@ -264,4 +269,19 @@ void report_churn(const struct snapshot_churn *c, bool verbose)
 	if (verbose && c->recovered)
 		fprintf(stderr, _("lsock: unix: %zu socket(s) a dump missed under churn were fetched "
 				"by inode\n"), c->recovered);
+}
+
+void report_owner_source(const struct snapshot *snap, bool verbose)
+{
+	const struct owner_map *m = &snap->owners;
+
+	if (!verbose || !snap->owners_walked)
+		return;
+	if (m->source == OWNER_SOURCE_BPF)
+		fprintf(stderr, "lsock: owners: bpf\n");
+	else if (m->bpf_error)
+		fprintf(stderr, "lsock: owners: proc (bpf not used: %s)\n",
+			owner_bpf_strerror(m->bpf_error));
+	else
+		fprintf(stderr, "lsock: owners: proc (bpf not asked: --owners=proc)\n");
 }

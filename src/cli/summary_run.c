@@ -40,7 +40,8 @@ int summary_run_build(const struct query_plan *plan, const struct sock_table *t,
 	}
 	if (!ret->full.len)
 		return 0; /* nobody to name: no walk */
-	r = owner_map_build_for(plan->spec.proc_root, &ret->full, &ret->owners, &walked);
+	r = owner_map_build_for_source(plan->spec.proc_root, plan->spec.owner_source, &ret->full,
+				       NULL, 0, &ret->owners, &walked, NULL, NULL);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {

@@ -81,9 +81,10 @@ static void sort_unique(uint32_t *v, size_t *n)
 	*n = j + 1;
 }
 
-int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
-			      const uint32_t *known, size_t nknown, struct owner_map *ret,
-			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+int owner_map_build_for_source(const char *proc_root, enum owner_source source,
+			       const struct sock_table *t, const uint32_t *known, size_t nknown,
+			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
+			       size_t *ret_nunknown)
 {
 	struct want_ctx w = { .known = known, .nknown = nknown };
 	size_t i, rows;
@@ -122,7 +123,7 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 	 * Unless held sockets that no dump listed are looked for. */
 	if (w.want.len || known) {
 		sort_unique(w.want.v, &w.want.len);
-		r = owner_map_build(proc_root, inode_wanted, &w, ret);
+		r = owner_map_build_from(proc_root, source, inode_wanted, &w, ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);
 			r = w.error;
@@ -140,10 +141,19 @@ int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
 	return r;
 }
 
+int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,
+			      const uint32_t *known, size_t nknown, struct owner_map *ret,
+			      bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+{
+	return owner_map_build_for_source(proc_root, OWNER_SOURCE_AUTO, t, known, nknown, ret,
+					  ret_walked, ret_unknown, ret_nunknown);
+}
+
 int owner_map_build_for(const char *proc_root, const struct sock_table *t, struct owner_map *ret,
 			bool *ret_walked)
 {
-	return owner_map_build_for_known(proc_root, t, NULL, 0, ret, ret_walked, NULL, NULL);
+	return owner_map_build_for_source(proc_root, OWNER_SOURCE_AUTO, t, NULL, 0, ret, ret_walked,
+					  NULL, NULL);
 }
 
 /* The network namespace of <proc_root>/<what>/ns/net; false if unknown. */

@@ -121,7 +121,7 @@ def main():
         def bad_po_fails_build():
             src = lt.source_dir()
             work = os.path.join(tmp, "tree")
-            for d in ("src", "include", "man", "po", "completions", "tools"):
+            for d in ("src", "include", "man", "po", "completions", "tools", "cmake"):
                 shutil.copytree(os.path.join(src, d), os.path.join(work, d))
             shutil.copy(os.path.join(src, "CMakeLists.txt"), work)
             b = os.path.join(work, "b")

@@ -243,7 +243,7 @@ def main():
                           f"the pid-1 listener: {s}")
                 lt.expect(s[0]["owners"][0]["unit"] == f"lsock-{tag}.socket",
                           f"its unit: {s[0]['owners'][0]}, want lsock-{tag}.socket")
-                r = lt.run_lsock(["-tlp", "-o", "local,unit", "sport = :4917"])
+                r = lt.run_lsock(["-tlp", "-k", "local,unit", "sport = :4917"])
                 lt.expect(f"lsock-{tag}.socket" in r.stdout, f"text: {r.stdout!r}")
 
             def cli_names():

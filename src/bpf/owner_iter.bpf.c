@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+/*
+ * The BPF side of the owner source: an iter/task_file program that writes
+ * one record per socket fd of every process of the reader's PID namespace.
+ *
+ * No vmlinux.h: the few kernel structures read are declared here with only
+ * the fields used, and preserve_access_index makes clang emit CO-RE
+ * relocations, so libbpf finds the real offsets in the running kernel's
+ * BTF at load time.  Nothing here depends on the build machine's kernel.
+ *
+ * Which tasks and files: the kernel's task_file iterator walks the tasks
+ * of the PID namespace the reader was in when it opened the iterator
+ * (task_active_pid_ns(current) in bpf_iter_init_seq_pidns()), in tid
+ * order, and skips a thread whose files_struct is its group leader's
+ * (task_seq_get_next(..., skip_if_dup_files)).  So every fd table of a
+ * process is visited once, as the /proc walk visits <pid>/fd and the
+ * <pid>/task/<tid>/fd of threads with a table of their own.
+ */
+#include <linux/types.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "owner_bpf_record.h"
+
+#define CORE __attribute__((preserve_access_index))
+
+struct seq_file;
+struct socket;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} CORE;
+
+struct pid_namespace;
+
+struct upid {
+	int nr;
+	struct pid_namespace *ns;
+} CORE;
+
+struct pid {
+	unsigned int level;
+	struct upid numbers[1];
+} CORE;
+
+struct task_struct {
+	int tgid;
+	struct task_struct *group_leader;
+	struct pid *thread_pid;
+	char comm[16];
+} CORE;
+
+struct inode {
+	unsigned long i_ino;
+} CORE;
+
+struct file {
+	struct inode *f_inode;
+} CORE;
+
+struct bpf_iter__task_file {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	__u32 fd;
+	struct file *file;
+} CORE;
+
+/* The kernel's MAX_PID_NS_LEVEL is 32. */
+#define PID_NS_LEVEL_MAX 32
+
+/* Helpers that read kernel memory are GPL-only; this object is MIT OR GPL. */
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+SEC("iter/task_file")
+int lsock_task_file(struct bpf_iter__task_file *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct owner_bpf_record rec = { 0 };
+	struct task_struct *leader;
+	const char *upid;
+	unsigned long ino;
+	unsigned int level;
+	int nr = 0;
+
+	if (!task || !file)
+		return 0;
+	/* Non-NULL only for files whose f_op is socket_file_ops: exactly the
+	 * fds whose /proc link reads "socket:[INODE]" (sockfs_dname()). */
+	if (!bpf_sock_from_file(file))
+		return 0;
+	/* Plain loads through the BTF pointers the iterator hands us (the
+	 * verifier turns them into faulting-safe loads): far cheaper than a
+	 * bpf_probe_read_kernel() call each, and this runs once per socket. */
+	ino = file->f_inode->i_ino;
+	if (ino == 0 || ino > 0xffffffffUL)
+		return 0;
+	leader = task->group_leader;
+	/*
+	 * The process's pid as the reader's PID namespace numbers it, which is
+	 * what its /proc shows: the leader's struct pid, at the level of the
+	 * reader's own (task_pid_nr_ns(leader, task_active_pid_ns(current))).
+	 * Every task the iterator shows is visible there, so numbers[level]
+	 * is in that namespace.  At level 0 that is the global tgid.
+	 */
+	level = bpf_get_current_task_btf()->thread_pid->level;
+	if (level == 0) {
+		nr = leader->tgid;
+	} else {
+		struct pid *pid = leader->thread_pid;
+
+		if (level >= PID_NS_LEVEL_MAX || !pid || pid->level < level)
+			return 0;
+		/* numbers[] is a flexible array: step by the running kernel's
+		 * sizeof(struct upid), not by this file's. */
+		upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
+		       (unsigned long)level * bpf_core_type_size(struct upid);
+		if (bpf_probe_read_kernel(&nr, sizeof(nr), &((const struct upid *)upid)->nr))
+			return 0;
+	}
+	if (nr <= 0)
+		return 0;
+	rec.pid = (__u32)nr;
+	rec.fd = ctx->fd;
+	rec.inode = (__u32)ino;
+	/* /proc/PID/comm is the leader's comm (proc_pid_comm() on the tgid's
+	 * task), whichever thread's table holds the fd. */
+	bpf_probe_read_kernel(rec.comm, sizeof(rec.comm), leader->comm);
+	bpf_seq_write(seq, &rec, sizeof(rec));
+	return 0;
+}
