@@ -231,6 +231,31 @@ __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errl
  * same '?' as an unknown one; say which it was.  Returns true and fills err
  * if word ("--so=x") abbreviates more than one distinct option.
  */
+/*
+ * Whether getopt_long's error is about the long option word (argv[optind -
+ * 1] after the error) rather than about a letter of a short cluster: in a
+ * cluster ("-Zt") glibc does not advance optind past it, so the word before
+ * it may be an earlier, valid long option.  glibc sets optopt to 0 for an
+ * unknown or ambiguous long option, and to the option's val when a known
+ * one is misused ("--tcp=1").
+ */
+static bool long_word_error(const struct option_set *s, const char *word, int opt)
+{
+	const char *name = word + 2, *eq;
+	size_t n, i;
+
+	if (strncmp(word, "--", 2))
+		return false;
+	if (opt == 0 || opt == '?')
+		return true;
+	eq = strchr(name, '=');
+	n = eq ? (size_t)(eq - name) : strlen(name);
+	for (i = 0; n && s->longs[i].name; i++)
+		if (!strncmp(s->longs[i].name, name, n) && s->longs[i].val == opt)
+			return true;
+	return false;
+}
+
 static bool ambiguous(const struct option_set *s, const char *word, char *err, size_t errlen)
 {
 	const char *name = word + 2, *eq = strchr(name, '=');
@@ -551,7 +576,8 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			 * by its word; glibc's optopt would point at the wrong
 			 * letter.  An unknown short option is named by optopt: its
 			 * word may be a cluster. */
-			if (!strncmp(argv[optind - 1], "--", 2) || !optopt || optopt == '?') {
+			if (long_word_error(&set, argv[optind - 1], optopt) || !optopt ||
+			    optopt == '?') {
 				if (!strncmp(argv[optind - 1], "--", 2) &&
 				    ambiguous(&set, argv[optind - 1], err, errlen))
 					return -EINVAL;
