@@ -9,7 +9,8 @@
 #include "lsock/sort.h"
 
 /* timer: by kind, then time to expiry. */
-int sort_cmp_timer(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_timer(const struct sort_ctx *c, const struct sock_entry *a,
+		   const struct sock_entry *b);
 /* shutdown: by the shutdown bits. */
 int sort_cmp_shutdown(const struct sort_ctx *c, const struct sock_entry *a,
 		      const struct sock_entry *b);
@@ -22,7 +23,8 @@ int sort_cmp_vfs(const struct sort_ctx *c, const struct sock_entry *a, const str
 int sort_cmp_pending(const struct sort_ctx *c, const struct sock_entry *a,
 		     const struct sock_entry *b);
 /* skmem: by memory allocated (rmem_alloc + wmem_alloc + wmem_queued). */
-int sort_cmp_skmem(const struct sort_ctx *c, const struct sock_entry *a, const struct sock_entry *b);
+int sort_cmp_skmem(const struct sort_ctx *c, const struct sock_entry *a,
+		   const struct sock_entry *b);
 /* tcp_info: by smoothed rtt. */
 int sort_cmp_tcp_info(const struct sort_ctx *c, const struct sock_entry *a,
 		      const struct sock_entry *b);

@@ -15,10 +15,10 @@
 _Static_assert(sizeof(struct sock_tcp_info) == 280, "struct sock_tcp_info is not the 6.18 layout");
 _Static_assert(offsetof(struct sock_tcp_info, rto) == 8, "tcp_info: rto moved");
 _Static_assert(offsetof(struct sock_tcp_info, rtt) == 68, "tcp_info: rtt moved");
-_Static_assert(offsetof(struct sock_tcp_info, total_retrans) == 100, "tcp_info: total_retrans moved");
+_Static_assert(offsetof(struct sock_tcp_info, total_retrans) == 100, "tcp_info: total_retrans");
 _Static_assert(offsetof(struct sock_tcp_info, pacing_rate) == 104, "tcp_info: pacing_rate moved");
 _Static_assert(offsetof(struct sock_tcp_info, min_rtt) == 148, "tcp_info: min_rtt moved");
-_Static_assert(offsetof(struct sock_tcp_info, bytes_retrans) == 208, "tcp_info: bytes_retrans moved");
+_Static_assert(offsetof(struct sock_tcp_info, bytes_retrans) == 208, "tcp_info: bytes_retrans");
 _Static_assert(offsetof(struct sock_tcp_info, snd_wnd) == 228, "tcp_info: snd_wnd moved");
 _Static_assert(offsetof(struct sock_tcp_info, total_rto) == 240, "tcp_info: total_rto moved");
 _Static_assert(offsetof(struct sock_tcp_info, received_ce) == 248, "tcp_info: received_ce moved");

@@ -65,6 +65,9 @@ WANT_KINDS = {"tcp", "udp", "udplite", "raw", "unix", "inet", "inet6", "TIME_WAI
               "unnamed", "abstract", "path", "owned", "unowned", "empty comm"}
 
 
+EXT_COLUMNS = {"timer", "sk", "shutdown", "peer_owners", "vfs", "pending", "skmem", "tcp_info"}
+
+
 def field_problems(r, ncols, nrows, what, words_last=False):
     """Problems unless r listed nrows rows of exactly ncols fields each (with
     words_last, at least ncols: the last cell is ss's words, tcp_info)."""
@@ -105,8 +108,14 @@ def main():
             spec = ",".join(["proto"] + cols + ["state"])
             problems += field_problems(lt.run_lsock(base + ["-k", spec]), len(cols) + 2, n,
                                        f"-k {spec}")
-            # Every column at the end of a row.
+            # Every column at the end of a row, where a name may keep its
+            # spaces.  Of the extension columns only those that hold names
+            # or ss's words: the others print no space anywhere, as the
+            # spec above shows (and the TIME_WAIT of the mix lasts 60 s,
+            # which the runs under valgrind must not outlast).
             for col in cols:
+                if col in EXT_COLUMNS - {"tcp_info", "peer_owners"}:
+                    continue
                 problems += field_problems(lt.run_lsock(base + ["-k", f"proto,{col}"]), 2, n,
                                            f"-k proto,{col}", words_last=col == "tcp_info")
             lt.check(problems, f"--source={source}: fields per row")
