@@ -103,9 +103,10 @@ void audit_write(struct outbuf *o, const struct query_plan *p, const struct rend
 			continue;
 		v[n].row.e = e;
 		v[n].index = i;
-		/* other_netns stays false until sock_entry says which
-		 * namespace a socket is in (netns_idx). */
-		exposure_classify(&ec, e, false, &v[n].row.v);
+		/* With --all-netns, index 0 is lsock's own namespace; a
+		 * listener elsewhere is reached through that namespace's
+		 * interfaces, which the address table here does not have. */
+		exposure_classify(&ec, e, e->netns_idx != 0, &v[n].row.v);
 		owner_unit(p, c, e, &v[n].unit);
 		n++;
 	}
