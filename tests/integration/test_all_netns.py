@@ -245,8 +245,10 @@ def main():
             lt.expect(b"\x1b" not in r.out and b"\xff" not in r.out,
                       f"raw hostile bytes in the text output: {r.out[:400]!r}")
             lt.expect("evil\\x1b[31m\\xff" in r.stdout, f"hostile name not escaped: {r.stdout}")
+            # valgrind has no pidfd_open(): no SIOCGSKNS through pidfd_getfd.
+            under_valgrind = "valgrind" in " ".join(lt.lsock_wrapper())
             for rec in nss.ns:
-                if rec["kind"] != "ipnetns":
+                if rec["kind"] != "ipnetns" and not (under_valgrind and rec["kind"] == "socket"):
                     lt.expect(f"net:[{rec['ino']}]" in r.stdout, f"net:[{rec['ino']}] not shown")
             lt.expect(r.stdout.splitlines()[1].startswith("NetNS "),
                       f"no NetNS column first: {r.stdout.splitlines()[:2]}")
