@@ -134,6 +134,11 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 		for (k = 0; k < ncells; k++) {
 			size_t w;
 
+			/* A left-aligned last cell is never padded: its width is
+			 * not needed, and rendering it twice doubled the cost of
+			 * long cells such as tcp_info (-i). */
+			if (k == ncells - 1 && align_of(cols, k) == ALIGN_LEFT)
+				continue;
 			render(l, c, cols, k, &t->entries[i], &scratch);
 			w = display_width(scratch.buf, scratch.len);
 			if (w > widths[k])
