@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsock/snapshot_netns.h"
 #include "lsock/sock_table.h"
 
 enum sock_change_kind {
@@ -33,9 +34,10 @@ struct sock_change {
 /*
  * The identity of a socket across snapshots.  Every comparison of two
  * sockets of different snapshots goes through snapshot_diff_key(), so that
- * the namespace part is decided in one place: 0 while the table has one
- * namespace; with several (--all-netns), the namespace's inode, which,
- * unlike a per-snapshot index, is the same in every snapshot.
+ * the namespace part is decided in one place: the nsfs inode of the
+ * entry's namespace (its netns_idx looked up in the snapshot's namespace
+ * list, ns), which, unlike the per-snapshot index, is the same in every
+ * snapshot; 0 when ns is NULL or does not list it (one namespace).
  *
  * Without a cookie (the /proc/net fallback does not have one) the socket
  * is named by its inode and addresses, which is the best /proc offers.
@@ -49,8 +51,9 @@ struct sock_key {
 	uint8_t laddr[16], raddr[16];
 };
 
-/* The key of entry e of table t. */
-void snapshot_diff_key(const struct sock_table *t, const struct sock_entry *e, struct sock_key *ret);
+/* The key of entry e of a snapshot whose namespace list is ns (may be NULL). */
+void snapshot_diff_key(const struct snapshot_netns *ns, const struct sock_entry *e,
+		       struct sock_key *ret);
 
 /* Orders two keys (<0, 0, >0). */
 int snapshot_diff_key_cmp(const struct sock_key *a, const struct sock_key *b);
@@ -64,18 +67,20 @@ int snapshot_diff_key_cmp(const struct sock_key *a, const struct sock_key *b);
  * NULL when there is no change) and *ret_len are written on every path.
  * Returns 0 or -ENOMEM.
  */
-int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
+int snapshot_diff(const struct sock_table *prev, const struct snapshot_netns *prev_ns,
+		  const struct sock_table *cur, const struct snapshot_netns *cur_ns,
 		  struct sock_change **ret, size_t *ret_len);
 
 /*
  * The entry of t with key k, or NULL.  order is the sorted index that
  * snapshot_diff_index() built for t (n entries).
  */
-const struct sock_entry *snapshot_diff_find(const struct sock_table *t, const size_t *order,
+const struct sock_entry *snapshot_diff_find(const struct sock_table *t,
+					    const struct snapshot_netns *ns, const size_t *order,
 					    size_t n, const struct sock_key *k);
 
 /* Indices of t's entries sorted by key, in *ret (malloc'd; written on every
  * path).  Returns 0 or -ENOMEM. */
-int snapshot_diff_index(const struct sock_table *t, size_t **ret);
+int snapshot_diff_index(const struct sock_table *t, const struct snapshot_netns *ns, size_t **ret);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "lsock/filter.h"
 #include "lsock/ifnames.h"
+#include "lsock/netns_pins.h"
 #include "lsock/owner.h"
 #include "lsock/plan.h"
 #include "lsock/protonames.h"
@@ -38,15 +39,20 @@ struct mode_render {
 int mode_render_init(struct mode_render *r, const struct query_plan *plan);
 void mode_render_free(struct mode_render *r);
 
-/* The render context for rows of t owned as m says (m may be NULL). */
+/* The render context for rows of t owned as m says (m may be NULL), in
+ * the namespaces netns lists (may be NULL: lsock's own, unnamed). */
 struct render_ctx mode_render_ctx(struct mode_render *r, const struct query_plan *plan,
-				  const struct sock_table *t, const struct owner_map *m);
+				  const struct sock_table *t, const struct owner_map *m,
+				  struct snapshot_netns *netns);
 
 struct sock_tracker {
 	const struct query_plan *plan;
 	struct filter_prune fp;
 	struct sock_table table;  /* the last snapshot, filtered */
 	struct owner_map owners;  /* holders of its sockets */
+	struct snapshot_netns netns; /* its namespaces (netns_idx indexes them) */
+	struct netns_request netns_req; /* the plan's, without the note */
+	struct netns_pins pins;   /* --all-netns: every namespace seen, held open */
 	size_t *order;            /* table's indices by key (snapshot_diff_index()) */
 	bool walk_warned;         /* a failed walk was said once */
 };
@@ -63,6 +69,7 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan);
 struct sock_tracker_tick {
 	struct sock_table prev;       /* the earlier snapshot (closed sockets index it) */
 	struct owner_map prev_owners; /* its owners */
+	struct snapshot_netns prev_netns; /* its namespaces */
 	struct sock_change *changes;
 	size_t nchanges;
 	bool walked;                  /* /proc was walked for this snapshot */

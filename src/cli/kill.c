@@ -70,7 +70,7 @@ int kill_run(const struct query_plan *plan)
 		status = report_snapshot_failure(&plan->spec, &snap.report, snap.owners_error, r);
 		goto out_snap;
 	}
-	c = mode_render_ctx(&mr, plan, &snap.table, &snap.owners);
+	c = mode_render_ctx(&mr, plan, &snap.table, &snap.owners, &snap.netns);
 	sort_table(&snap.table, &plan->sort,
 		   &(struct sort_ctx){ .table = c.table, .owners = c.owners, .users = c.users });
 	r = outbuf_init(&o, STDOUT_FILENO);

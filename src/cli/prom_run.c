@@ -145,7 +145,7 @@ int prom_run(const struct query_plan *plan)
 	}
 	if (snap.owners_walked && !owner_map_complete(&snap.owners))
 		report_owner_note(&snap.owners, OUTPUT_TEXT, plan->verbose);
-	c = mode_render_ctx(&mr, plan, &snap.table, &snap.owners);
+	c = mode_render_ctx(&mr, plan, &snap.table, &snap.owners, &snap.netns);
 	units.owners = &snap.owners;
 	units.procfd = open(plan->spec.proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	s.unit_of = unit_of;

@@ -33,10 +33,12 @@ void mode_render_free(struct mode_render *r)
 }
 
 struct render_ctx mode_render_ctx(struct mode_render *r, const struct query_plan *plan,
-				  const struct sock_table *t, const struct owner_map *m)
+				  const struct sock_table *t, const struct owner_map *m,
+				  struct snapshot_netns *netns)
 {
 	return (struct render_ctx){
 		.table = t,
+		.netns = netns,
 		.owners = plan->needs & NEED_OWNERS ? m : NULL,
 		.services = r->services_loaded ? &r->services : NULL,
 		.protonames = r->services_loaded ? &r->protonames : NULL,
@@ -130,11 +132,23 @@ static struct snapshot_request tracker_request(struct sock_tracker *t, bool owne
 	struct snapshot_request req = { .collect = t->plan->spec, .owners = owners };
 
 	/* --events keeps every state: a socket is destroyed in a state other
-	 * than the one it was listed in, and its owner must still be known. */
+	 * than the one it was listed in, and its owner must still be known.
+	 * Its notifications come from lsock's own namespace only (the
+	 * multicast groups are per namespace), so its snapshots are too. */
 	if (t->plan->mode == MODE_EVENTS)
 		req.collect.states = SOCK_STATES_ALL;
+	else
+		req.netns = &t->netns_req;
 	filter_prune_request(&req, &t->fp);
 	return req;
+}
+
+/* Under --all-netns, holds every namespace listed (see netns_pins.h). */
+static int pin_namespaces(struct sock_tracker *t)
+{
+	if (t->netns_req.select != NETNS_SELECT_ALL)
+		return 0;
+	return netns_pins_update(&t->pins, &t->netns, &t->table);
 }
 
 int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
@@ -145,6 +159,10 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 
 	memset(t, 0, sizeof(*t));
 	t->plan = plan;
+	/* The namespaces of the listing; the count of other namespaces'
+	 * listeners is a note for a one-shot listing, not for every tick. */
+	t->netns_req = plan->netns;
+	t->netns_req.note = false;
 	t->fp = (struct filter_prune){ .states = plan->spec.states, .filter = plan->filter };
 	if (plan->mode == MODE_EVENTS)
 		t->fp.states = SOCK_STATES_ALL;
@@ -161,11 +179,16 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 		report_owner_note(&snap.owners, plan->format, plan->verbose);
 	t->table = snap.table;
 	t->owners = snap.owners;
+	t->netns = snap.netns;
 	memset(&snap.table, 0, sizeof(snap.table));
 	memset(&snap.owners, 0, sizeof(snap.owners));
+	memset(&snap.netns, 0, sizeof(snap.netns));
 	snapshot_free(&snap);
-	if (snapshot_diff_index(&t->table, &t->order) < 0) {
-		fprintf(stderr, "lsock: out of memory\n");
+	r = pin_namespaces(t);
+	if (r == 0)
+		r = snapshot_diff_index(&t->table, &t->netns, &t->order);
+	if (r < 0) {
+		fprintf(stderr, "lsock: %s\n", strerror(-r));
 		return 3;
 	}
 	return 0;
@@ -242,11 +265,12 @@ int sock_tracker_update(struct sock_tracker *t, struct sock_tracker_tick *ret)
 		snapshot_free(&snap);
 		return r;
 	}
-	r = snapshot_diff(&t->table, &snap.table, &ret->changes, &ret->nchanges);
+	r = snapshot_diff(&t->table, &t->netns, &snap.table, &snap.netns, &ret->changes,
+			  &ret->nchanges);
 	if (r == 0)
 		r = next_owners(t, &snap, &owners, &ret->walked);
 	if (r == 0) {
-		r = snapshot_diff_index(&snap.table, &order);
+		r = snapshot_diff_index(&snap.table, &snap.netns, &order);
 		if (r < 0)
 			owner_map_free(&owners);
 	}
@@ -257,12 +281,20 @@ int sock_tracker_update(struct sock_tracker *t, struct sock_tracker_tick *ret)
 	}
 	ret->prev = t->table;
 	ret->prev_owners = t->owners;
+	ret->prev_netns = t->netns;
 	free(t->order);
 	t->table = snap.table;
 	t->owners = owners;
+	t->netns = snap.netns;
 	t->order = order;
 	memset(&snap.table, 0, sizeof(snap.table));
+	memset(&snap.netns, 0, sizeof(snap.netns));
 	snapshot_free(&snap);
+	r = pin_namespaces(t);
+	if (r < 0) {
+		fprintf(stderr, "lsock: cannot hold the namespaces open: %s\n", strerror(-r));
+		return 3;
+	}
 	return 0;
 }
 
@@ -270,6 +302,7 @@ void sock_tracker_tick_free(struct sock_tracker_tick *k)
 {
 	sock_table_free(&k->prev);
 	owner_map_free(&k->prev_owners);
+	snapshot_netns_free(&k->prev_netns);
 	free(k->changes);
 	memset(k, 0, sizeof(*k));
 }
@@ -280,14 +313,16 @@ const struct sock_entry *sock_tracker_find(const struct sock_tracker *t, const s
 
 	if (!t->order)
 		return NULL;
-	snapshot_diff_key(&t->table, e, &k);
-	return snapshot_diff_find(&t->table, t->order, t->table.len, &k);
+	snapshot_diff_key(&t->netns, e, &k);
+	return snapshot_diff_find(&t->table, &t->netns, t->order, t->table.len, &k);
 }
 
 void sock_tracker_free(struct sock_tracker *t)
 {
 	sock_table_free(&t->table);
 	owner_map_free(&t->owners);
+	snapshot_netns_free(&t->netns);
+	netns_pins_free(&t->pins);
 	free(t->order);
 	memset(t, 0, sizeof(*t));
 }

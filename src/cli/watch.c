@@ -48,12 +48,12 @@ static void put_first(struct outbuf *o, const struct query_plan *plan, const str
 }
 
 static int put_changes(struct outbuf *o, const struct query_plan *plan, struct mode_render *mr,
-		       const struct sock_tracker *t, const struct sock_tracker_tick *k)
+		       struct sock_tracker *t, struct sock_tracker_tick *k)
 {
 	static const char *const names[_SOCK_CHANGE_MAX] = { "new", "closed", "state" };
 	static const char signs[_SOCK_CHANGE_MAX] = { '+', '-', '~' };
-	struct render_ctx now = mode_render_ctx(mr, plan, &t->table, &t->owners);
-	struct render_ctx before = mode_render_ctx(mr, plan, &k->prev, &k->prev_owners);
+	struct render_ctx now = mode_render_ctx(mr, plan, &t->table, &t->owners, &t->netns);
+	struct render_ctx before = mode_render_ctx(mr, plan, &k->prev, &k->prev_owners, &k->prev_netns);
 	struct timespec ts;
 	size_t i;
 
@@ -128,14 +128,14 @@ int watch_run(const struct query_plan *plan)
 	}
 	status = sock_tracker_start(&t, plan);
 	if (status == 0) {
-		struct render_ctx c = mode_render_ctx(&mr, plan, &t.table, &t.owners);
+		struct render_ctx c = mode_render_ctx(&mr, plan, &t.table, &t.owners, &t.netns);
 
 		if (plan->sort.len) {
 			sort_table(&t.table, &plan->sort,
 				   &(struct sort_ctx){ .table = c.table, .owners = c.owners,
 						       .users = c.users });
 			free(t.order);
-			if (snapshot_diff_index(&t.table, &t.order) < 0)
+			if (snapshot_diff_index(&t.table, &t.netns, &t.order) < 0)
 				status = 3;
 		}
 		put_first(&o, plan, &c);

@@ -6,21 +6,27 @@
 #include "lsock/snapshot_diff.h"
 
 /*
- * The namespace part of the key.  A table holds one namespace today; when
- * tables hold several (--all-netns), this is the one line that turns an
- * entry's namespace into a stable identity (its nsfs inode).
+ * The namespace part of the key: the nsfs inode of the entry's namespace.
+ * netns_idx is an index into this snapshot's namespace list, which the
+ * next snapshot may order differently (a namespace came or went); the
+ * inode names the namespace for as long as it lives, and --watch pins
+ * every namespace it has seen, so it is not handed out again meanwhile.
+ * All nsfs files share one device, so the inode alone is enough.  Without
+ * a list (lsock's own namespace, unnamed) every entry is in the one
+ * namespace: 0.
  */
-static uint64_t entry_netns(const struct sock_table *t, const struct sock_entry *e)
+static uint64_t entry_netns(const struct snapshot_netns *ns, const struct sock_entry *e)
 {
-	(void)t;
-	(void)e;
-	return 0;
+	const struct snapshot_ns *n = snapshot_netns_of(ns, e->netns_idx);
+
+	return n ? n->ino : 0;
 }
 
-void snapshot_diff_key(const struct sock_table *t, const struct sock_entry *e, struct sock_key *ret)
+void snapshot_diff_key(const struct snapshot_netns *ns, const struct sock_entry *e,
+		       struct sock_key *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	ret->netns = entry_netns(t, e);
+	ret->netns = entry_netns(ns, e);
 	if (e->flags & SOCK_F_COOKIE_KNOWN) {
 		/* The kernel never hands out cookie 0 (atomic64_inc_return()
 		 * starts at 1), so 0 can mean "none". */
@@ -63,6 +69,7 @@ int snapshot_diff_key_cmp(const struct sock_key *a, const struct sock_key *b)
 
 struct sort_ctx {
 	const struct sock_table *t;
+	const struct snapshot_netns *ns;
 };
 
 static int cmp_index(const void *a, const void *b, void *arg)
@@ -72,8 +79,8 @@ static int cmp_index(const void *a, const void *b, void *arg)
 	struct sock_key ka, kb;
 	int r;
 
-	snapshot_diff_key(c->t, &c->t->entries[i], &ka);
-	snapshot_diff_key(c->t, &c->t->entries[j], &kb);
+	snapshot_diff_key(c->ns, &c->t->entries[i], &ka);
+	snapshot_diff_key(c->ns, &c->t->entries[j], &kb);
 	r = snapshot_diff_key_cmp(&ka, &kb);
 	if (r)
 		return r;
@@ -81,9 +88,9 @@ static int cmp_index(const void *a, const void *b, void *arg)
 	return (i > j) - (i < j);
 }
 
-int snapshot_diff_index(const struct sock_table *t, size_t **ret)
+int snapshot_diff_index(const struct sock_table *t, const struct snapshot_netns *ns, size_t **ret)
 {
-	struct sort_ctx c = { .t = t };
+	struct sort_ctx c = { .t = t, .ns = ns };
 	size_t *v = malloc((t->len ? t->len : 1) * sizeof(*v)), i;
 
 	*ret = NULL;
@@ -96,7 +103,8 @@ int snapshot_diff_index(const struct sock_table *t, size_t **ret)
 	return 0;
 }
 
-const struct sock_entry *snapshot_diff_find(const struct sock_table *t, const size_t *order,
+const struct sock_entry *snapshot_diff_find(const struct sock_table *t,
+					    const struct snapshot_netns *ns, const size_t *order,
 					    size_t n, const struct sock_key *k)
 {
 	size_t lo = 0, hi = n;
@@ -106,7 +114,7 @@ const struct sock_entry *snapshot_diff_find(const struct sock_table *t, const si
 		struct sock_key km;
 		int r;
 
-		snapshot_diff_key(t, &t->entries[order[mid]], &km);
+		snapshot_diff_key(ns, &t->entries[order[mid]], &km);
 		r = snapshot_diff_key_cmp(&km, k);
 		if (r < 0) {
 			lo = mid + 1;
@@ -115,7 +123,7 @@ const struct sock_entry *snapshot_diff_find(const struct sock_table *t, const si
 		} else {
 			/* The first entry of this key: step back over repeats. */
 			while (mid > lo) {
-				snapshot_diff_key(t, &t->entries[order[mid - 1]], &km);
+				snapshot_diff_key(ns, &t->entries[order[mid - 1]], &km);
 				if (snapshot_diff_key_cmp(&km, k))
 					break;
 				mid--;
@@ -134,7 +142,8 @@ enum match {
 	MATCH_REPEAT, /* a later entry of a key its table already listed */
 };
 
-int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
+int snapshot_diff(const struct sock_table *prev, const struct snapshot_netns *prev_ns,
+		  const struct sock_table *cur, const struct snapshot_netns *cur_ns,
 		  struct sock_change **ret, size_t *ret_len)
 {
 	size_t *po = NULL, *co = NULL, i = 0, j = 0, n = 0;
@@ -144,7 +153,7 @@ int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
 
 	*ret = NULL;
 	*ret_len = 0;
-	if (snapshot_diff_index(prev, &po) < 0 || snapshot_diff_index(cur, &co) < 0)
+	if (snapshot_diff_index(prev, prev_ns, &po) < 0 || snapshot_diff_index(cur, cur_ns, &co) < 0)
 		goto out;
 	pm = calloc(prev->len + 1, 1);
 	cm = calloc(cur->len + 1, 1);
@@ -156,13 +165,13 @@ int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
 		int c;
 
 		if (i < prev->len)
-			snapshot_diff_key(prev, &prev->entries[po[i]], &kp);
+			snapshot_diff_key(prev_ns, &prev->entries[po[i]], &kp);
 		if (j < cur->len)
-			snapshot_diff_key(cur, &cur->entries[co[j]], &kc);
+			snapshot_diff_key(cur_ns, &cur->entries[co[j]], &kc);
 		if (i > 0 && i < prev->len) {
 			struct sock_key kq;
 
-			snapshot_diff_key(prev, &prev->entries[po[i - 1]], &kq);
+			snapshot_diff_key(prev_ns, &prev->entries[po[i - 1]], &kq);
 			if (!snapshot_diff_key_cmp(&kq, &kp)) {
 				pm[po[i++]] = MATCH_REPEAT;
 				continue;
@@ -171,7 +180,7 @@ int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
 		if (j > 0 && j < cur->len) {
 			struct sock_key kq;
 
-			snapshot_diff_key(cur, &cur->entries[co[j - 1]], &kq);
+			snapshot_diff_key(cur_ns, &cur->entries[co[j - 1]], &kq);
 			if (!snapshot_diff_key_cmp(&kq, &kc)) {
 				cm[co[j++]] = MATCH_REPEAT;
 				continue;
@@ -208,8 +217,8 @@ int snapshot_diff(const struct sock_table *prev, const struct sock_table *cur,
 			struct sock_key k;
 			const struct sock_entry *old;
 
-			snapshot_diff_key(cur, &cur->entries[j], &k);
-			old = snapshot_diff_find(prev, po, prev->len, &k);
+			snapshot_diff_key(cur_ns, &cur->entries[j], &k);
+			old = snapshot_diff_find(prev, prev_ns, po, prev->len, &k);
 			v[n++] = (struct sock_change){ .kind = SOCK_CHANGE_STATE,
 						       .from_state = old ? old->state : 0,
 						       .index = j };

@@ -38,7 +38,7 @@ static void test_no_change(void **state)
 	/* Another order, same sockets: nothing changed. */
 	add(&b, 9, SOCK_STATE_ESTABLISHED, 2);
 	add(&b, 5, SOCK_STATE_LISTEN, 1);
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 0);
 	assert_null(ch);
 	sock_table_free(&a);
@@ -59,7 +59,7 @@ static void test_kinds(void **state)
 	add(&b, 5, SOCK_STATE_LISTEN, 1);
 	/* The same inode, a new cookie: another socket (inodes are reused). */
 	add(&b, 12, SOCK_STATE_ESTABLISHED, 2);
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(ch[0].kind, SOCK_CHANGE_CLOSED);
 	assert_int_equal(ch[0].index, 1);
@@ -81,16 +81,16 @@ static void test_empty_sides(void **state)
 	struct sock_change *ch;
 	size_t n;
 
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 0);
 	add(&b, 3, SOCK_STATE_LISTEN, 1);
 	add(&b, 4, SOCK_STATE_LISTEN, 2);
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(ch[0].kind, SOCK_CHANGE_NEW);
 	assert_int_equal(ch[1].kind, SOCK_CHANGE_NEW);
 	free(ch);
-	assert_int_equal(snapshot_diff(&b, &a, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&b, NULL, &a, NULL, &ch, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(ch[0].kind, SOCK_CHANGE_CLOSED);
 	assert_int_equal(ch[1].kind, SOCK_CHANGE_CLOSED);
@@ -111,7 +111,7 @@ static void test_repeats_count_once(void **state)
 	add(&b, 5, SOCK_STATE_LISTEN, 1);
 	add(&b, 6, SOCK_STATE_LISTEN, 2);
 	add(&b, 6, SOCK_STATE_LISTEN, 2);
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(ch[0].kind, SOCK_CHANGE_NEW);
 	assert_int_equal(ch[0].index, 1);
@@ -131,7 +131,7 @@ static void test_without_cookie(void **state)
 	add(&a, 0, SOCK_STATE_ESTABLISHED, 2);
 	add(&b, 0, SOCK_STATE_FIN_WAIT1, 2);
 	add(&b, 0, SOCK_STATE_ESTABLISHED, 1);
-	assert_int_equal(snapshot_diff(&a, &b, &ch, &n), 0);
+	assert_int_equal(snapshot_diff(&a, NULL, &b, NULL, &ch, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(ch[0].kind, SOCK_CHANGE_STATE);
 	assert_int_equal(ch[0].index, 0);
@@ -151,16 +151,60 @@ static void test_find(void **state)
 	add(&t, 12, SOCK_STATE_LISTEN, 1);
 	add(&t, 9, SOCK_STATE_ESTABLISHED, 2);
 	add(&t, 3, SOCK_STATE_ESTABLISHED, 3);
-	assert_int_equal(snapshot_diff_index(&t, &order), 0);
-	snapshot_diff_key(&t, &probe, &k);
-	e = snapshot_diff_find(&t, order, t.len, &k);
+	assert_int_equal(snapshot_diff_index(&t, NULL, &order), 0);
+	snapshot_diff_key(NULL, &probe, &k);
+	e = snapshot_diff_find(&t, NULL, order, t.len, &k);
 	assert_non_null(e);
 	assert_int_equal(e->inode, 2);
 	probe.cookie = 10;
-	snapshot_diff_key(&t, &probe, &k);
-	assert_null(snapshot_diff_find(&t, order, t.len, &k));
+	snapshot_diff_key(NULL, &probe, &k);
+	assert_null(snapshot_diff_find(&t, NULL, order, t.len, &k));
 	free(order);
 	sock_table_free(&t);
+}
+
+static void add_in(struct sock_table *t, uint64_t cookie, uint16_t netns_idx)
+{
+	struct sock_entry e = {
+		.cookie = cookie,
+		.family = AF_INET,
+		.proto = SOCK_PROTO_TCP,
+		.state = SOCK_STATE_LISTEN,
+		.flags = SOCK_F_COOKIE_KNOWN,
+		.netns_idx = netns_idx,
+	};
+
+	assert_int_equal(sock_table_add(t, &e, NULL, 0), 0);
+}
+
+/* The namespace part of the key is the namespace's inode, not its index
+ * in one snapshot's list: the next snapshot may list them in another
+ * order (one came or went). */
+static void test_netns_by_inode(void **state)
+{
+	struct snapshot_ns pv[2] = { { .ino = 4026532001u }, { .ino = 4026532002u } };
+	struct snapshot_ns cv[3] = { { .ino = 4026532003u }, { .ino = 4026532002u },
+				     { .ino = 4026532001u } };
+	struct snapshot_netns pn = { .v = pv, .len = 2 }, cn = { .v = cv, .len = 3 };
+	struct sock_table a = { 0 }, b = { 0 };
+	struct sock_change *ch;
+	size_t n;
+
+	add_in(&a, 5, 0); /* in ...001: index 0 before, 2 after: unchanged */
+	add_in(&a, 6, 1); /* in ...002: index 1 in both: unchanged */
+	add_in(&a, 7, 0); /* in ...001 before; the same cookie in ...003 after */
+	add_in(&b, 5, 2);
+	add_in(&b, 6, 1);
+	add_in(&b, 7, 0);
+	assert_int_equal(snapshot_diff(&a, &pn, &b, &cn, &ch, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ch[0].kind, SOCK_CHANGE_CLOSED);
+	assert_int_equal(ch[0].index, 2);
+	assert_int_equal(ch[1].kind, SOCK_CHANGE_NEW);
+	assert_int_equal(ch[1].index, 2);
+	free(ch);
+	sock_table_free(&a);
+	sock_table_free(&b);
 }
 
 int main(void)
@@ -172,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_repeats_count_once),
 		cmocka_unit_test(test_without_cookie),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_netns_by_inode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
