@@ -119,6 +119,7 @@ int prom_run(const struct query_plan *plan)
 {
 	struct filter_prune fp = { .states = plan->spec.states, .filter = plan->filter };
 	struct snapshot_request req = { .collect = plan->spec, .owners = true };
+	struct netns_request nr = plan->netns;
 	struct prom_scrape s = { .netns = "" };
 	struct unit_cache units = { .procfd = -1 };
 	struct mode_render mr;
@@ -129,6 +130,11 @@ int prom_run(const struct query_plan *plan)
 	uint64_t t0;
 	int r, status = 0;
 
+	/* Every namespace with --all-netns; each series is labelled with its
+	 * namespace's name, lsock's own too; the note on other namespaces is for a terminal, not here. */
+	nr.note = false;
+	nr.label = true;
+	req.netns = &nr;
 	filter_prune_request(&req, &fp);
 	memset(&mr, 0, sizeof(mr));
 	clock_gettime(CLOCK_REALTIME, &wall);

@@ -9,6 +9,7 @@
 #include "lsock/escape.h"
 #include "lsock/fmt_prom.h"
 #include "lsock/owner.h"
+#include "lsock/snapshot_netns.h"
 #include "lsock/sock_names.h"
 
 /* Length of the UTF-8 sequence at s[0..len), 0 if it is not valid. */
@@ -73,6 +74,8 @@ bool fmt_prom_is_listener(const struct sock_entry *e)
 struct listener {
 	char *address, *port, *program, *unit;
 	size_t address_len, program_len;
+	const char *netns; /* into the namespace list (lives as long as c) */
+	size_t netns_len;
 	const char *proto, *family;
 	uint64_t accept_queue, backlog;
 	bool is_listen; /* LISTEN: the queues mean something */
@@ -90,7 +93,8 @@ static int cmp_listener(const void *x, const void *y)
 	const struct listener *a = x, *b = y;
 	int r;
 
-	if ((r = strcmp(a->proto, b->proto)) || (r = strcmp(a->family, b->family)) ||
+	if ((r = cmp_bytes(a->netns, a->netns_len, b->netns, b->netns_len)) ||
+	    (r = strcmp(a->proto, b->proto)) || (r = strcmp(a->family, b->family)) ||
 	    (r = cmp_bytes(a->address, a->address_len, b->address, b->address_len)) ||
 	    (r = strcmp(a->port, b->port)) ||
 	    (r = cmp_bytes(a->program, a->program_len, b->program, b->program_len)))
@@ -123,6 +127,22 @@ static char *dup_bytes(const void *s, size_t len)
 	return p;
 }
 
+/* The netns label of e: its namespace's name as the NetNS column shows
+ * it (host, an ip netns name, docker:web, net:[4026532249]...), else the
+ * scrape's default. */
+static const char *netns_label(const struct render_ctx *c, const struct prom_scrape *s,
+			       uint16_t idx, size_t *ret_len)
+{
+	const struct snapshot_ns *v = snapshot_netns_of(c->netns, idx);
+
+	if (v && v->ns && v->ns->label) {
+		*ret_len = v->ns->label_len;
+		return v->ns->label;
+	}
+	*ret_len = s->netns ? strlen(s->netns) : 0;
+	return s->netns ? s->netns : "";
+}
+
 static int listener_of(const struct render_ctx *c, const struct prom_scrape *s,
 		       const struct sock_entry *e, struct listener *ret)
 {
@@ -133,6 +153,7 @@ static int listener_of(const struct render_ctx *c, const struct prom_scrape *s,
 	size_t alen, plen = 0;
 
 	memset(ret, 0, sizeof(*ret));
+	ret->netns = netns_label(c, s, e->netns_idx, &ret->netns_len);
 	ret->proto = sock_proto_name(e->proto);
 	ret->family = sock_family_name(e->family);
 	if (e->family == AF_UNIX) {
@@ -169,10 +190,10 @@ static int listener_of(const struct render_ctx *c, const struct prom_scrape *s,
 	return 0;
 }
 
-static void listener_labels(struct outbuf *o, const struct prom_scrape *s, const struct listener *l)
+static void listener_labels(struct outbuf *o, const struct listener *l)
 {
 	outbuf_putc(o, '{');
-	label(o, "netns", s->netns ? s->netns : "", s->netns ? strlen(s->netns) : 0, true);
+	label(o, "netns", l->netns, l->netns_len, true);
 	label(o, "proto", l->proto, strlen(l->proto), false);
 	label(o, "family", l->family, strlen(l->family), false);
 	label(o, "address", l->address, l->address_len, false);
@@ -235,8 +256,7 @@ static int gather(const struct render_ctx *c, const struct prom_scrape *s, struc
 	return 0;
 }
 
-static void metric_listeners(struct outbuf *o, const struct prom_scrape *s, const struct listener *v,
-			     size_t n, int which)
+static void metric_listeners(struct outbuf *o, const struct listener *v, size_t n, int which)
 {
 	size_t i;
 
@@ -246,40 +266,93 @@ static void metric_listeners(struct outbuf *o, const struct prom_scrape *s, cons
 		outbuf_puts(o, which == 0 ? "lsock_listener_info" :
 			       which == 1 ? "lsock_listener_accept_queue" :
 					    "lsock_listener_backlog");
-		listener_labels(o, s, &v[i]);
+		listener_labels(o, &v[i]);
 		outbuf_putc(o, ' ');
 		outbuf_u64(o, which == 0 ? 1 : which == 1 ? v[i].accept_queue : v[i].backlog);
 		outbuf_putc(o, '\n');
 	}
 }
 
-static void metric_sockets(struct outbuf *o, const struct render_ctx *c, const struct prom_scrape *s)
-{
-	uint64_t count[_SOCK_PROTO_MAX][_SOCK_STATE_MAX] = { { 0 } };
-	size_t i, p, st;
+/* A namespace of the list and its label, for the per-namespace counts. */
+struct ns_label {
+	const char *label;
+	size_t len;
+	size_t idx;   /* netns_idx */
+	size_t group; /* namespaces with equal labels count as one series */
+};
 
+static int cmp_ns_label(const void *x, const void *y)
+{
+	const struct ns_label *a = x, *b = y;
+	int r = cmp_bytes(a->label, a->len, b->label, b->len);
+
+	return r ? r : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+typedef uint64_t sock_counts[_SOCK_PROTO_MAX][_SOCK_STATE_MAX];
+
+/*
+ * lsock_sockets, one set of series per namespace label, in label order.
+ * Two namespaces whose labels are equal (a label names what the NetNS
+ * column shows, not the inode) are one series: a scrape must not hold
+ * the same series twice.
+ */
+static int metric_sockets(struct outbuf *o, const struct render_ctx *c, const struct prom_scrape *s)
+{
+	size_t nns = c->netns && c->netns->len ? c->netns->len : 1, i, p, st, g, ngroups = 0;
+	struct ns_label *ns = calloc(nns, sizeof(*ns));
+	size_t *group_of = calloc(nns, sizeof(*group_of));
+	sock_counts *count = calloc(nns, sizeof(*count));
+
+	if (!ns || !group_of || !count) {
+		free(ns);
+		free(group_of);
+		free(count);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nns; i++) {
+		ns[i].idx = i;
+		ns[i].label = netns_label(c, s, (uint16_t)i, &ns[i].len);
+	}
+	qsort(ns, nns, sizeof(*ns), cmp_ns_label);
+	for (i = 0; i < nns; i++) {
+		if (i && cmp_bytes(ns[i - 1].label, ns[i - 1].len, ns[i].label, ns[i].len))
+			ngroups++;
+		ns[i].group = ngroups;
+		group_of[ns[i].idx] = ngroups;
+	}
 	for (i = 0; i < c->table->len; i++) {
 		const struct sock_entry *e = &c->table->entries[i];
+		size_t gi = e->netns_idx < nns ? group_of[e->netns_idx] : 0;
 
 		if (e->proto < _SOCK_PROTO_MAX && e->state < _SOCK_STATE_MAX)
-			count[e->proto][e->state]++;
+			count[gi][e->proto][e->state]++;
 	}
-	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
-		for (st = 0; st < _SOCK_STATE_MAX; st++) {
-			const char *pn = sock_proto_name((uint8_t)p), *sn;
+	for (i = 0; i < nns; i++) {
+		if (i && ns[i].group == ns[i - 1].group)
+			continue;
+		g = ns[i].group;
+		for (p = 0; p < _SOCK_PROTO_MAX; p++) {
+			for (st = 0; st < _SOCK_STATE_MAX; st++) {
+				const char *pn = sock_proto_name((uint8_t)p), *sn;
 
-			if (!count[p][st])
-				continue;
-			sn = sock_state_name((uint8_t)st);
-			outbuf_puts(o, "lsock_sockets{");
-			label(o, "netns", s->netns ? s->netns : "", s->netns ? strlen(s->netns) : 0, true);
-			label(o, "proto", pn, strlen(pn), false);
-			label(o, "state", sn, strlen(sn), false);
-			outbuf_puts(o, "} ");
-			outbuf_u64(o, count[p][st]);
-			outbuf_putc(o, '\n');
+				if (!count[g][p][st])
+					continue;
+				sn = sock_state_name((uint8_t)st);
+				outbuf_puts(o, "lsock_sockets{");
+				label(o, "netns", ns[i].label, ns[i].len, true);
+				label(o, "proto", pn, strlen(pn), false);
+				label(o, "state", sn, strlen(sn), false);
+				outbuf_puts(o, "} ");
+				outbuf_u64(o, count[g][p][st]);
+				outbuf_putc(o, '\n');
+			}
 		}
 	}
+	free(ns);
+	free(group_of);
+	free(count);
+	return 0;
 }
 
 /* v / 10^digits as a decimal with that many digits (no locale, no float). */
@@ -306,17 +379,22 @@ void fmt_prom(struct outbuf *o, const struct render_ctx *c, const struct prom_sc
 	header(o, "lsock_listener_info",
 	       "A listening socket (LISTEN, or unconnected and bound): value 1, one series per "
 	       "distinct label set.");
-	metric_listeners(o, s, v, n, 0);
+	metric_listeners(o, v, n, 0);
 	header(o, "lsock_listener_accept_queue",
 	       "Connections waiting to be accepted by a LISTEN socket (summed over listeners "
 	       "with the same labels).");
-	metric_listeners(o, s, v, n, 1);
+	metric_listeners(o, v, n, 1);
 	header(o, "lsock_listener_backlog",
 	       "Maximum accept backlog of a LISTEN socket, as listen(2) set it (summed over "
 	       "listeners with the same labels).");
-	metric_listeners(o, s, v, n, 2);
+	metric_listeners(o, v, n, 2);
 	header(o, "lsock_sockets", "Sockets by network namespace, protocol and state.");
-	metric_sockets(o, c, s);
+	r = metric_sockets(o, c, s);
+	if (r < 0) {
+		outbuf_set_error(o, r);
+		free_listeners(v, n);
+		return;
+	}
 	header(o, "lsock_scrape_duration_seconds", "How long lsock took to collect the sockets.");
 	outbuf_puts(o, "lsock_scrape_duration_seconds ");
 	put_fixed(o, s->duration_ns / 1000000000u, s->duration_ns % 1000000000u, 9);

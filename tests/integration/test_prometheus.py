@@ -102,8 +102,10 @@ def case_promtool_and_labels():
     want = {("tcp", "inet", "127.0.0.1", str(TCP_PORT)), ("tcp", "inet6", "::1", str(TCP_PORT)),
             ("udp", "inet", "127.0.0.1", str(UDP_PORT)), ("unix", "unix", path, "")}
     lt.expect(set(info) == want, f"listeners {sorted(info)}, want {sorted(want)}")
+    # lsock's own namespace is named as the NetNS column names it.
+    own = f"net:[{os.stat('/proc/self/ns/net').st_ino}]"
     for l in info.values():
-        lt.expect(l["program"] == HOSTILE and l["netns"] == "" and set(l) ==
+        lt.expect(l["program"] == HOSTILE and l["netns"] == own and set(l) ==
                   {"netns", "proto", "family", "address", "port", "program", "unit"}, f"labels {l}")
     backlog = {(l["proto"], l["family"], l["port"]): v for n, l, v in samples if n == "lsock_listener_backlog"}
     lt.expect(backlog == {("tcp", "inet", str(TCP_PORT)): 5, ("tcp", "inet6", str(TCP_PORT)): 9,
@@ -176,8 +178,78 @@ def case_atomic():
     os.rmdir(d)
 
 
+NS_NAME = 'we"b\\x'  # an ip netns name with a quote and a backslash
+
+NS_HOLDER = r"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x40000000) != 0:
+    raise OSError(ctypes.get_errno(), "setns")
+t = socket.socket(); t.bind(("127.0.0.1", %d)); t.listen(4)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", %d))
+ready()
+""" % (TCP_PORT, UDP_PORT)
+
+UNSHARE_HOLDER = r"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.unshare(0x40000000) != 0:
+    raise OSError(ctypes.get_errno(), "unshare")
+t = socket.socket(); t.bind(("0.0.0.0", %d)); t.listen(6)
+ready(os.stat("/proc/self/ns/net").st_ino)
+""" % (TCP_PORT,)
+
+
+def case_all_netns():
+    """-G: every namespace's listeners and counts, each labelled with the
+    namespace's name as the NetNS column shows it."""
+    tool = promtool()
+    r = lt.run(["mount", "-t", "tmpfs", "lsock-run", "/run"])
+    if r.status != 0:
+        lt.skip(f"cannot mount a tmpfs on /run: {r.stderr.strip()}")
+    try:
+        r = lt.run(["ip", "netns", "add", NS_NAME])
+        lt.expect(r.status == 0, f"ip netns add: {r.stderr}")
+        own = f"net:[{os.stat('/proc/self/ns/net').st_ino}]"
+        with lt.Holders() as h:
+            h.start(NS_HOLDER, "/run/netns/" + NS_NAME)
+            _, facts = h.start(UNSHARE_HOLDER)
+            other = f"net:[{facts[0]}]"
+            l = socket.socket()
+            l.bind(("127.0.0.1", TCP_PORT + 10))
+            l.listen(2)
+            r = lt.run_lsock(["--format=prometheus", "-G", "-tu"])
+            text = lt.run_lsock(["-G", "-tuln"])
+            l.close()
+        lt.expect(r.status == 0, r.describe())
+        chk = subprocess.run([tool, "check", "metrics"], input=r.out, capture_output=True)
+        lt.expect(chk.returncode == 0, f"promtool check metrics: {chk.stdout!r} {chk.stderr!r}\n{r.stdout}")
+        lt.expect('netns="we\\"b\\\\x"' in r.stdout, f"the ip netns name escaped:\n{r.stdout}")
+        samples = parse(r.stdout)
+        info = sorted((l["netns"], l["proto"], l["address"], l["port"]) for n, l, v in samples
+                      if n == "lsock_listener_info")
+        want = sorted([(NS_NAME, "tcp", "127.0.0.1", str(TCP_PORT)),
+                       (NS_NAME, "udp", "127.0.0.1", str(UDP_PORT)),
+                       (other, "tcp", "0.0.0.0", str(TCP_PORT)),
+                       (own, "tcp", "127.0.0.1", str(TCP_PORT + 10))])
+        lt.expect(info == want, f"listeners {info}, want {want}")
+        counts = sorted((l["netns"], l["proto"], l["state"], v) for n, l, v in samples
+                        if n == "lsock_sockets")
+        lt.expect(counts == sorted([(NS_NAME, "tcp", "LISTEN", 1), (NS_NAME, "udp", "UNCONN", 1),
+                                    (other, "tcp", "LISTEN", 1), (own, "tcp", "LISTEN", 1)]),
+                  f"counts {counts}")
+        # The same names as the NetNS column (which escapes for the terminal).
+        shown = {line.split()[0] for line in text.stdout.splitlines()
+                 if line.strip() and not line.startswith(("Active ", "NetNS "))}
+        lt.expect({own, other} <= shown and len(shown) == 3, f"NetNS column {shown}")
+    finally:
+        lt.run(["ip", "netns", "delete", NS_NAME])
+        lt.run(["umount", "/run"])
+
+
 def main():
-    lt.main([("promtool check metrics, labels escaped", case_promtool_and_labels),
+    lt.main([("every namespace, labelled by name (-G)", case_all_netns),("promtool check metrics, labels escaped", case_promtool_and_labels),
              ("--output-file is replaced atomically", case_atomic)])
 
 
