@@ -142,6 +142,25 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 			 bool (*want)(uint32_t inode, void *data), void *data,
 			 struct owner_map *ret);
 
+/*
+ * An owner source kept across walks, for the modes that walk many times
+ * (--watch): with the BPF iterator, the program is opened, relocated,
+ * verified and attached on the first walk and read again by each later
+ * one (a read of a new iterator fd runs it again); when it cannot serve,
+ * the reason is kept and not looked for again.  Made by the CLI mode and
+ * passed down (snapshot_request.owner_ctx); NULL everywhere means "load
+ * for this walk only".  owner_ctx_new() returns 0 or -ENOMEM.
+ */
+struct owner_ctx;
+int owner_ctx_new(enum owner_source source, struct owner_ctx **ret);
+void owner_ctx_free(struct owner_ctx *c); /* NULL is fine */
+
+/* owner_map_build_from() with ctx (may be NULL); with one, its source
+ * is used and source is ignored. */
+int owner_map_build_from_ctx(const char *proc_root, enum owner_source source,
+			     struct owner_ctx *ctx, bool (*want)(uint32_t inode, void *data),
+			     void *data, struct owner_map *ret);
+
 /* The BPF reason for a kernel in lockdown=confidentiality mode (negated). */
 #define OWNER_BPF_LOCKED_DOWN EKEYREJECTED
 
@@ -183,6 +202,12 @@ int owner_map_build_for_source(const char *proc_root, enum owner_source source,
 			       const struct sock_table *t, const uint32_t *known, size_t nknown,
 			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
 			       size_t *ret_nunknown);
+
+/* owner_map_build_for_source() through ctx (may be NULL: see owner_ctx). */
+int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
+			    struct owner_ctx *ctx, const struct sock_table *t,
+			    const uint32_t *known, size_t nknown, struct owner_map *ret,
+			    bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown);
 
 /*
  * Keeps, in order, the inodes of inodes[0..n) (each recorded in m, as

@@ -36,6 +36,7 @@ struct snapshot_request {
 	snapshot_prune_owned_fn prune_owned; /* may be NULL; needs owners */
 	void *prune_data;
 	const struct netns_request *netns; /* NULL: lsock's own namespace, unnamed */
+	struct owner_ctx *owner_ctx; /* the owner source kept across snapshots; NULL: none */
 };
 
 /* How the owner walk checked the UNIX dump (see snapshot_take()). */

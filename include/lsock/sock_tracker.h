@@ -53,6 +53,7 @@ struct sock_tracker {
 	struct snapshot_netns netns; /* its namespaces (netns_idx indexes them) */
 	struct netns_request netns_req; /* the plan's, without the note */
 	struct netns_pins pins;   /* --all-netns: every namespace seen, held open */
+	struct owner_ctx *owner_ctx; /* the owner source, loaded once per run */
 	size_t *order;            /* table's indices by key (snapshot_diff_index()) */
 	bool walk_warned;         /* a failed walk was said once */
 };

@@ -129,7 +129,8 @@ static void drop_known(struct inode_set *s, const struct owner_map *m)
 
 static struct snapshot_request tracker_request(struct sock_tracker *t, bool owners)
 {
-	struct snapshot_request req = { .collect = t->plan->spec, .owners = owners };
+	struct snapshot_request req = { .collect = t->plan->spec, .owners = owners,
+					.owner_ctx = t->owner_ctx };
 
 	/* --events keeps every state: a socket is destroyed in a state other
 	 * than the one it was listed in, and its owner must still be known.
@@ -163,6 +164,12 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 	 * listeners is a note for a one-shot listing, not for every tick. */
 	t->netns_req = plan->netns;
 	t->netns_req.note = false;
+	/* One owner source for every walk of the run: the BPF program is
+	 * loaded once, not once per snapshot. */
+	if (owner_ctx_new((enum owner_source)plan->spec.owner_source, &t->owner_ctx) < 0) {
+		fprintf(stderr, "lsock: out of memory\n");
+		return 3;
+	}
 	t->fp = (struct filter_prune){ .states = plan->spec.states, .filter = plan->filter };
 	if (plan->mode == MODE_EVENTS)
 		t->fp.states = SOCK_STATES_ALL;
@@ -218,7 +225,9 @@ static int next_owners(struct sock_tracker *t, struct snapshot *snap, struct own
 	} else {
 		drop_known(&need, &t->owners);
 		if (need.len) {
-			r = owner_map_build(t->plan->spec.proc_root, in_set, &need, &fresh);
+			r = owner_map_build_from_ctx(t->plan->spec.proc_root,
+						     (enum owner_source)t->plan->spec.owner_source,
+						     t->owner_ctx, in_set, &need, &fresh);
 			*ret_walked = r == 0;
 			if (r == -ENOMEM)
 				goto out;
@@ -323,6 +332,7 @@ void sock_tracker_free(struct sock_tracker *t)
 	owner_map_free(&t->owners);
 	snapshot_netns_free(&t->netns);
 	netns_pins_free(&t->pins);
+	owner_ctx_free(t->owner_ctx);
 	free(t->order);
 	memset(t, 0, sizeof(*t));
 }

@@ -42,6 +42,28 @@ extern const unsigned char owner_bpf_obj[];
 extern const unsigned char owner_bpf_obj_end[];
 #endif
 
+#ifdef LSOCK_HAVE_BPF
+struct bpf_iter_handle {
+	struct bpf_object *obj;
+	struct bpf_link *link;
+};
+#endif
+
+/*
+ * An owner source kept across walks (see owner_ctx_new()): the BPF
+ * program, once loaded and attached, or why it could not be; so that a
+ * --watch pays the open, the CO-RE relocation, the verifier and the
+ * attach once, and each later walk is one read of the iterator.
+ */
+struct owner_ctx {
+	enum owner_source source;
+	bool loaded;   /* h holds the attached iterator */
+	int bpf_error; /* <0: why BPF cannot serve here (not tried again); 0: not known yet */
+#ifdef LSOCK_HAVE_BPF
+	struct bpf_iter_handle h;
+#endif
+};
+
 /* CAP_PERFMON and CAP_BPF (Linux 5.8); older uapi headers lack them. */
 #define CAP_PERFMON_BIT 38
 #define CAP_BPF_BIT 39
@@ -127,11 +149,6 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	return 0;
 }
-
-struct bpf_iter_handle {
-	struct bpf_object *obj;
-	struct bpf_link *link;
-};
 
 static void iter_close(struct bpf_iter_handle *h)
 {
@@ -309,11 +326,61 @@ static int merge_procs(struct owner_map *m)
 	return 0;
 }
 
-static int bpf_build(const char *proc_root, bool (*want)(uint32_t inode, void *data), void *data,
-		     struct owner_map *ret)
+/* Checks that BPF can serve here, then opens, loads and attaches the
+ * program.  Returns 0 or the reason (a -errno for owner_bpf_strerror()). */
+static int bpf_load(struct bpf_iter_handle *ret)
+{
+	int r;
+
+	if (!bpf_privileged())
+		return -EPERM;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return errno == ENOMEM ? -ENOMEM : -ENOENT;
+	if (locked_down())
+		return -OWNER_BPF_LOCKED_DOWN;
+	r = iter_open(ret);
+	if (r < 0)
+		return r == -ENOMEM ? r : (r == -EPERM || r == -EACCES || r == -ENOSYS ? r : -EINVAL);
+	return 0;
+}
+
+/* The attached iterator: ctx's when it has one (loaded on its first use,
+ * or the reason it could not be, kept), else a fresh one in *tmp, which
+ * the caller closes.  Returns 0 or the reason. */
+static int bpf_handle(struct owner_ctx *ctx, struct bpf_iter_handle *tmp,
+		      const struct bpf_iter_handle **ret)
+{
+	int r;
+
+	*ret = NULL;
+	if (!ctx) {
+		r = bpf_load(tmp);
+		if (r == 0)
+			*ret = tmp;
+		return r;
+	}
+	if (!ctx->loaded && ctx->bpf_error)
+		return ctx->bpf_error;
+	if (!ctx->loaded) {
+		r = bpf_load(&ctx->h);
+		if (r < 0) {
+			/* ENOMEM may pass; every other reason stays. */
+			if (r != -ENOMEM)
+				ctx->bpf_error = r;
+			return r;
+		}
+		ctx->loaded = true;
+	}
+	*ret = &ctx->h;
+	return 0;
+}
+
+static int bpf_build(const char *proc_root, struct owner_ctx *ctx,
+		     bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret)
 {
 	struct owner_map m = { 0 };
-	struct bpf_iter_handle h = { 0 };
+	struct bpf_iter_handle tmp = { 0 };
+	const struct bpf_iter_handle *h;
 	struct owner_pidns ns;
 	const char *assume;
 	int procfd, r;
@@ -329,17 +396,14 @@ static int bpf_build(const char *proc_root, bool (*want)(uint32_t inode, void *d
 		return r;
 	if (!ns.ours || ns.n_irregular)
 		return -EXDEV;
-	if (!bpf_privileged())
-		return -EPERM;
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-		return errno == ENOMEM ? -ENOMEM : -ENOENT;
-	if (locked_down())
-		return -OWNER_BPF_LOCKED_DOWN;
-	r = iter_open(&h);
+	r = bpf_handle(ctx, &tmp, &h);
 	if (r < 0)
-		return r == -ENOMEM ? r : (r == -EPERM || r == -EACCES || r == -ENOSYS ? r : -EINVAL);
-	r = iter_read(&h, want, data, &m);
-	iter_close(&h);
+		return r;
+	/* Each read of a new iterator fd runs the program again: a loaded
+	 * one serves every walk. */
+	r = iter_read(h, want, data, &m);
+	if (h == &tmp)
+		iter_close(&tmp);
 	if (r == 0)
 		r = merge_procs(&m);
 	if (r == 0)
@@ -361,13 +425,33 @@ static int bpf_build(const char *proc_root, bool (*want)(uint32_t inode, void *d
 
 #else
 
-static int bpf_build(const char *proc_root, bool (*want)(uint32_t inode, void *data), void *data,
-		     struct owner_map *ret)
+static int bpf_build(const char *proc_root, struct owner_ctx *ctx,
+		     bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret)
 {
 	return -EOPNOTSUPP;
 }
 
 #endif
+
+int owner_ctx_new(enum owner_source source, struct owner_ctx **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	(*ret)->source = source;
+	return 0;
+}
+
+void owner_ctx_free(struct owner_ctx *c)
+{
+	if (!c)
+		return;
+#ifdef LSOCK_HAVE_BPF
+	if (c->loaded)
+		iter_close(&c->h);
+#endif
+	free(c);
+}
 
 /* Errors that mean "BPF cannot be used here", as opposed to a failure
  * that the walk would meet as well. */
@@ -380,10 +464,19 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 			 bool (*want)(uint32_t inode, void *data), void *data,
 			 struct owner_map *ret)
 {
+	return owner_map_build_from_ctx(proc_root, source, NULL, want, data, ret);
+}
+
+int owner_map_build_from_ctx(const char *proc_root, enum owner_source source,
+			     struct owner_ctx *ctx, bool (*want)(uint32_t inode, void *data),
+			     void *data, struct owner_map *ret)
+{
 	int r, bpf_error = -EOPNOTSUPP;
 
+	if (ctx)
+		source = ctx->source;
 	if (source != OWNER_SOURCE_PROC) {
-		r = bpf_build(proc_root, want, data, ret);
+		r = bpf_build(proc_root, ctx, want, data, ret);
 		if (r == 0) {
 			ret->source = OWNER_SOURCE_BPF;
 			ret->bpf_error = 0;

@@ -86,6 +86,15 @@ int owner_map_build_for_source(const char *proc_root, enum owner_source source,
 			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
 			       size_t *ret_nunknown)
 {
+	return owner_map_build_for_ctx(proc_root, source, NULL, t, known, nknown, ret, ret_walked,
+				       ret_unknown, ret_nunknown);
+}
+
+int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
+			    struct owner_ctx *ctx, const struct sock_table *t,
+			    const uint32_t *known, size_t nknown, struct owner_map *ret,
+			    bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+{
 	struct want_ctx w = { .known = known, .nknown = nknown };
 	size_t i, rows;
 	int r = 0;
@@ -123,7 +132,7 @@ int owner_map_build_for_source(const char *proc_root, enum owner_source source,
 	 * Unless held sockets that no dump listed are looked for. */
 	if (w.want.len || known) {
 		sort_unique(w.want.v, &w.want.len);
-		r = owner_map_build_from(proc_root, source, inode_wanted, &w, ret);
+		r = owner_map_build_from_ctx(proc_root, source, ctx, inode_wanted, &w, ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);
 			r = w.error;

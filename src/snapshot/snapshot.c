@@ -234,9 +234,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
 		return req->netns ? snapshot_netns_current(req, ret) : 0;
-	r = owner_map_build_for_source(req->collect.proc_root, req->collect.owner_source,
-				       &ret->table, check ? known : NULL, nknown, &ret->owners,
-				       &walked, &unknown, &nunknown);
+	r = owner_map_build_for_ctx(req->collect.proc_root, req->collect.owner_source,
+				    req->owner_ctx, &ret->table, check ? known : NULL, nknown,
+				    &ret->owners, &walked, &unknown, &nunknown);
 	free(known);
 	if (r < 0) {
 		ret->owners_error = r;

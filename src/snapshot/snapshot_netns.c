@@ -548,9 +548,9 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 		goto out;
 	sort_known(&t);
 	if (req->owners) {
-		r = owner_map_build_for_source(proc_root, req->collect.owner_source, &ret->table,
-					       t.known, t.nknown, &ret->owners, &walked, &unknown,
-					       &nunknown);
+		r = owner_map_build_for_ctx(proc_root, req->collect.owner_source, req->owner_ctx,
+					    &ret->table, t.known, t.nknown, &ret->owners, &walked,
+					    &unknown, &nunknown);
 		if (r < 0) {
 			ret->owners_error = r;
 			goto out;
