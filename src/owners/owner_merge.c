@@ -106,3 +106,33 @@ int owner_map_merge(const struct owner_map *newer, const struct owner_map *older
 	*ret = m;
 	return 0;
 }
+
+int owner_map_filter(const struct owner_map *all, bool (*want)(uint32_t inode, void *data),
+		     void *data, struct owner_map *ret)
+{
+	struct owner_map m = { 0 };
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	m.cap = all->len;
+	m.procs_cap = all->nprocs;
+	m.owners = malloc((m.cap ? m.cap : 1) * sizeof(*m.owners));
+	m.procs = malloc((m.procs_cap ? m.procs_cap : 1) * sizeof(*m.procs));
+	r = m.owners && m.procs ? add_from(&m, all, NULL, 0, want, data) : -ENOMEM;
+	if (r == 0)
+		r = owner_map_sort(&m);
+	if (r < 0) {
+		owner_map_free(&m);
+		return r;
+	}
+	memcpy(m.denied, all->denied, sizeof(m.denied));
+	m.n_denied = all->n_denied;
+	m.n_irregular = all->n_irregular;
+	m.hidepid = all->hidepid;
+	m.privileged = all->privileged;
+	m.foreign_pidns = all->foreign_pidns;
+	m.source = all->source;
+	m.bpf_error = all->bpf_error;
+	*ret = m;
+	return 0;
+}

@@ -107,6 +107,7 @@ struct walk_shared {
 	pthread_cond_t jobs_cond; /* a chunk listed, a job ended, a walker idle */
 	struct fd_job *jobs[OWNER_WALK_THREADS_MAX]; /* walker k's job, or NULL */
 	size_t busy;              /* walkers inside a pid: they may still post a job */
+	const atomic_bool *cancel; /* set: stop at the next pid (the map is thrown away) */
 };
 
 struct walk {
@@ -712,6 +713,8 @@ static int walk_pids(struct walk *w)
 			pthread_mutex_unlock(&sh->jobs_lock);
 		}
 		i = atomic_fetch_add(&sh->next, 1);
+		if (sh->cancel && atomic_load(sh->cancel))
+			atomic_compare_exchange_strong(&sh->error, &expected, -ECANCELED);
 		if (i < sh->pl->len && !atomic_load(&sh->error))
 			r = walk_pid(w, sh->procfd, sh->pl->names + sh->pl->name_off[i],
 				     sh->pl->pids[i]);
@@ -817,10 +820,11 @@ static int map_merge(struct owner_map *dst, struct owner_map *src)
  * pids kept are the lowest whoever met them, and the counts are sums.
  * A thread that cannot be started leaves its share to the others.
  */
-static int walk_proc_root(struct walk *w, int procfd, size_t nthreads)
+static int walk_proc_root(struct walk *w, int procfd, size_t nthreads,
+			  const atomic_bool *cancel)
 {
 	struct pid_list pl = { 0 };
-	struct walk_shared sh = { .procfd = procfd, .pl = &pl };
+	struct walk_shared sh = { .procfd = procfd, .pl = &pl, .cancel = cancel };
 	struct walk ws[OWNER_WALK_THREADS_MAX];
 	struct owner_map parts[OWNER_WALK_THREADS_MAX];
 	pthread_t tids[OWNER_WALK_THREADS_MAX];
@@ -934,6 +938,13 @@ int owner_map_build_threads(const char *proc_root, size_t nthreads,
 			    bool (*want)(uint32_t inode, void *data), void *data,
 			    struct owner_map *ret)
 {
+	return owner_map_build_cancel(proc_root, nthreads, want, data, NULL, ret);
+}
+
+int owner_map_build_cancel(const char *proc_root, size_t nthreads,
+			   bool (*want)(uint32_t inode, void *data), void *data,
+			   const atomic_bool *cancel, struct owner_map *ret)
+{
 	struct owner_map m = { 0 };
 	struct walk w = { .m = &m, .want = want, .data = data };
 	struct owner_pidns ns;
@@ -957,7 +968,7 @@ int owner_map_build_threads(const char *proc_root, size_t nthreads,
 		assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
 		m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
 		w.use_kcmp = ns.ours;
-		r = walk_proc_root(&w, procfd, nthreads);
+		r = walk_proc_root(&w, procfd, nthreads, cancel);
 	}
 	if (r == 0) {
 		m.n_irregular += ns.n_irregular;
