@@ -103,11 +103,36 @@ void owner_map_free(struct owner_map *m)
 size_t owner_map_find(const struct owner_map *m, uint32_t inode, const struct owner **ret_first)
 {
 	size_t lo = 0, hi, end;
+	unsigned step;
 
 	if (!m || inode == 0 || m->len == 0)
 		return 0;
-	/* Lower bound: the first owner whose inode is >= the one asked for. */
+	/* Lower bound: the first owner whose inode is >= the one asked for.
+	 * Socket inodes come from get_next_ino(), a counter handed out in
+	 * per-CPU batches, so they spread evenly over their range: a few
+	 * interpolation steps first (each a guess of where inode lies, about
+	 * sqrt of the range left), then bisection.  That is ~8 probes instead
+	 * of ~20 at 500k owners, and the lookups per row are cache misses in
+	 * an array of megabytes; a skewed spread only falls back sooner. */
 	hi = m->len;
+	for (step = 0; step < 4 && hi - lo > 16; step++) {
+		uint32_t a = m->owners[lo].inode, b = m->owners[hi - 1].inode;
+		size_t pos;
+
+		if (inode <= a) {
+			hi = lo;
+			break;
+		}
+		if (inode > b) {
+			lo = hi;
+			break;
+		}
+		pos = lo + (size_t)((uint64_t)(inode - a) * (hi - 1 - lo) / (b - a));
+		if (m->owners[pos].inode < inode)
+			lo = pos + 1;
+		else
+			hi = pos;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
