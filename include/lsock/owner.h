@@ -75,6 +75,11 @@ struct owner_map {
 	bool foreign_pidns; /* proc_root shows a PID namespace that is not the initial
 			     * one: processes outside it are invisible */
 	uint8_t source;     /* enum owner_source that served: _BPF or _PROC */
+	uint32_t *index;    /* owner_map_sort(): index[b] is the first owner of bucket b,
+			     * (inode - index_base) >> index_shift; NULL: bisect all */
+	size_t index_len;   /* buckets + 1 */
+	uint32_t index_base;
+	uint8_t index_shift;
 	int bpf_error;      /* why the BPF iterator did not serve (owner_bpf_strerror());
 			     * 0 if it did, or if it was not asked for (--owners=proc) */
 };
