@@ -72,6 +72,10 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret);
  * Returns 0 or -ENOMEM. */
 int owner_map_sort(struct owner_map *m);
 
+/* (Re)builds m's lookup index over its sorted owners (owner_map_sort()
+ * does, last).  Returns 0 or -ENOMEM. */
+int owner_map_index(struct owner_map *m);
+
 /*
  * owner_map_build_threads(), stopped at the next pid once *cancel (if not
  * NULL) is set: then -ECANCELED.  owner_map_build_from_cancel() is

@@ -81,7 +81,7 @@ static int cmp_owner(const void *a, const void *b)
  * sockets fill a range densely; a sparse spread leaves buckets empty and
  * a few full, where bisection still works.  Small maps need none.
  */
-static int build_index(struct owner_map *m)
+int owner_map_index(struct owner_map *m)
 {
 	uint32_t first, span;
 	size_t want, nb, i, b;
@@ -92,6 +92,8 @@ static int build_index(struct owner_map *m)
 	m->index_len = 0;
 	if (m->len < 1024)
 		return 0;
+	if (m->len > UINT32_MAX)
+		return -ENOMEM;
 	first = m->owners[0].inode;
 	span = m->owners[m->len - 1].inode - first;
 	want = m->len * 2 < INDEX_BUCKETS_MAX ? m->len * 2 : INDEX_BUCKETS_MAX;
@@ -135,7 +137,7 @@ int owner_map_sort(struct owner_map *m)
 	}
 	if (m->len > UINT32_MAX)
 		return -ENOMEM;
-	return build_index(m);
+	return owner_map_index(m);
 }
 
 void owner_map_free(struct owner_map *m)
