@@ -380,6 +380,13 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 			 bool (*want)(uint32_t inode, void *data), void *data,
 			 struct owner_map *ret)
 {
+	return owner_map_build_from_cancel(proc_root, source, want, data, NULL, ret);
+}
+
+int owner_map_build_from_cancel(const char *proc_root, enum owner_source source,
+				bool (*want)(uint32_t inode, void *data), void *data,
+				const atomic_bool *cancel, struct owner_map *ret)
+{
 	int r, bpf_error = -EOPNOTSUPP;
 
 	if (source != OWNER_SOURCE_PROC) {
@@ -393,7 +400,7 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 			return r;
 		bpf_error = r;
 	}
-	r = owner_map_build(proc_root, want, data, ret);
+	r = owner_map_build_cancel(proc_root, owner_walk_threads_default(), want, data, cancel, ret);
 	if (r == 0) {
 		ret->source = OWNER_SOURCE_PROC;
 		ret->bpf_error = source == OWNER_SOURCE_PROC ? 0 : bpf_error;
