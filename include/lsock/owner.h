@@ -75,6 +75,11 @@ struct owner_map {
 	bool foreign_pidns; /* proc_root shows a PID namespace that is not the initial
 			     * one: processes outside it are invisible */
 	uint8_t source;     /* enum owner_source that served: _BPF or _PROC */
+	uint32_t *index;    /* owner_map_sort(): index[b] is the first owner of bucket b,
+			     * (inode - index_base) >> index_shift; NULL: bisect all */
+	size_t index_len;   /* buckets + 1 */
+	uint32_t index_base;
+	uint8_t index_shift;
 	int bpf_error;      /* why the BPF iterator did not serve (owner_bpf_strerror());
 			     * 0 if it did, or if it was not asked for (--owners=proc) */
 };
@@ -233,6 +238,45 @@ size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m
  */
 int owner_map_merge(const struct owner_map *newer, const struct owner_map *older,
 		    bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret);
+
+/*
+ * The map of all's holders whose inode want() accepts (every one with want
+ * NULL), with only the procs they name, sorted; what the walk could see
+ * (n_denied, hidepid, source, ...) is all's.  *ret is written on every
+ * path.  Returns 0 or -ENOMEM.
+ */
+int owner_map_filter(const struct owner_map *all, bool (*want)(uint32_t inode, void *data),
+		     void *data, struct owner_map *ret);
+
+/*
+ * owner_map_build_for_source() for a map already built (every holder, by
+ * owner_walk_join()): the same answer, matched against t instead of walked.
+ * *ret_walked says whether a walk would have run.
+ */
+int owner_map_match_for(const struct owner_map *all, const struct sock_table *t,
+			const uint32_t *known, size_t nknown, struct owner_map *ret,
+			bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown);
+
+/*
+ * A walk of every held socket (owner_map_build_from() with want NULL) in a
+ * thread of its own, so that it overlaps the sock_diag dump, which it does
+ * not depend on.  owner_walk_begin() starts it (or, when no thread can be
+ * started, walks at once); owner_walk_join() waits for it, hands its map
+ * to *ret (zeroed on error) and frees the handle; a begun walk must be
+ * joined exactly once.  A caller that prints in batches joins before its
+ * first batch.  begin returns 0 or -ENOMEM (*ret NULL); join returns as
+ * owner_map_build_from().
+ */
+struct owner_walk;
+int owner_walk_begin(const char *proc_root, enum owner_source source, struct owner_walk **ret);
+/* owner_walk_begin() through ctx (may be NULL; see owner_ctx), which the
+ * walk uses until it is joined. */
+int owner_walk_begin_ctx(const char *proc_root, enum owner_source source, struct owner_ctx *ctx,
+			 struct owner_walk **ret);
+int owner_walk_join(struct owner_walk *w, struct owner_map *ret);
+/* Joins a begun walk whose map is not wanted, stopping a /proc walk at
+ * its next pid; frees the handle.  NULL is fine. */
+void owner_walk_cancel(struct owner_walk *w);
 
 /* Frees the map; NULL or an all-zero map is fine. */
 void owner_map_free(struct owner_map *m);

@@ -464,12 +464,19 @@ int owner_map_build_from(const char *proc_root, enum owner_source source,
 			 bool (*want)(uint32_t inode, void *data), void *data,
 			 struct owner_map *ret)
 {
-	return owner_map_build_from_ctx(proc_root, source, NULL, want, data, ret);
+	return owner_map_build_from_cancel(proc_root, source, NULL, want, data, NULL, ret);
 }
 
 int owner_map_build_from_ctx(const char *proc_root, enum owner_source source,
 			     struct owner_ctx *ctx, bool (*want)(uint32_t inode, void *data),
 			     void *data, struct owner_map *ret)
+{
+	return owner_map_build_from_cancel(proc_root, source, ctx, want, data, NULL, ret);
+}
+
+int owner_map_build_from_cancel(const char *proc_root, enum owner_source source,
+				struct owner_ctx *ctx, bool (*want)(uint32_t inode, void *data),
+				void *data, const atomic_bool *cancel, struct owner_map *ret)
 {
 	int r, bpf_error = -EOPNOTSUPP;
 
@@ -486,7 +493,7 @@ int owner_map_build_from_ctx(const char *proc_root, enum owner_source source,
 			return r;
 		bpf_error = r;
 	}
-	r = owner_map_build(proc_root, want, data, ret);
+	r = owner_map_build_cancel(proc_root, owner_walk_threads_default(), want, data, cancel, ret);
 	if (r == 0) {
 		ret->source = OWNER_SOURCE_PROC;
 		ret->bpf_error = source == OWNER_SOURCE_PROC ? 0 : bpf_error;

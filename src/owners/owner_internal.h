@@ -6,6 +6,7 @@
 #define LSOCK_OWNER_INTERNAL_H
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,5 +71,22 @@ int owner_pidns_probe(int procfd, struct owner_pidns *ret);
  * (inode, pid, fd) holders (one fd seen through two threads' tables).
  * Returns 0 or -ENOMEM. */
 int owner_map_sort(struct owner_map *m);
+
+/* (Re)builds m's lookup index over its sorted owners (owner_map_sort()
+ * does, last).  Returns 0 or -ENOMEM. */
+int owner_map_index(struct owner_map *m);
+
+/*
+ * owner_map_build_threads(), stopped at the next pid once *cancel (if not
+ * NULL) is set: then -ECANCELED.  owner_map_build_from_cancel() is
+ * owner_map_build_from_ctx() with it (the BPF read is not stopped: it is
+ * short).
+ */
+int owner_map_build_cancel(const char *proc_root, size_t nthreads,
+			   bool (*want)(uint32_t inode, void *data), void *data,
+			   const atomic_bool *cancel, struct owner_map *ret);
+int owner_map_build_from_cancel(const char *proc_root, enum owner_source source,
+				struct owner_ctx *ctx, bool (*want)(uint32_t inode, void *data),
+				void *data, const atomic_bool *cancel, struct owner_map *ret);
 
 #endif

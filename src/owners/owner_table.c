@@ -81,19 +81,12 @@ static void sort_unique(uint32_t *v, size_t *n)
 	*n = j + 1;
 }
 
-int owner_map_build_for_source(const char *proc_root, enum owner_source source,
-			       const struct sock_table *t, const uint32_t *known, size_t nknown,
-			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
-			       size_t *ret_nunknown)
-{
-	return owner_map_build_for_ctx(proc_root, source, NULL, t, known, nknown, ret, ret_walked,
-				       ret_unknown, ret_nunknown);
-}
-
-int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
-			    struct owner_ctx *ctx, const struct sock_table *t,
-			    const uint32_t *known, size_t nknown, struct owner_map *ret,
-			    bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+/* Walks proc_root from source (through ctx, may be NULL), or, with all,
+ * matches that full map. */
+static int build_or_match(const char *proc_root, enum owner_source source, struct owner_ctx *ctx,
+			  const struct owner_map *all, const struct sock_table *t,
+			  const uint32_t *known, size_t nknown, struct owner_map *ret,
+			  bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
 {
 	struct want_ctx w = { .known = known, .nknown = nknown };
 	size_t i, rows;
@@ -132,7 +125,8 @@ int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
 	 * Unless held sockets that no dump listed are looked for. */
 	if (w.want.len || known) {
 		sort_unique(w.want.v, &w.want.len);
-		r = owner_map_build_from_ctx(proc_root, source, ctx, inode_wanted, &w, ret);
+		r = all ? owner_map_filter(all, inode_wanted, &w, ret)
+			: owner_map_build_from_ctx(proc_root, source, ctx, inode_wanted, &w, ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);
 			r = w.error;
@@ -148,6 +142,32 @@ int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
 		free(w.unknown);
 	}
 	return r;
+}
+
+int owner_map_build_for_source(const char *proc_root, enum owner_source source,
+			       const struct sock_table *t, const uint32_t *known, size_t nknown,
+			       struct owner_map *ret, bool *ret_walked, uint32_t **ret_unknown,
+			       size_t *ret_nunknown)
+{
+	return build_or_match(proc_root, source, NULL, NULL, t, known, nknown, ret, ret_walked,
+			      ret_unknown, ret_nunknown);
+}
+
+int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
+			    struct owner_ctx *ctx, const struct sock_table *t,
+			    const uint32_t *known, size_t nknown, struct owner_map *ret,
+			    bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+{
+	return build_or_match(proc_root, source, ctx, NULL, t, known, nknown, ret, ret_walked,
+			      ret_unknown, ret_nunknown);
+}
+
+int owner_map_match_for(const struct owner_map *all, const struct sock_table *t,
+			const uint32_t *known, size_t nknown, struct owner_map *ret,
+			bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
+{
+	return build_or_match(NULL, OWNER_SOURCE_AUTO, NULL, all, t, known, nknown, ret, ret_walked,
+			      ret_unknown, ret_nunknown);
 }
 
 int owner_map_build_for_known(const char *proc_root, const struct sock_table *t,

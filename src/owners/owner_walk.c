@@ -28,6 +28,15 @@
 /* One getdents64 call fills this; at ~32 bytes per fd entry, ~2000 fds. */
 #define DENTS_BUF_SIZE (64 * 1024)
 
+/* A batch of a shared fd directory: ~700 fds, a few ms of readlinkat; a
+ * 100k-fd process makes ~150 of them. */
+#define SHARE_CHUNK_SIZE (16 * 1024)
+
+/* A batch that came back with less room left than this was full: the
+ * kernel stops filldir at the first entry that does not fit (an fd
+ * entry's d_reclen is at most 32 bytes). */
+#define SHARE_FULL_SLACK 256
+
 /* "socket:[4294967295]" is 19 bytes; anything that fills this is not ours. */
 #define LINK_BUF_SIZE 32
 
@@ -54,6 +63,36 @@ struct pid_list {
 	size_t len, cap, off_cap, names_len, names_cap;
 };
 
+/* Where walk_one_fd() appends: a map's owners, or a chunk's. */
+struct owner_vec {
+	struct owner **v;
+	size_t *len, *cap;
+};
+
+/*
+ * One getdents64 batch of a large fd directory, walked by whichever walker
+ * claims it.  Its holders go to its own array; the walker that listed the
+ * directory appends the chunks in listing order once all are walked, so
+ * the map is the serial walk's even before the sort.
+ */
+struct fd_chunk {
+	char *dents;        /* freed once walked */
+	ssize_t n;
+	struct owner *owners;
+	size_t len, cap;
+	int r;              /* as walk_fds(): 0, a pid fate, or a fatal -errno */
+};
+
+/* A large fd directory being listed and walked by several walkers. */
+struct fd_job {
+	int fdfd;
+	uint32_t proc;
+	struct fd_chunk **chunks;
+	size_t nchunks, chunks_cap;
+	size_t next;        /* the next chunk to claim */
+	size_t active;      /* chunks claimed and not yet walked */
+};
+
 /* What the walkers of one build share. */
 struct walk_shared {
 	int procfd;
@@ -62,6 +101,13 @@ struct walk_shared {
 	atomic_int error;         /* the first fatal -errno; the others stop */
 	pthread_mutex_t want_lock; /* want() keeps state (owner_table.c): one at a time */
 	bool locked;              /* several walkers: take want_lock */
+	/* Sharing fd directories: jobs_lock guards everything below. */
+	bool sharing;
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond; /* a chunk listed, a job ended, a walker idle */
+	struct fd_job *jobs[OWNER_WALK_THREADS_MAX]; /* walker k's job, or NULL */
+	size_t busy;              /* walkers inside a pid: they may still post a job */
+	const atomic_bool *cancel; /* set: stop at the next pid (the map is thrown away) */
 };
 
 struct walk {
@@ -72,6 +118,7 @@ struct walk {
 	char *pid_dents;  /* getdents64 buffer for proc_root */
 	char *task_dents; /* getdents64 buffer for one task directory */
 	char *fd_dents;   /* getdents64 buffer for one fd directory */
+	size_t slot;      /* this walker's index in sh->jobs */
 	bool use_kcmp;    /* proc_root's pids are ours, and kcmp(2) has not said ENOSYS */
 };
 
@@ -145,9 +192,10 @@ static int read_comm(int dfd, struct owner_proc *p)
 	return 0;
 }
 
-/* Records one fd entry if it is a wanted socket.  Returns 0, a pid fate
- * (positive), or a fatal -errno. */
-static int walk_one_fd(struct walk *w, int fdfd, const char *name, uint32_t proc)
+/* Records one fd entry into out if it is a wanted socket.  Returns 0, a
+ * pid fate (positive), or a fatal -errno. */
+static int walk_one_fd(struct walk *w, struct owner_vec *out, int fdfd, const char *name,
+		       uint32_t proc)
 {
 	char link[LINK_BUF_SIZE];
 	struct owner *o;
@@ -181,36 +229,232 @@ static int walk_one_fd(struct walk *w, int fdfd, const char *name, uint32_t proc
 		if (!wanted)
 			return 0;
 	}
-	r = array_grow((void **)&w->m->owners, &w->m->cap, w->m->len + 1, sizeof(*w->m->owners), 1024);
+	r = array_grow((void **)out->v, out->cap, *out->len + 1, sizeof(**out->v), 1024);
 	if (r < 0)
 		return r;
-	o = &w->m->owners[w->m->len++];
+	o = &(*out->v)[(*out->len)++];
 	o->inode = inode;
 	o->fd = (int32_t)fd;
 	o->proc = proc;
 	return 0;
 }
 
+/* Walks the entries of one getdents64 batch; the first nonzero result
+ * (a pid fate or a fatal -errno) stops it. */
+static int walk_dents(struct walk *w, struct owner_vec *out, int fdfd, const char *dents,
+		      ssize_t n, uint32_t proc)
+{
+	ssize_t off = 0;
+
+	while (off < n) {
+		const struct dirent64 *d = (const struct dirent64 *)(dents + off);
+		int r;
+
+		off += d->d_reclen;
+		r = walk_one_fd(w, out, fdfd, d->d_name, proc);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int getdents_result(ssize_t n)
+{
+	if (n >= 0)
+		return 0;
+	return errno_fatal(errno) ? -errno : (int)errno_fate(errno);
+}
+
+/* Claims the next unwalked chunk of any posted job, under jobs_lock. */
+static bool claim_chunk(struct walk_shared *sh, struct fd_job **ret_job,
+			struct fd_chunk **ret_chunk)
+{
+	size_t k;
+
+	*ret_job = NULL;
+	*ret_chunk = NULL;
+	for (k = 0; k < OWNER_WALK_THREADS_MAX; k++) {
+		struct fd_job *j = sh->jobs[k];
+
+		if (j && j->next < j->nchunks) {
+			*ret_job = j;
+			*ret_chunk = j->chunks[j->next++];
+			j->active++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Walks a claimed chunk (jobs_lock not held), then tells its job. */
+static void walk_chunk(struct walk *w, struct fd_job *j, struct fd_chunk *c)
+{
+	struct owner_vec out = { &c->owners, &c->len, &c->cap };
+
+	c->r = walk_dents(w, &out, j->fdfd, c->dents, c->n, j->proc);
+	free(c->dents);
+	c->dents = NULL;
+	pthread_mutex_lock(&w->sh->jobs_lock);
+	j->active--;
+	pthread_cond_broadcast(&w->sh->jobs_cond);
+	pthread_mutex_unlock(&w->sh->jobs_lock);
+}
+
+/* Walks one chunk of any job if one is waiting; false if none was. */
+static bool help_once(struct walk *w)
+{
+	struct fd_job *j;
+	struct fd_chunk *c;
+	bool got;
+
+	pthread_mutex_lock(&w->sh->jobs_lock);
+	got = claim_chunk(w->sh, &j, &c);
+	pthread_mutex_unlock(&w->sh->jobs_lock);
+	if (got)
+		walk_chunk(w, j, c);
+	return got;
+}
+
+/* Posts one more listed batch to job j; -ENOMEM if it cannot. */
+static int job_add(struct walk_shared *sh, struct fd_job *j, char *dents, ssize_t n)
+{
+	struct fd_chunk *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	c->dents = dents;
+	c->n = n;
+	pthread_mutex_lock(&sh->jobs_lock);
+	r = array_grow((void **)&j->chunks, &j->chunks_cap, j->nchunks + 1, sizeof(*j->chunks), 64);
+	if (r == 0) {
+		j->chunks[j->nchunks++] = c;
+		pthread_cond_broadcast(&sh->jobs_cond);
+	}
+	pthread_mutex_unlock(&sh->jobs_lock);
+	if (r < 0)
+		free(c);
+	return r;
+}
+
+/*
+ * The rest of a large fd directory, shared with the other walkers: this
+ * walker lists it in batches of SHARE_CHUNK_SIZE bytes (the first one, in
+ * first, was listed already), posts each, and walks what the others have
+ * not claimed; then waits for the claimed ones, and appends all holders in
+ * listing order.  One process holding most of the fds (a server, or the
+ * bench's load) is then walked by every core, not one.
+ */
+static int walk_fds_shared(struct walk *w, int fdfd, uint32_t proc, const char *first,
+			   ssize_t nfirst)
+{
+	struct walk_shared *sh = w->sh;
+	struct fd_job job = { .fdfd = fdfd, .proc = proc };
+	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap };
+	struct fd_chunk *c;
+	char *buf = malloc(SHARE_CHUNK_SIZE);
+	ssize_t n = nfirst;
+	int r = 0, listed = 0;
+	size_t i;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, first, (size_t)nfirst);
+	pthread_mutex_lock(&sh->jobs_lock);
+	sh->jobs[w->slot] = &job;
+	pthread_mutex_unlock(&sh->jobs_lock);
+	for (;;) {
+		r = job_add(sh, &job, buf, n);
+		if (r < 0) {
+			free(buf);
+			break;
+		}
+		/* Walk one batch ourselves for each one listed, but only while
+		 * another one waits behind it: a walker woken by the post finds
+		 * that one, rather than the batch we took first.  With no idle
+		 * walker to help, that is the serial walk, one batch behind. */
+		c = NULL;
+		pthread_mutex_lock(&sh->jobs_lock);
+		if (job.nchunks - job.next >= 2) {
+			c = job.chunks[job.next++];
+			job.active++;
+		}
+		pthread_mutex_unlock(&sh->jobs_lock);
+		if (c)
+			walk_chunk(w, &job, c);
+		if (atomic_load(&sh->error))
+			break;
+		buf = malloc(SHARE_CHUNK_SIZE);
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		n = getdents64(fdfd, buf, SHARE_CHUNK_SIZE);
+		if (n <= 0) {
+			listed = getdents_result(n);
+			free(buf);
+			break;
+		}
+	}
+	/* The rest: ours until none is left, then the others' in flight. */
+	pthread_mutex_lock(&sh->jobs_lock);
+	for (;;) {
+		if (job.next < job.nchunks) {
+			c = job.chunks[job.next++];
+			job.active++;
+			pthread_mutex_unlock(&sh->jobs_lock);
+			walk_chunk(w, &job, c);
+			pthread_mutex_lock(&sh->jobs_lock);
+			continue;
+		}
+		if (job.active == 0)
+			break;
+		pthread_cond_wait(&sh->jobs_cond, &sh->jobs_lock);
+	}
+	sh->jobs[w->slot] = NULL;
+	pthread_cond_broadcast(&sh->jobs_cond);
+	pthread_mutex_unlock(&sh->jobs_lock);
+	/* As the serial walk: the first result in listing order counts, and
+	 * the holders before it. */
+	for (i = 0; i < job.nchunks; i++) {
+		c = job.chunks[i];
+		if (r == 0 && c->len) {
+			r = array_grow((void **)out.v, out.cap, *out.len + c->len, sizeof(**out.v),
+				       1024);
+			if (r == 0) {
+				memcpy(*out.v + *out.len, c->owners, c->len * sizeof(*c->owners));
+				*out.len += c->len;
+			}
+		}
+		if (r == 0)
+			r = c->r;
+		free(c->dents);
+		free(c->owners);
+		free(c);
+	}
+	free(job.chunks);
+	return r ? r : listed;
+}
+
 /* Lists one fd directory; holders are recorded with proc index `proc`. */
 static int walk_fds(struct walk *w, int fdfd, uint32_t proc)
 {
+	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap };
+	/* Several walkers: list in small batches, and share the directory
+	 * once a batch comes back full (there is likely more). */
+	size_t size = w->sh && w->sh->sharing ? SHARE_CHUNK_SIZE : DENTS_BUF_SIZE;
+
 	for (;;) {
-		ssize_t n = getdents64(fdfd, w->fd_dents, DENTS_BUF_SIZE);
-		ssize_t off = 0;
+		ssize_t n = getdents64(fdfd, w->fd_dents, size);
+		int r;
 
-		if (n < 0)
-			return errno_fatal(errno) ? -errno : (int)errno_fate(errno);
-		if (n == 0)
-			return 0;
-		while (off < n) {
-			const struct dirent64 *d = (const struct dirent64 *)(w->fd_dents + off);
-			int r;
-
-			off += d->d_reclen;
-			r = walk_one_fd(w, fdfd, d->d_name, proc);
-			if (r != 0)
-				return r;
-		}
+		if (n <= 0)
+			return getdents_result(n);
+		if (size == SHARE_CHUNK_SIZE && (size_t)n > SHARE_CHUNK_SIZE - SHARE_FULL_SLACK)
+			return walk_fds_shared(w, fdfd, proc, w->fd_dents, n);
+		r = walk_dents(w, &out, fdfd, w->fd_dents, n, proc);
+		if (r != 0)
+			return r;
 	}
 }
 
@@ -458,16 +702,60 @@ static int walk_pids(struct walk *w)
 	struct walk_shared *sh = w->sh;
 
 	for (;;) {
-		size_t i = atomic_fetch_add(&sh->next, 1);
+		size_t i;
 		int r, expected = 0;
 
-		if (i >= sh->pl->len || atomic_load(&sh->error))
-			return 0;
-		r = walk_pid(w, sh->procfd, sh->pl->names + sh->pl->name_off[i], sh->pl->pids[i]);
+		if (sh->sharing && help_once(w))
+			continue;
+		if (sh->sharing) {
+			pthread_mutex_lock(&sh->jobs_lock);
+			sh->busy++;
+			pthread_mutex_unlock(&sh->jobs_lock);
+		}
+		i = atomic_fetch_add(&sh->next, 1);
+		if (sh->cancel && atomic_load(sh->cancel))
+			atomic_compare_exchange_strong(&sh->error, &expected, -ECANCELED);
+		if (i < sh->pl->len && !atomic_load(&sh->error))
+			r = walk_pid(w, sh->procfd, sh->pl->names + sh->pl->name_off[i],
+				     sh->pl->pids[i]);
+		else
+			r = 1; /* none left */
 		if (r < 0) {
 			atomic_compare_exchange_strong(&sh->error, &expected, r);
-			return r;
 		}
+		if (!sh->sharing) {
+			if (r != 0)
+				return r < 0 ? r : 0;
+			continue;
+		}
+		pthread_mutex_lock(&sh->jobs_lock);
+		sh->busy--;
+		pthread_cond_broadcast(&sh->jobs_cond);
+		if (r == 0) {
+			pthread_mutex_unlock(&sh->jobs_lock);
+			continue;
+		}
+		/* No pid left for us: help with the fd directories still being
+		 * listed, until no walker can post one any more. */
+		for (;;) {
+			struct fd_job *j;
+			struct fd_chunk *c;
+			size_t k, njobs = 0;
+
+			if (claim_chunk(sh, &j, &c)) {
+				pthread_mutex_unlock(&sh->jobs_lock);
+				walk_chunk(w, j, c);
+				pthread_mutex_lock(&sh->jobs_lock);
+				continue;
+			}
+			for (k = 0; k < OWNER_WALK_THREADS_MAX; k++)
+				njobs += sh->jobs[k] != NULL;
+			if (njobs == 0 && sh->busy == 0)
+				break;
+			pthread_cond_wait(&sh->jobs_cond, &sh->jobs_lock);
+		}
+		pthread_mutex_unlock(&sh->jobs_lock);
+		return r < 0 ? r : 0;
 	}
 }
 
@@ -532,10 +820,11 @@ static int map_merge(struct owner_map *dst, struct owner_map *src)
  * pids kept are the lowest whoever met them, and the counts are sums.
  * A thread that cannot be started leaves its share to the others.
  */
-static int walk_proc_root(struct walk *w, int procfd, size_t nthreads)
+static int walk_proc_root(struct walk *w, int procfd, size_t nthreads,
+			  const atomic_bool *cancel)
 {
 	struct pid_list pl = { 0 };
-	struct walk_shared sh = { .procfd = procfd, .pl = &pl };
+	struct walk_shared sh = { .procfd = procfd, .pl = &pl, .cancel = cancel };
 	struct walk ws[OWNER_WALK_THREADS_MAX];
 	struct owner_map parts[OWNER_WALK_THREADS_MAX];
 	pthread_t tids[OWNER_WALK_THREADS_MAX];
@@ -565,9 +854,16 @@ static int walk_proc_root(struct walk *w, int procfd, size_t nthreads)
 	memset(ws, 0, sizeof(ws));
 	r = -pthread_mutex_init(&sh.want_lock, NULL);
 	sh.locked = r == 0;
+	if (r == 0) {
+		r = -pthread_mutex_init(&sh.jobs_lock, NULL);
+		if (r == 0 && (r = -pthread_cond_init(&sh.jobs_cond, NULL)) != 0)
+			pthread_mutex_destroy(&sh.jobs_lock);
+		sh.sharing = r == 0;
+	}
 	for (k = 0; r == 0 && k < n; k++) {
 		ws[k] = *w;
 		ws[k].m = &parts[k];
+		ws[k].slot = k;
 		ws[k].pid_dents = NULL;
 		ws[k].task_dents = malloc(2 * DENTS_BUF_SIZE);
 		if (!ws[k].task_dents)
@@ -594,6 +890,10 @@ static int walk_proc_root(struct walk *w, int procfd, size_t nthreads)
 	}
 	if (sh.locked)
 		pthread_mutex_destroy(&sh.want_lock);
+	if (sh.sharing) {
+		pthread_cond_destroy(&sh.jobs_cond);
+		pthread_mutex_destroy(&sh.jobs_lock);
+	}
 	pid_list_free(&pl);
 	w->sh = NULL;
 	return r;
@@ -638,6 +938,13 @@ int owner_map_build_threads(const char *proc_root, size_t nthreads,
 			    bool (*want)(uint32_t inode, void *data), void *data,
 			    struct owner_map *ret)
 {
+	return owner_map_build_cancel(proc_root, nthreads, want, data, NULL, ret);
+}
+
+int owner_map_build_cancel(const char *proc_root, size_t nthreads,
+			   bool (*want)(uint32_t inode, void *data), void *data,
+			   const atomic_bool *cancel, struct owner_map *ret)
+{
 	struct owner_map m = { 0 };
 	struct walk w = { .m = &m, .want = want, .data = data };
 	struct owner_pidns ns;
@@ -661,7 +968,7 @@ int owner_map_build_threads(const char *proc_root, size_t nthreads,
 		assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
 		m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
 		w.use_kcmp = ns.ours;
-		r = walk_proc_root(&w, procfd, nthreads);
+		r = walk_proc_root(&w, procfd, nthreads, cancel);
 	}
 	if (r == 0) {
 		m.n_irregular += ns.n_irregular;

@@ -209,6 +209,17 @@ out:
 	return r;
 }
 
+/* Whether some row of t has an inode, so may have an owner. */
+static bool any_inode(const struct sock_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->len; i++)
+		if (t->entries[i].inode)
+			return true;
+	return false;
+}
+
 int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 {
 	uint32_t *known = NULL, *unknown = NULL;
@@ -216,28 +227,48 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	bool walked = false, check;
 	int r;
 
+	struct owner_walk *walk = NULL;
+	struct owner_map all;
+
 	memset(ret, 0, sizeof(*ret));
 	if (req->netns && req->netns->select != NETNS_SELECT_CURRENT)
 		return snapshot_netns_take(req, ret);
 	sock_table_init(&ret->table);
-	r = collect_run(&req->collect, &ret->table, &ret->report);
-	if (r < 0)
-		return r;
-	/* Taken before pruning: a row the filter dropped is not missing. */
-	check = req->owners && unix_needs_check(&ret->report);
-	if (check) {
-		r = known_inodes(&ret->table, &known, &nknown, &nunix);
+	/* The owner walk does not depend on the dump: it runs meanwhile, in
+	 * a thread, recording every held socket; the rows are matched
+	 * against it afterwards. */
+	if (req->owners) {
+		r = owner_walk_begin_ctx(req->collect.proc_root, req->collect.owner_source,
+					 req->owner_ctx, &walk);
 		if (r < 0)
 			return r;
 	}
-	if (req->prune)
+	r = collect_run(&req->collect, &ret->table, &ret->report);
+	/* Taken before pruning: a row the filter dropped is not missing. */
+	check = r == 0 && req->owners && unix_needs_check(&ret->report);
+	if (check)
+		r = known_inodes(&ret->table, &known, &nknown, &nunix);
+	if (r == 0 && req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return req->netns ? snapshot_netns_current(req, ret) : 0;
-	r = owner_map_build_for_ctx(req->collect.proc_root, req->collect.owner_source,
-				    req->owner_ctx, &ret->table, check ? known : NULL, nknown,
-				    &ret->owners, &walked, &unknown, &nunknown);
-	free(known);
+		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret) : 0;
+	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
+	 * and no held socket is looked for: the walk is stopped, as it was
+	 * never started before the overlap. */
+	if (r < 0 || (!check && !any_inode(&ret->table))) {
+		owner_walk_cancel(walk);
+		free(known);
+		if (r < 0)
+			return r;
+		known = NULL;
+	} else {
+		r = owner_walk_join(walk, &all);
+		if (r == 0)
+			r = owner_map_match_for(&all, &ret->table, check ? known : NULL, nknown,
+						&ret->owners, &walked, &unknown, &nunknown);
+		owner_map_free(&all);
+		free(known);
+	}
 	if (r < 0) {
 		ret->owners_error = r;
 		return r;

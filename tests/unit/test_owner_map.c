@@ -320,9 +320,70 @@ static void test_pidns_live(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* owner_map_find() in a map of n owners against a linear scan. */
+static void check_find(const struct owner_map *m, unsigned sp)
+{
+	uint32_t probe;
+
+	for (probe = 0; probe < 12000; probe++) {
+		uint32_t inode = probe < 11000 ? m->owners[0].inode - 3 + probe
+			       : probe == 11000 ? UINT32_MAX
+			       : probe == 11001 ? UINT32_MAX - 1
+			       : m->owners[(probe * 7919u) % m->len].inode;
+		const struct owner *first = NULL;
+		size_t lo = 0, n = 0, got;
+
+		if (sp == 1 && probe > 6000 && probe < 11000)
+			inode = 3000000000u + probe - 2000;
+		while (lo < m->len && m->owners[lo].inode < inode)
+			lo++;
+		while (lo + n < m->len && m->owners[lo + n].inode == inode)
+			n++;
+		got = owner_map_find(m, inode, &first);
+		assert_int_equal(got, inode ? n : 0);
+		if (got)
+			assert_ptr_equal(first, &m->owners[lo]);
+	}
+}
+
+/* owner_map_find() against a linear scan, bisecting a plain array and
+ * through the bucket index of a sorted map, over inode spreads that the
+ * index likes (even), does not (two clusters far apart, runs of repeats,
+ * one huge outlier) and the edges (first, last, 0, UINT32_MAX). */
+static void test_find_spreads(void **state)
+{
+	static const unsigned spreads = 4;
+	struct owner_proc proc = { .pid = 1 };
+	struct owner_map m = { .procs = &proc, .nprocs = 1 }, empty = { 0 }, sorted;
+	unsigned sp;
+	size_t i;
+
+	(void)state;
+	m.len = 5000;
+	m.owners = calloc(m.len, sizeof(*m.owners));
+	assert_non_null(m.owners);
+	for (sp = 0; sp < spreads; sp++) {
+		for (i = 0; i < m.len; i++) {
+			uint32_t v = sp == 0   ? 1000 + 3 * (uint32_t)i
+				     : sp == 1 ? (i < 4000 ? 10 + (uint32_t)i : 3000000000u + (uint32_t)i)
+				     : sp == 2 ? 50 + (uint32_t)(i / 7) * 2
+						: (i + 1 < m.len ? 5 + (uint32_t)i : UINT32_MAX - 1);
+			m.owners[i] = (struct owner){ .inode = v, .fd = (int32_t)i };
+		}
+		check_find(&m, sp);
+		assert_int_equal(owner_map_merge(&m, &empty, NULL, NULL, &sorted), 0);
+		assert_int_equal(sorted.len, m.len);
+		assert_non_null(sorted.index);
+		check_find(&sorted, sp);
+		owner_map_free(&sorted);
+	}
+	free(m.owners);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_spreads),
 		cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_pidns_link),

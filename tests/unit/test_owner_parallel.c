@@ -66,6 +66,57 @@ static void build_many(const struct tree *t, size_t n)
 	}
 }
 
+/* fds 3..3+nfds of rel (an fd directory, created): every third a socket
+ * (inode base + fd, one in five shared with base2), the others /dev/null, a
+ * malformed link, or an entry that is not a link at all. */
+static void mk_fds(const struct tree *t, const char *rel, unsigned nfds, unsigned base,
+		   unsigned base2)
+{
+	char path[96], target[32];
+	unsigned fd;
+
+	mk_dir(t, rel);
+	for (fd = 3; fd < 3 + nfds; fd++) {
+		snprintf(path, sizeof(path), "%s/%u", rel, fd);
+		if (fd % 3 == 0) {
+			snprintf(target, sizeof(target), "socket:[%u]",
+				 fd % 5 == 0 ? base2 + fd : base + fd);
+			mk_link(t, path, target);
+		} else if (fd % 3 == 1) {
+			mk_link(t, path, fd % 7 ? "/dev/null" : "socket:[12");
+		} else if (fd % 100 == 2) {
+			mk_dir(t, path); /* readlinkat: EINVAL, skipped */
+		} else {
+			mk_link(t, path, "pipe:[7]");
+		}
+	}
+}
+
+/*
+ * Processes with thousands of fds, so that their fd directories are split
+ * in batches walked by several walkers: one alone, one with a thread of
+ * its own fd table as large (and one sharing the leader's, which kcmp
+ * cannot tell in a fake tree: its fds are dropped as repeats), and one
+ * that exited during the walk (no comm: its rows go, whoever walked them).
+ */
+static void build_big(const struct tree *t)
+{
+	mk_dir(t, "1500");
+	mk_comm(t, "1500", "big\n");
+	mk_fds(t, "1500/fd", 6000, 1000000, 3000000);
+	mk_dir(t, "1600");
+	mk_comm(t, "1600", "threads\n");
+	mk_fds(t, "1600/fd", 2500, 1100000, 3000000);
+	mk_dir(t, "1600/task");
+	mk_dir(t, "1600/task/1600");
+	mk_dir(t, "1600/task/1601");
+	mk_fds(t, "1600/task/1601/fd", 3000, 1200000, 3000000);
+	mk_dir(t, "1600/task/1602");
+	mk_fds(t, "1600/task/1602/fd", 2500, 1100000, 3000000);
+	mk_dir(t, "1700");
+	mk_fds(t, "1700/fd", 4000, 1300000, 3000000);
+}
+
 /* Wants every other inode: the filter is called from every walker. */
 static bool want_even(uint32_t inode, void *data)
 {
@@ -123,6 +174,29 @@ static void test_parallel_matches_serial(void **state)
 
 	build_std_tree(t);
 	build_many(t, 90);
+	assert_int_equal(compare_walks(t->root, false), 0);
+	assert_int_equal(compare_walks(t->root, true), 0);
+}
+
+/* Large fd directories split over the walkers give the serial map too. */
+static void test_parallel_big_fd_dirs(void **state)
+{
+	const struct tree *t = *state;
+	struct owner_map m;
+	const struct owner *o;
+
+	build_std_tree(t);
+	build_many(t, 40);
+	build_big(t);
+	assert_int_equal(owner_map_build_threads(t->root, 1, NULL, NULL, &m), 0);
+	/* 1500's 2000 sockets and 1600's 1834 distinct ones are there; 1700 is not. */
+	assert_int_equal(owner_map_find(&m, 1000000 + 5997, &o), 1);
+	assert_int_equal(m.procs[o->proc].pid, 1500);
+	assert_int_equal(owner_map_find(&m, 1200000 + 2997, &o), 1);
+	assert_int_equal(m.procs[o->proc].pid, 1600);
+	assert_int_equal(owner_map_find(&m, 1300000 + 2997, &o), 0);
+	assert_true(m.len > 3500);
+	owner_map_free(&m);
 	assert_int_equal(compare_walks(t->root, false), 0);
 	assert_int_equal(compare_walks(t->root, true), 0);
 }
@@ -214,6 +288,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_parallel_matches_serial, tree_setup,
+						tree_teardown),
+		cmocka_unit_test_setup_teardown(test_parallel_big_fd_dirs, tree_setup,
 						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_parallel_denied, tree_setup, tree_teardown),
 		cmocka_unit_test(test_parallel_live),
