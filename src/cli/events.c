@@ -80,7 +80,7 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	if (plan->filter && !filter_match_owners(plan->filter, &e, &x->tracker->table,
 						 &x->tracker->owners))
 		return 0;
-	c = mode_render_ctx(x->mr, plan, &one, &x->tracker->owners, NULL);
+	c = mode_render_ctx(x->mr, plan, &one, &x->tracker->owners, &x->tracker->netns);
 	if (plan->format == OUTPUT_NDJSON)
 		fmt_event_ndjson(x->o, &c, &e, &ev);
 	else

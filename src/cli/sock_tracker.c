@@ -164,6 +164,11 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 	 * listeners is a note for a one-shot listing, not for every tick. */
 	t->netns_req = plan->netns;
 	t->netns_req.note = false;
+	/* The destroy multicast is of lsock's own namespace (the group's
+	 * socket is bound there): the snapshot that names its sockets is
+	 * too, so an event's netns_idx 0 is that namespace. */
+	if (plan->mode == MODE_EVENTS)
+		t->netns_req.select = NETNS_SELECT_CURRENT;
 	/* One owner source for every walk of the run: the BPF program is
 	 * loaded once, not once per snapshot. */
 	if (owner_ctx_new((enum owner_source)plan->spec.owner_source, &t->owner_ctx) < 0) {
