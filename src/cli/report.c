@@ -137,7 +137,7 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 	}
 	if (owners_error && s->owner_source == OWNER_SOURCE_BPF) {
 		fprintf(stderr, _("lsock: --owners=bpf: cannot use the BPF iterator: %s\n"),
-			owner_bpf_strerror(owners_error));
+			_(owner_bpf_strerror(owners_error)));
 		return 3;
 	}
 	if (owners_error) {
@@ -281,7 +281,7 @@ void report_owner_source(const struct snapshot *snap, bool verbose)
 		fprintf(stderr, "lsock: owners: bpf\n");
 	else if (m->bpf_error)
 		fprintf(stderr, _("lsock: owners: proc (bpf not used: %s)\n"),
-			owner_bpf_strerror(m->bpf_error));
+			_(owner_bpf_strerror(m->bpf_error)));
 	else
 		fprintf(stderr, _("lsock: owners: proc (bpf not asked: --owners=proc)\n"));
 }
