@@ -23,6 +23,7 @@
 
 #include "lsock/diag.h"
 #include "lsock/fmt_event.h"
+#include "lsock/i18n.h"
 #include "lsock/modes.h"
 #include "lsock/nl_transport.h"
 #include "lsock/sock_tracker.h"
@@ -149,18 +150,18 @@ static int loop(struct events_ctx *x, struct nl_transport *nl, int sigfd)
 			return 0; /* SIGINT/SIGTERM */
 		r = nl_transport_recv_events(nl, on_event, x);
 		if (x->write_error) {
-			fprintf(stderr, "lsock: write error: %s\n", strerror(-x->write_error));
+			fprintf(stderr, _("lsock: write error: %s\n"), strerror(-x->write_error));
 			return 3;
 		}
 		if (r == -ENOBUFS) {
 			/* The socket overflowed: some notifications are lost
 			 * for good; say so and go on. */
 			if (!warned_lost)
-				fprintf(stderr, "lsock: warning: the kernel dropped destroy events "
-						"(receive buffer full); some were not shown\n");
+				fprintf(stderr, _("lsock: warning: the kernel dropped destroy events "
+						"(receive buffer full); some were not shown\n"));
 			warned_lost = true;
 		} else if (r < 0 && r != -EBADMSG) {
-			fprintf(stderr, "lsock: cannot read destroy events: %s\n", strerror(-r));
+			fprintf(stderr, _("lsock: cannot read destroy events: %s\n"), strerror(-r));
 			return 3;
 		}
 	}
@@ -178,7 +179,7 @@ int events_run(const struct query_plan *plan)
 
 	sigfd = mode_signalfd();
 	if (sigfd < 0) {
-		fprintf(stderr, "lsock: cannot watch for signals: %s\n", strerror(-sigfd));
+		fprintf(stderr, _("lsock: cannot watch for signals: %s\n"), strerror(-sigfd));
 		return 3;
 	}
 	r = mode_render_init(&mr, plan);
@@ -196,7 +197,7 @@ int events_run(const struct query_plan *plan)
 	if (r == 0)
 		r = nl_transport_subscribe(nl, groups, n);
 	if (r < 0) {
-		fprintf(stderr, "lsock: cannot join the sock_diag destroy groups: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: cannot join the sock_diag destroy groups: %s\n"), strerror(-r));
 		status = 3;
 		goto out;
 	}
@@ -204,14 +205,15 @@ int events_run(const struct query_plan *plan)
 	if (status)
 		goto out;
 	if (plan->verbose)
-		fprintf(stderr, "lsock: events: listening for destroyed %s sockets\n",
+		fprintf(stderr, _("lsock: events: listening for destroyed %s sockets\n"),
 			n == 4 ? "TCP and UDP" : "selected");
 	{
 		struct events_ctx x = { .plan = plan, .tracker = &t, .mr = &mr, .o = &o };
 
 		status = loop(&x, nl, sigfd);
 		if (x.malformed)
-			fprintf(stderr, "lsock: warning: left out %zu malformed destroy event(s)\n",
+			fprintf(stderr, P_("lsock: warning: left out %zu malformed destroy event\n",
+					   "lsock: warning: left out %zu malformed destroy events\n", x.malformed),
 				x.malformed);
 	}
 out:

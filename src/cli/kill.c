@@ -15,6 +15,7 @@
 
 #include "lsock/diag.h"
 #include "lsock/fmt_event.h"
+#include "lsock/i18n.h"
 #include "lsock/modes.h"
 #include "lsock/nl_transport.h"
 #include "lsock/report.h"
@@ -106,7 +107,7 @@ int kill_run(const struct query_plan *plan)
 	}
 	r = outbuf_flush(&o);
 	if (r < 0)
-		fprintf(stderr, "lsock: write error: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: write error: %s\n"), strerror(-r));
 	outbuf_free(&o);
 	if (r < 0 || failed)
 		status = 3;

@@ -138,6 +138,7 @@ static const char help_body[] = N_(
 	"                     net:[INODE]; without root, those lsock may enter\n"
 	"  -N, --netns NAME|PATH|PID\n"
 	"                     one namespace: an ip netns NAME, an nsfs PATH, or a PID's\n"
+	"                     network namespace\n"
 	"\n"
 	"Sources:\n"
 	"      --source=auto|netlink|proc\n"
@@ -301,7 +302,7 @@ static int set_format(struct lsock_options *o, enum output_format f, char *err, 
 static int set_mode(struct lsock_options *o, enum lsock_mode m, char *err, size_t errlen)
 {
 	if (o->mode != MODE_LIST && o->mode != m) {
-		set_err(err, errlen, "--watch, --events, --kill and --format=prometheus cannot be combined");
+		set_err(err, errlen, _("--watch, --events, --kill and --format=prometheus cannot be combined"));
 		return -EINVAL;
 	}
 	o->mode = m;
@@ -331,12 +332,12 @@ static int parse_interval(const char *s, unsigned *ret_ms, char *err, size_t err
 		}
 	}
 	if (*p || p == s || (p == s + 1 && *s == '.')) {
-		set_err(err, errlen, "invalid --watch interval '%s' (expected seconds, e.g. 0.5)",
+		set_err(err, errlen, _("invalid --watch interval '%s' (expected seconds, e.g. 0.5)"),
 			esc_text_cstr(s, word, sizeof(word)));
 		return -EINVAL;
 	}
 	if (whole * 1000 + frac < WATCH_MIN_MS || whole * 1000 + frac > WATCH_MAX_MS) {
-		set_err(err, errlen, "--watch interval '%s' is out of range (0.1 to 86400 seconds)",
+		set_err(err, errlen, _("--watch interval '%s' is out of range (0.1 to 86400 seconds)"),
 			esc_text_cstr(s, word, sizeof(word)));
 		return -EINVAL;
 	}
@@ -348,7 +349,7 @@ static int parse_interval(const char *s, unsigned *ret_ms, char *err, size_t err
 static int check_mode(const struct lsock_options *o, char *err, size_t errlen)
 {
 	if (o->mode != MODE_LIST && o->summary) {
-		set_err(err, errlen, "--summary cannot be used with --watch, --events, --kill or --format=prometheus");
+		set_err(err, errlen, _("--summary cannot be used with --watch, --events, --kill or --format=prometheus"));
 		return -EINVAL;
 	}
 	if ((o->mode == MODE_WATCH || o->mode == MODE_EVENTS) && o->format == OUTPUT_JSON) {
@@ -358,16 +359,16 @@ static int check_mode(const struct lsock_options *o, char *err, size_t errlen)
 	}
 	if (o->mode == MODE_KILL && o->nwords == 0) {
 		/* ss -K with no filter closes every socket it lists. */
-		set_err(err, errlen, "--kill needs a FILTER (it closes every socket it selects), "
-				     "e.g. lsock -K -t dport = :8080");
+		set_err(err, errlen, _("--kill needs a FILTER (it closes every socket it selects), "
+				     "e.g. lsock -K -t dport = :8080"));
 		return -EINVAL;
 	}
 	if (o->mode == MODE_PROMETHEUS && o->format != OUTPUT_TEXT) {
-		set_err(err, errlen, "--format=prometheus cannot be used with --json or --ndjson");
+		set_err(err, errlen, _("--format=prometheus cannot be used with --json or --ndjson"));
 		return -EINVAL;
 	}
 	if (o->output_file && o->mode != MODE_PROMETHEUS) {
-		set_err(err, errlen, "--output-file needs --format=prometheus");
+		set_err(err, errlen, _("--output-file needs --format=prometheus"));
 		return -EINVAL;
 	}
 	return 0;
@@ -510,7 +511,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 			} else if (!strcmp(optarg, "proc")) {
 				o.owner_source = OWNER_SOURCE_PROC;
 			} else {
-				set_err(err, errlen, "invalid --owners '%s' (expected auto, bpf or proc)",
+				set_err(err, errlen, _("invalid --owners '%s' (expected auto, bpf or proc)"),
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}
@@ -559,7 +560,7 @@ int options_parse(int argc, char **argv, struct lsock_options *ret, char *err, s
 					       errlen) < 0)
 					return -EINVAL;
 			} else if (strcmp(optarg, "text")) {
-				set_err(err, errlen, "invalid --format '%s' (expected text, json, ndjson or prometheus)",
+				set_err(err, errlen, _("invalid --format '%s' (expected text, json, ndjson or prometheus)"),
 					esc_text_cstr(optarg, word, sizeof(word)));
 				return -EINVAL;
 			}

@@ -81,8 +81,8 @@ static int plan_netns(const struct lsock_options *o, struct query_plan *p, char 
 		r = snapshot_netns_resolve(o->netns, o->proc_root, &path);
 		if (r == -EINVAL)
 			snprintf(err, errlen,
-				 "no network namespace '%s' (expected an ip netns NAME, an nsfs PATH "
-				 "or a PID)", esc_text_cstr(o->netns, word, sizeof(word)));
+				 _("no network namespace '%s' (expected an ip netns NAME, an nsfs PATH "
+				   "or a PID)"), esc_text_cstr(o->netns, word, sizeof(word)));
 		if (r < 0)
 			return r;
 		nr->select = NETNS_SELECT_ONE;
@@ -231,7 +231,7 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		p.spec.protos &= SOCK_PROTO_BIT(SOCK_PROTO_TCP) | SOCK_PROTO_BIT(SOCK_PROTO_UDP);
 		p.spec.states = SOCK_STATES_ALL;
 		if (!p.spec.protos) {
-			snprintf(err, errlen, "--events reports TCP and UDP sockets only");
+			snprintf(err, errlen, "%s", _("--events reports TCP and UDP sockets only"));
 			return -EINVAL;
 		}
 	}

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "lsock/fmt_prom.h"
+#include "lsock/i18n.h"
 #include "lsock/modes.h"
 #include "lsock/report.h"
 #include "lsock/snapshot.h"
@@ -168,13 +169,13 @@ int prom_run(const struct query_plan *plan)
 			char shown[PATH_MAX];
 
 			snprintf(shown, sizeof(shown), "%s", plan->output_file);
-			fprintf(stderr, "lsock: cannot write %s: %s\n", shown, strerror(-r));
+			fprintf(stderr, _("lsock: cannot write %s: %s\n"), shown, strerror(-r));
 			status = 3;
 		}
 	} else if (r == 0) {
 		r = outbuf_flush(&o);
 		if (r < 0) {
-			fprintf(stderr, "lsock: write error: %s\n", strerror(-r));
+			fprintf(stderr, _("lsock: write error: %s\n"), strerror(-r));
 			status = 3;
 		}
 	} else {

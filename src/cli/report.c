@@ -71,7 +71,7 @@ static void report_slot_source(const struct collect_spec *s, const struct collec
 	if (sl->netlink_error)
 		netlink_reason(rep, sl, nl, sizeof(nl));
 	else
-		snprintf(nl, sizeof(nl), "sock_diag not asked: --source=proc");
+		snprintf(nl, sizeof(nl), _("sock_diag not asked: --source=proc"));
 	if (sl->served && sl->source == SOCK_SOURCE_NETLINK) {
 		fprintf(stderr, "lsock: %s: netlink\n", label);
 	} else if (sl->served) {
@@ -136,8 +136,8 @@ int report_snapshot_failure(const struct collect_spec *s, const struct collect_r
 		return 3;
 	}
 	if (owners_error && s->owner_source == OWNER_SOURCE_BPF) {
-		fprintf(stderr, "lsock: --owners=bpf: cannot use the BPF iterator: %s\n",
-			owner_bpf_strerror(owners_error));
+		fprintf(stderr, _("lsock: --owners=bpf: cannot use the BPF iterator: %s\n"),
+			_(owner_bpf_strerror(owners_error)));
 		return 3;
 	}
 	if (owners_error) {
@@ -280,8 +280,8 @@ void report_owner_source(const struct snapshot *snap, bool verbose)
 	if (m->source == OWNER_SOURCE_BPF)
 		fprintf(stderr, "lsock: owners: bpf\n");
 	else if (m->bpf_error)
-		fprintf(stderr, "lsock: owners: proc (bpf not used: %s)\n",
-			owner_bpf_strerror(m->bpf_error));
+		fprintf(stderr, _("lsock: owners: proc (bpf not used: %s)\n"),
+			_(owner_bpf_strerror(m->bpf_error)));
 	else
-		fprintf(stderr, "lsock: owners: proc (bpf not asked: --owners=proc)\n");
+		fprintf(stderr, _("lsock: owners: proc (bpf not asked: --owners=proc)\n"));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 
+#include "lsock/i18n.h"
 #include "lsock/report.h"
 #include "lsock/snapshot.h"
 #include "lsock/sock_tracker.h"
@@ -237,7 +238,7 @@ static int next_owners(struct sock_tracker *t, struct snapshot *snap, struct own
 			if (r == -ENOMEM)
 				goto out;
 			if (r < 0 && !t->walk_warned) {
-				fprintf(stderr, "lsock: warning: cannot resolve owners from %s: %s\n",
+				fprintf(stderr, _("lsock: warning: cannot resolve owners from %s: %s\n"),
 					t->plan->spec.proc_root, strerror(-r));
 				t->walk_warned = true;
 			}
@@ -290,7 +291,7 @@ int sock_tracker_update(struct sock_tracker *t, struct sock_tracker_tick *ret)
 	}
 	if (r < 0) {
 		snapshot_free(&snap);
-		fprintf(stderr, "lsock: out of memory\n");
+		fprintf(stderr, _("lsock: out of memory\n"));
 		return 3;
 	}
 	ret->prev = t->table;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lsock/fmt_event.h"
+#include "lsock/i18n.h"
 #include "lsock/modes.h"
 #include "lsock/sock_tracker.h"
 
@@ -35,7 +36,7 @@ static int flush_line(struct outbuf *o)
 	int r = outbuf_flush(o);
 
 	if (r < 0)
-		fprintf(stderr, "lsock: write error: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: write error: %s\n"), strerror(-r));
 	return r;
 }
 
@@ -114,7 +115,7 @@ int watch_run(const struct query_plan *plan)
 
 	sigfd = mode_signalfd();
 	if (sigfd < 0) {
-		fprintf(stderr, "lsock: cannot watch for signals: %s\n", strerror(-sigfd));
+		fprintf(stderr, _("lsock: cannot watch for signals: %s\n"), strerror(-sigfd));
 		return 3;
 	}
 	r = mode_render_init(&mr, plan);
@@ -158,7 +159,7 @@ int watch_run(const struct query_plan *plan)
 		start = now_ms();
 		status = sock_tracker_update(&t, &k);
 		if (status == 0 && k.walked && plan->verbose)
-			fprintf(stderr, "lsock: watch: walked %s for the owners of new sockets\n",
+			fprintf(stderr, _("lsock: watch: walked %s for the owners of new sockets\n"),
 				plan->spec.proc_root);
 		if (status == 0 && put_changes(&o, plan, &mr, &t, &k) < 0)
 			status = 3;
@@ -166,9 +167,9 @@ int watch_run(const struct query_plan *plan)
 		next += plan->watch_ms;
 		if (now_ms() > next) {
 			if (!warned_slow)
-				fprintf(stderr, "lsock: warning: a snapshot took %llu ms, longer than the "
+				fprintf(stderr, _("lsock: warning: a snapshot took %llu ms, longer than the "
 						"--watch interval of %u ms; snapshots follow one another "
-						"as fast as they can\n",
+						"as fast as they can\n"),
 					(unsigned long long)(now_ms() - start), plan->watch_ms);
 			warned_slow = true;
 			next = now_ms();

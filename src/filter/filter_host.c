@@ -29,6 +29,7 @@
 
 #include "filter_internal.h"
 #include "lsock/array.h"
+#include "lsock/i18n.h"
 #include "lsock/strparse.h"
 
 #define HOST_WORD_MAX 256
@@ -111,7 +112,7 @@ static int filter_prefix_parse(char *s, int family, struct filter_host *h, char 
 		*slash++ = '\0';
 	if (!*s || strcmp(s, "*") == 0) {
 		if (slash) {
-			snprintf(msg, msglen, "a prefix length needs an address");
+			snprintf(msg, msglen, "%s", _("a prefix length needs an address"));
 			return -EINVAL;
 		}
 		h->family = (uint8_t)family;
@@ -120,31 +121,31 @@ static int filter_prefix_parse(char *s, int family, struct filter_host *h, char 
 	}
 	if (strchr(s, ':')) {
 		if (inet_pton(AF_INET6, s, h->addr) != 1) {
-			snprintf(msg, msglen, "not an IPv6 address");
+			snprintf(msg, msglen, "%s", _("not an IPv6 address"));
 			return -EINVAL;
 		}
 		h->family = AF_INET6;
 		max = 128;
 	} else if (isdigit((unsigned char)s[0])) {
 		if (filter_ipv4_parse(s, h->addr)) {
-			snprintf(msg, msglen, "not an IPv4 address");
+			snprintf(msg, msglen, "%s", _("not an IPv4 address"));
 			return -EINVAL;
 		}
 		h->family = AF_INET;
 		max = 32;
 	} else {
-		snprintf(msg, msglen, "host names are not supported, use a numeric address");
+		snprintf(msg, msglen, "%s", _("host names are not supported, use a numeric address"));
 		return -EINVAL;
 	}
 	if (family != AF_UNSPEC && family != h->family) {
-		snprintf(msg, msglen, "an %s address is expected", family == AF_INET ? "IPv4" : "IPv6");
+		snprintf(msg, msglen, _("an %s address is expected"), family == AF_INET ? "IPv4" : "IPv6");
 		return -EINVAL;
 	}
 	h->plen = (uint8_t)max;
 	if (slash) {
 		/* Plain decimal: ss reads `08` as bad octal; we reject leading zeros. */
 		if (strparse_dec(slash, strlen(slash), max, true, &plen)) {
-			snprintf(msg, msglen, "bad prefix length (0-%u)", max);
+			snprintf(msg, msglen, _("bad prefix length (0-%u)"), max);
 			return -EINVAL;
 		}
 		h->plen = (uint8_t)plen;
@@ -161,8 +162,8 @@ static int filter_port_part(const char *p, struct filter_host *h, char *msg, siz
 		return 0;
 	}
 	if (filter_port_parse(p, &port)) {
-		snprintf(msg, msglen, isdigit((unsigned char)*p) ? "bad port number" :
-			 "unknown port or service name");
+		snprintf(msg, msglen, "%s", isdigit((unsigned char)*p) ? _("bad port number") :
+			 _("unknown port or service name"));
 		return -EINVAL;
 	}
 	h->port = port;
@@ -178,7 +179,7 @@ static int filter_port_part(const char *p, struct filter_host *h, char *msg, siz
 static int filter_port_after_colon(const char *p, struct filter_host *h, char *msg, size_t msglen)
 {
 	if (!*p) {
-		snprintf(msg, msglen, "expected a port number after ':'");
+		snprintf(msg, msglen, "%s", _("expected a port number after ':'"));
 		return -EINVAL;
 	}
 	return filter_port_part(p, h, msg, msglen);
@@ -221,7 +222,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 	int r;
 
 	if (n >= sizeof(buf)) {
-		snprintf(msg, msglen, "address too long");
+		snprintf(msg, msglen, "%s", _("address too long"));
 		return -EINVAL;
 	}
 	memcpy(buf, word, n + 1);
@@ -240,7 +241,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		h.explicit_family = AF_INET6;
 	} else if (strncmp(addr, "link:", 5) == 0 || strncmp(addr, "netlink:", 8) == 0 ||
 		   strncmp(addr, "vsock:", 6) == 0) {
-		snprintf(msg, msglen, "only inet, inet6 and unix addresses are supported");
+		snprintf(msg, msglen, "%s", _("only inet, inet6 and unix addresses are supported"));
 		return -EINVAL;
 	} else if (family != AF_UNSPEC) {
 		/* ss: the preferred family (-4, -6, -x alone) applies as if written. */
@@ -278,7 +279,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		addr++;
 		port = strchr(addr, ']');
 		if (!port) {
-			snprintf(msg, msglen, "missing ']'");
+			snprintf(msg, msglen, "%s", _("missing ']'"));
 			return -EINVAL;
 		}
 		*port++ = '\0';
@@ -293,7 +294,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		} else if (*port == ':') {
 			port++;
 		} else if (*port) {
-			snprintf(msg, msglen, "expected ':PORT' after ']'");
+			snprintf(msg, msglen, "%s", _("expected ':PORT' after ']'"));
 			return -EINVAL;
 		} else {
 			port = NULL;
@@ -313,7 +314,7 @@ int filter_host_parse(struct filter *f, const char *word, bool is_port, int fami
 		if (port)
 			*port++ = '\0';
 		if (!slash && strchr(addr, ':')) {
-			snprintf(msg, msglen, "put IPv6 addresses in brackets, e.g. [::1]:22");
+			snprintf(msg, msglen, "%s", _("put IPv6 addresses in brackets, e.g. [::1]:22"));
 			return -EINVAL;
 		}
 	}

@@ -70,7 +70,7 @@ int filter_error_set(struct filter_error *ret_err, int word, const char *token, 
 
 static int filter_lex_too_long(struct filter_error *ret_err, int word)
 {
-	filter_error_set(ret_err, word, NULL, "filter too long");
+	filter_error_set(ret_err, word, NULL, _("filter too long"));
 	return -EINVAL;
 }
 

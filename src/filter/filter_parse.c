@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "filter_internal.h"
+#include "lsock/i18n.h"
 #include "lsock/strparse.h"
 
 struct filter_parser {
@@ -119,13 +120,13 @@ static int filter_parse_states(struct filter_parser *p, uint32_t *mask, bool *se
 		p->pos++;
 		name = filter_peek(p);
 		if (!name)
-			return filter_fail(p, -1, t->kind == FT_STATE ? "expected a state after 'state'" :
-					   "expected a state after 'exclude'");
+			return filter_fail(p, -1, t->kind == FT_STATE ? _("expected a state after 'state'") :
+					   _("expected a state after 'exclude'"));
 		for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 			if (strcasecmp(name->text, state_names[i].name) == 0)
 				bits = state_names[i].mask;
 		if (!bits)
-			return filter_fail(p, p->pos, "unknown state");
+			return filter_fail(p, p->pos, _("unknown state"));
 		if (!*seen)
 			*mask = t->kind == FT_STATE ? 0 : SOCK_STATES_ALL;
 		*seen = true;
@@ -161,12 +162,12 @@ static int filter_parse_hostpred(struct filter_parser *p, int kw)
 		cmp = (enum filter_tok_kind)op->kind;
 		p->pos++;
 		if (!is_port && cmp != FT_EQ && cmp != FT_NE)
-			return filter_fail(p, p->pos - 1, "addresses compare only with = or !=");
+			return filter_fail(p, p->pos - 1, _("addresses compare only with = or !="));
 	}
 	t = filter_peek(p);
 	if (!t || t->kind != FT_WORD) {
-		snprintf(msg, sizeof(msg), "expected %s after '%s'", is_port ? "a port" : "an address",
-			 p->toks->tok[p->pos - 1].text);
+		snprintf(msg, sizeof(msg), is_port ? _("expected a port after '%s'") :
+			 _("expected an address after '%s'"), p->toks->tok[p->pos - 1].text);
 		return filter_fail(p, p->pos, msg);
 	}
 	r = filter_host_parse(p->f, t->text, is_port, p->family, &h, msg, sizeof(msg));
@@ -191,7 +192,7 @@ static int filter_parse_hostpred(struct filter_parser *p, int kw)
 		return n;
 	}
 	if (h.port == FILTER_PORT_ANY)
-		return filter_fail(p, p->pos - 1, "a port comparison needs a port number");
+		return filter_fail(p, p->pos - 1, _("a port comparison needs a port number"));
 	n = filter_node_new(p, FN_PORT);
 	if (n < 0)
 		return n;
@@ -216,11 +217,11 @@ static int filter_parse_dev(struct filter_parser *p)
 		t = filter_peek(p);
 	}
 	if (!t || t->kind != FT_WORD)
-		return filter_fail(p, p->pos, "expected a device name or index after 'dev'");
+		return filter_fail(p, p->pos, _("expected a device name or index after 'dev'"));
 	if (filter_port_parse(t->text, &idx) || t->text[0] < '0' || t->text[0] > '9') {
 		idx = if_nametoindex(t->text);
 		if (!idx)
-			return filter_fail(p, p->pos, "unknown device");
+			return filter_fail(p, p->pos, _("unknown device"));
 	}
 	p->pos++;
 	n = filter_node_new(p, FN_DEV);
@@ -269,33 +270,33 @@ static int filter_parse_procpred(struct filter_parser *p, enum filter_tok_kind k
 		p->pos++;
 		t = filter_peek(p);
 	} else if (t && t->kind >= FT_GT && t->kind <= FT_LE) {
-		return filter_fail(p, p->pos, "pid, comm, uid and user compare only with = or !=");
+		return filter_fail(p, p->pos, _("pid, comm, uid and user compare only with = or !="));
 	}
 	switch (kw) {
 	case FT_PID:
 		if (!t || t->kind != FT_WORD)
-			return filter_fail(p, p->pos, "expected a process id after 'pid'");
+			return filter_fail(p, p->pos, _("expected a process id after 'pid'"));
 		if (strparse_dec(t->text, strlen(t->text), INT32_MAX, false, &v) || v == 0)
-			return filter_fail(p, p->pos, "a process id is a positive decimal number");
+			return filter_fail(p, p->pos, _("a process id is a positive decimal number"));
 		value = (uint32_t)v;
 		break;
 	case FT_UID:
 		if (!t || t->kind != FT_WORD)
-			return filter_fail(p, p->pos, "expected a user id after 'uid'");
+			return filter_fail(p, p->pos, _("expected a user id after 'uid'"));
 		/* (uid_t)-1 is "no uid" to the kernel: no socket has it. */
 		if (strparse_dec(t->text, strlen(t->text), UINT32_MAX - 1, false, &v))
-			return filter_fail(p, p->pos, "a user id is a decimal number");
+			return filter_fail(p, p->pos, _("a user id is a decimal number"));
 		value = (uint32_t)v;
 		break;
 	case FT_USER:
 		if (!t || t->kind != FT_WORD)
-			return filter_fail(p, p->pos, "expected a user name after 'user'");
+			return filter_fail(p, p->pos, _("expected a user name after 'user'"));
 		if (filter_user_uid(t->text, &value))
-			return filter_fail(p, p->pos, "unknown user");
+			return filter_fail(p, p->pos, _("unknown user"));
 		break;
 	default: /* FT_COMM */
 		if (!t || t->kind != FT_WORD)
-			return filter_fail(p, p->pos, "expected a command name after 'comm'");
+			return filter_fail(p, p->pos, _("expected a command name after 'comm'"));
 		r = filter_string_store(p->f, t->text, &value);
 		if (r)
 			return r;
@@ -319,19 +320,19 @@ static int filter_parse_expr(struct filter_parser *p, int depth)
 	int here = p->pos, n;
 
 	if (!t)
-		return filter_fail(p, -1, "expected an expression");
+		return filter_fail(p, -1, _("expected an expression"));
 	if (depth > FILTER_MAX_DEPTH)
-		return filter_fail(p, here, "expression nested too deeply");
+		return filter_fail(p, here, _("expression nested too deeply"));
 	p->pos++;
 	switch ((enum filter_tok_kind)t->kind) {
 	case FT_LPAREN:
 		if (filter_peek(p) && filter_peek(p)->kind == FT_RPAREN)
-			return filter_fail(p, p->pos, "empty parentheses");
+			return filter_fail(p, p->pos, _("empty parentheses"));
 		n = filter_parse_exprlist(p, depth + 1);
 		if (n < 0)
 			return n;
 		if (!filter_peek(p))
-			return filter_fail(p, here, "unbalanced '(': missing ')'");
+			return filter_fail(p, here, _("unbalanced '(': missing ')'"));
 		p->pos++; /* filter_parse_exprlist stops only at ')' or the end */
 		return n;
 	case FT_NOT:
@@ -352,28 +353,28 @@ static int filter_parse_expr(struct filter_parser *p, int depth)
 	case FT_USER:
 		return filter_parse_procpred(p, (enum filter_tok_kind)t->kind);
 	case FT_RPAREN:
-		return filter_fail(p, here, "unbalanced ')'");
+		return filter_fail(p, here, _("unbalanced ')'"));
 	case FT_AND:
 	case FT_OR:
-		return filter_fail(p, here, "expected an expression before this operator");
+		return filter_fail(p, here, _("expected an expression before this operator"));
 	case FT_EQ:
 	case FT_NE:
 	case FT_GT:
 	case FT_LT:
 	case FT_GE:
 	case FT_LE:
-		return filter_fail(p, here, "expected a predicate (src, dst, sport, dport, dev, pid, "
-				   "comm, uid, user) before an operator");
+		return filter_fail(p, here, _("expected a predicate (src, dst, sport, dport, dev, pid, "
+				   "comm, uid, user) before an operator"));
 	case FT_STATE:
 	case FT_EXCLUDE:
-		return filter_fail(p, here, "state and exclude must come before the expression");
+		return filter_fail(p, here, _("state and exclude must come before the expression"));
 	case FT_UNSUPPORTED:
-		return filter_fail(p, here, "this ss predicate is not supported");
+		return filter_fail(p, here, _("this ss predicate is not supported"));
 	case FT_WORD:
 		break;
 	}
-	return filter_fail(p, here, "unknown keyword (expected src, dst, sport, dport, dev, pid, comm, "
-			   "uid, user, not or '(')");
+	return filter_fail(p, here, _("unknown keyword (expected src, dst, sport, dport, dev, pid, comm, "
+			   "uid, user, not or '(')"));
 }
 
 static int filter_parse_exprlist(struct filter_parser *p, int depth)
@@ -391,8 +392,8 @@ static int filter_parse_exprlist(struct filter_parser *p, int depth)
 			type = t->kind == FT_AND ? FN_AND : FN_OR;
 			p->pos++;
 			if (!filter_peek(p))
-				return filter_fail(p, -1, type == FN_AND ? "expected an expression after 'and'" :
-						   "expected an expression after 'or'");
+				return filter_fail(p, -1, type == FN_AND ? _("expected an expression after 'and'") :
+						   _("expected an expression after 'or'"));
 		}
 		right = filter_parse_expr(p, depth);
 		if (right < 0)
@@ -429,7 +430,7 @@ static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
 	p->f = f;
 	r = filter_parse_exprlist(p, 0);
 	if (r >= 0 && p->pos < toks->len)
-		r = filter_fail(p, p->pos, "unbalanced ')'");
+		r = filter_fail(p, p->pos, _("unbalanced ')'"));
 	if (r >= 0 && p->restrict_family != AF_UNSPEC) {
 		/* ss: a FAMILY: prefix (or -4/-6/-x) narrows the whole query to
 		 * that family, e.g. `not src inet6:[::1]` shows no IPv4 socket. */
@@ -443,7 +444,7 @@ static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
 		}
 	}
 	if (r == -ENOSPC)
-		r = filter_fail(p, -1, "filter too complex");
+		r = filter_fail(p, -1, _("filter too complex"));
 	if (r < 0) {
 		filter_free(f);
 		return r;
@@ -462,7 +463,7 @@ int filter_parse_family(int nwords, char *const words[], int family, uint32_t de
 	int r;
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6 && family != AF_UNIX) {
-		return filter_error_set(ret_err, -1, NULL, "unsupported address family");
+		return filter_error_set(ret_err, -1, NULL, _("unsupported address family"));
 	}
 	r = filter_lex(nwords, words, &toks, ret_err);
 	if (r)

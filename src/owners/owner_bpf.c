@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "lsock/array.h"
+#include "lsock/i18n.h"
 #include "owner_internal.h"
 
 #ifdef LSOCK_HAVE_BPF
@@ -115,29 +116,30 @@ static bool locked_down(void)
 	return strstr(buf, "[confidentiality]") != NULL;
 }
 
+/* Marked only: the CLI translates the reason where it prints it. */
 const char *owner_bpf_strerror(int err)
 {
 	switch (err) {
 	case 0:
-		return "in use";
+		return N_("in use");
 	case -EOPNOTSUPP:
-		return "lsock was built without BPF support (LSOCK_BPF=off, or no libbpf)";
+		return N_("lsock was built without BPF support (LSOCK_BPF=off, or no libbpf)");
 	case -EXDEV:
-		return "the proc root is not a procfs of lsock's PID namespace";
+		return N_("the proc root is not a procfs of lsock's PID namespace");
 	case -ENOENT:
-		return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+		return N_("the kernel has no BTF (/sys/kernel/btf/vmlinux)");
 	case -EPERM:
 	case -EACCES:
-		return "bpf(2) was refused (it needs root, or CAP_BPF and CAP_PERFMON; a "
-		       "seccomp filter may also refuse it)";
+		return N_("bpf(2) was refused (it needs root, or CAP_BPF and CAP_PERFMON; a "
+		       "seccomp filter may also refuse it)");
 	case -OWNER_BPF_LOCKED_DOWN:
-		return "the kernel is locked down (lockdown=confidentiality)";
+		return N_("the kernel is locked down (lockdown=confidentiality)");
 	case -ENOSYS:
-		return "the kernel has no bpf(2)";
+		return N_("the kernel has no bpf(2)");
 	case -ENOMEM:
-		return "out of memory";
+		return N_("out of memory");
 	default:
-		return "the kernel refused the iter/task_file program (Linux 5.11 or later needed)";
+		return N_("the kernel refused the iter/task_file program (Linux 5.11 or later needed)");
 	}
 }
 

@@ -339,6 +339,10 @@ def parse_fish(text):
 COMPLETIONS = ("completions/lsock.bash", "completions/_lsock", "completions/lsock.fish")
 
 
+# The English page is the reference; the Spanish one documents the same options.
+MAN_PAGES = ("man/lsock.8", "man/es/lsock.8")
+
+
 def code_only(text):
     """Shell code without its comment lines."""
     return "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
@@ -346,7 +350,7 @@ def code_only(text):
 
 def plain(docs):
     """The docs with lsock(8) as it reads: "--tcp" for "\\-\\-tcp"."""
-    return dict(docs, **{"man/lsock.8": docs["man/lsock.8"].replace("\\-", "-")})
+    return dict(docs, **{n: docs[n].replace("\\-", "-") for n in MAN_PAGES})
 
 
 def check_options(h, docs):
@@ -375,7 +379,7 @@ def check_options_back(h, docs):
     """Nothing documented that --help does not list (long options)."""
     failures = []
     docs = plain(docs)
-    for name in ("man/lsock.8", "completions/lsock.bash", "completions/_lsock"):
+    for name in MAN_PAGES + ("completions/lsock.bash", "completions/_lsock"):
         for opt in sorted(set(re.findall(LONG_RE, code_only(docs[name])))):
             if opt not in h["longs"]:
                 failures.append(f"{name}: --{opt} is documented but lsock --help does not list it")
@@ -486,6 +490,9 @@ def self_test(help_text, docs):
         ("an option only in lsock(8)", help_text,
          {"man/lsock.8": man.replace(".SH FILTER\n", ".SH FILTER\n\\-\\-bogus\\-opt\n", 1)},
          ["man/lsock.8: --bogus-opt"]),
+        ("an option dropped from the Spanish lsock(8)", help_text,
+         {"man/es/lsock.8": docs["man/es/lsock.8"].replace("\\-\\-udplite", "", 1)},
+         ["man/es/lsock.8: --udplite"]),
         ("a sort key dropped from fish", help_text,
          {"completions/lsock.fish": re.sub(r'\n\s+lport "[^"]*" \\', "", docs["completions/lsock.fish"], count=1)},
          ["completions/lsock.fish: sort key 'lport'"]),
@@ -511,7 +518,8 @@ def main():
     def read(rel):
         with open(os.path.join(src, rel), encoding="utf-8") as f:
             return f.read()
-    docs = {"man/lsock.8": read("man/lsock.8"), "README.md": read("README.md")}
+    docs = {n: read(n) for n in MAN_PAGES}
+    docs["README.md"] = read("README.md")
     docs.update({c: read(c) for c in COMPLETIONS})
 
     try:
