@@ -173,7 +173,7 @@ int sock_tracker_start(struct sock_tracker *t, const struct query_plan *plan)
 	/* One owner source for every walk of the run: the BPF program is
 	 * loaded once, not once per snapshot. */
 	if (owner_ctx_new((enum owner_source)plan->spec.owner_source, &t->owner_ctx) < 0) {
-		fprintf(stderr, "lsock: out of memory\n");
+		fprintf(stderr, _("lsock: out of memory\n"));
 		return 3;
 	}
 	t->fp = (struct filter_prune){ .states = plan->spec.states, .filter = plan->filter };
@@ -307,7 +307,7 @@ int sock_tracker_update(struct sock_tracker *t, struct sock_tracker_tick *ret)
 	snapshot_free(&snap);
 	r = pin_namespaces(t);
 	if (r < 0) {
-		fprintf(stderr, "lsock: cannot hold the namespaces open: %s\n", strerror(-r));
+		fprintf(stderr, _("lsock: cannot hold the namespaces open: %s\n"), strerror(-r));
 		return 3;
 	}
 	return 0;
