@@ -119,7 +119,18 @@ struct render_ctx {
 	struct snapshot_netns *netns;    /* the namespaces (names, interfaces); may be NULL */
 	unsigned collected;              /* enum column_need collected beyond owners (JSON
 					  * keys needing more are left out) */
+	const struct owner_span *spans;  /* with owners: each row's holders resolved
+					  * (owner_map_spans()); NULL: looked up per cell */
 };
+
+struct owner;
+/*
+ * The holders of e (of its peer if peer), as owner_map_find() on c->owners
+ * answers: from c->spans when e is a row of c->table, else looked up.
+ * 0 without owners.
+ */
+size_t render_owners(const struct render_ctx *c, const struct sock_entry *e, bool peer,
+		     const struct owner **ret_first);
 
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a
  * name cannot be mistaken for a column break.  Never writes nothing: an

@@ -19,6 +19,7 @@ struct render_caches {
 	struct user_cache users;
 	struct ifname_cache ifnames;
 	struct protoname_cache protonames;
+	struct owner_span *spans; /* render_resolve_owners() */
 };
 
 /*
@@ -31,6 +32,14 @@ struct render_caches {
  */
 int render_setup(const struct query_plan *plan, struct snapshot *snap,
 		 struct render_caches *caches, struct render_ctx *ret);
+
+/*
+ * Resolves every row's holders at once (owner_map_spans()) into caches and
+ * ctx, once the table is in its final order: the cells then read a row's
+ * range instead of searching the map.  Without owners, nothing.  On -ENOMEM
+ * the cells look up as before, so it cannot fail a listing.
+ */
+void render_resolve_owners(struct render_ctx *ctx, struct render_caches *caches);
 
 void render_caches_free(struct render_caches *caches);
 

@@ -101,6 +101,7 @@ static int list(const struct query_plan *plan)
 	ctx.owners_complete = out.owners_complete;
 	sort_table(&snap.table, &plan->sort,
 		   &(struct sort_ctx){ .table = ctx.table, .owners = ctx.owners, .users = ctx.users });
+	render_resolve_owners(&ctx, &caches);
 	status = write_stdout(&out);
 	if (status == 0)
 		status = snap.table.len || plan->summary ? EXIT_LISTED : EXIT_NO_MATCH;

@@ -2,6 +2,9 @@
 /* The render context of a listing; see lsock/render_setup.h. */
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "lsock/owner_spans.h"
 #include "lsock/render_setup.h"
 
 int render_setup(const struct query_plan *plan, struct snapshot *snap,
@@ -25,8 +28,19 @@ int render_setup(const struct query_plan *plan, struct snapshot *snap,
 	return r;
 }
 
+void render_resolve_owners(struct render_ctx *ctx, struct render_caches *caches)
+{
+	free(caches->spans);
+	caches->spans = NULL;
+	ctx->spans = NULL;
+	if (ctx->owners && owner_map_spans(ctx->owners, ctx->table, &caches->spans) == 0)
+		ctx->spans = caches->spans;
+}
+
 void render_caches_free(struct render_caches *caches)
 {
+	free(caches->spans);
+	caches->spans = NULL;
 	user_cache_free(&caches->users);
 	ifname_cache_free(&caches->ifnames);
 	protoname_cache_free(&caches->protonames);

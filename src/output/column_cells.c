@@ -404,8 +404,7 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, u
 	int32_t last_pid = -1;
 	bool any = false;
 
-	if (c->owners)
-		n = owner_map_find(c->owners, e->inode, &first);
+	n = render_owners(c, e, false, &first);
 	for (i = 0; i < n; i++) {
 		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
 
@@ -447,7 +446,7 @@ CELL_TEXT(program)
 CELL_JSON(owners)
 {
 	const struct owner *first;
-	size_t i, n = owner_map_find(c->owners, e->inode, &first);
+	size_t i, n = render_owners(c, e, false, &first);
 
 	json_key(w, "owners");
 	json_begin_array(w);
@@ -480,7 +479,7 @@ CELL_TEXT(peer_owners)
 	bool any = false;
 
 	if (c->owners && e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
-		n = owner_map_find(c->owners, e->peer_inode, &first);
+		n = render_owners(c, e, true, &first);
 	for (i = 0; i < n; i++) {
 		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
 
@@ -507,7 +506,7 @@ CELL_JSON(peer_owners)
 		json_null(w);
 		return;
 	}
-	n = owner_map_find(c->owners, e->peer_inode, &first);
+	n = render_owners(c, e, true, &first);
 	json_begin_object(w);
 	json_key(w, "inode");
 	json_u64(w, e->peer_inode);

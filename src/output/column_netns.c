@@ -133,8 +133,7 @@ CELL_TEXT(unit)
 	int32_t last_pid = -1;
 	bool any = false;
 
-	if (c->owners)
-		n = owner_map_find(c->owners, e->inode, &first);
+	n = render_owners(c, e, false, &first);
 	for (i = 0; i < n; i++) {
 		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
 		const char *unit = owner_unit(c, e, &first[i]);

@@ -60,7 +60,7 @@ static unsigned owner_notes(const struct explain *x, const struct column_list *c
 		return 0;
 	if (!e->inode)
 		return 1u << NOTE_NO_HOLDER;
-	if (x->c->owners && owner_map_find(x->c->owners, e->inode, &first))
+	if (render_owners(x->c, e, false, &first))
 		return 0;
 	return 1u << NOTE_OWNER_HIDDEN;
 }

@@ -168,7 +168,7 @@ static int listener_of(const struct render_ctx *c, const struct prom_scrape *s,
 	ret->address_len = alen;
 	/* The holders are sorted by pid: the first is the lowest (the
 	 * master of a pre-forking server). */
-	if (c->owners && owner_map_find(c->owners, e->inode, &first)) {
+	if (render_owners(c, e, false, &first)) {
 		const struct owner_proc *p = owner_map_proc(c->owners, first);
 
 		prog = (const char *)p->comm;

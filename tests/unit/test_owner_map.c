@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 
+#include "lsock/owner_spans.h"
 #include "test_owner_tree.h"
 
 /* ---- pure functions --------------------------------------------------------- */
@@ -346,6 +347,39 @@ static void check_find(const struct owner_map *m, unsigned sp)
 	}
 }
 
+/* owner_map_spans() answers for every row's inode and peer inode what
+ * owner_map_find() does: rows in no order, inodes held, not held, 0,
+ * repeated and past both ends. */
+static void check_spans(const struct owner_map *m)
+{
+	struct sock_table t = { 0 };
+	struct owner_span *spans;
+	size_t i;
+
+	t.len = 3000;
+	t.entries = calloc(t.len, sizeof(*t.entries));
+	assert_non_null(t.entries);
+	for (i = 0; i < t.len; i++) {
+		t.entries[i].inode = i % 97 == 0 ? 0 : i % 5 == 0 ? m->owners[(i * 7919u) % m->len].inode
+				   : m->owners[0].inode - 5 + (uint32_t)((i * 2654435761u) % 20000);
+		t.entries[i].peer_inode = i % 3 ? t.entries[(i * 31) % t.len].inode + 1
+					: i % 2 ? UINT32_MAX : 0;
+	}
+	assert_int_equal(owner_map_spans(m, &t, &spans), 0);
+	assert_non_null(spans);
+	for (i = 0; i < 2 * t.len; i++) {
+		const struct sock_entry *e = &t.entries[i / 2];
+		const struct owner *first = NULL;
+		size_t n = owner_map_find(m, i % 2 ? e->peer_inode : e->inode, &first);
+
+		assert_int_equal(spans[i].n, n);
+		if (n)
+			assert_ptr_equal(&m->owners[spans[i].lo], first);
+	}
+	free(spans);
+	free(t.entries);
+}
+
 /* owner_map_find() against a linear scan, bisecting a plain array and
  * through the bucket index of a sorted map, over inode spreads that the
  * index likes (even), does not (two clusters far apart, runs of repeats,
@@ -375,6 +409,7 @@ static void test_find_spreads(void **state)
 		assert_int_equal(sorted.len, m.len);
 		assert_non_null(sorted.index);
 		check_find(&sorted, sp);
+		check_spans(&sorted);
 		owner_map_free(&sorted);
 	}
 	free(m.owners);
