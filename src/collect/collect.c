@@ -425,7 +425,7 @@ int collect_unix_lookup(const uint32_t *inodes, size_t n, bool by_dump, struct s
 	for (i = 0; r == 0 && i < all.len; i++) {
 		const struct sock_entry *e = &all.entries[i];
 
-		if (!e->inode || !bsearch(&e->inode, inodes, n, sizeof(*inodes), cmp_u32))
+		if (!e->inode || !n || !bsearch(&e->inode, inodes, n, sizeof(*inodes), cmp_u32))
 			continue;
 		r = sock_table_add(t, e, sock_table_name(&all, e), e->path_len);
 	}

@@ -41,7 +41,7 @@ static int cgroup_record(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
 		return 0;
 	m = mnl_nlmsg_get_payload(nlh);
-	p = bsearch(&m->idiag_inode, s->inodes, s->n, sizeof(*s->inodes), cmp_u32);
+	p = s->n ? bsearch(&m->idiag_inode, s->inodes, s->n, sizeof(*s->inodes), cmp_u32) : NULL;
 	if (!p || nl_transport_parse_attrs(nlh, sizeof(*m), cgroup_policy,
 					   INET_DIAG_CGROUP_ID + 1, tb) < 0 ||
 	    !tb[INET_DIAG_CGROUP_ID])

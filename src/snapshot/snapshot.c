@@ -90,7 +90,9 @@ static ssize_t drop_found(uint32_t *inodes, size_t n, const struct sock_table *t
 	if (!gone)
 		return -ENOMEM;
 	for (i = 0; i < t->len; i++) {
-		const uint32_t *p = bsearch(&t->entries[i].inode, inodes, n, sizeof(*inodes), cmp_u32);
+		const uint32_t *p = n ? bsearch(&t->entries[i].inode, inodes, n, sizeof(*inodes),
+						 cmp_u32)
+				      : NULL;
 
 		if (p)
 			gone[p - inodes] = true;

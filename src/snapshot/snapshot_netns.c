@@ -296,7 +296,9 @@ static bool explained(uint32_t inode, void *data)
 {
 	const struct explained_ctx *c = data;
 
-	return bsearch(&inode, c->v, c->n, sizeof(*c->v), cmp_u32) != NULL;
+	/* bsearch() must not be given NULL, even with no element (C11 7.22.5):
+	 * an empty list (nothing listed here) has none. */
+	return c->n && bsearch(&inode, c->v, c->n, sizeof(*c->v), cmp_u32) != NULL;
 }
 
 static void sort_known(struct take *t)
