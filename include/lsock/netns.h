@@ -176,7 +176,9 @@ int netns_socket_open(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd)
  * Walks every <proc_root>/PID/fd for sockets and adds the namespace of
  * each one that explained(inode, data) does not claim (explained NULL:
  * every socket; meant for the sockets that no namespace's dump listed).
- * Each inode is asked about once.  proc_root must show our own PID
+ * Each inode is asked about once.  The fd links on nsfs ("net:[N]") it
+ * meets are added too (NETNS_SRC_FD, as netns_scan_fds() would), so one
+ * walk finds both kinds.  proc_root must show our own PID
  * namespace (its "self" is us), else -EXDEV: pidfd_open() takes our pids.
  * Denials (EPERM/EACCES) count in s->n_denied_sockets.  Returns 0,
  * -ENOMEM, -EMFILE, -ENFILE, -EXDEV, -ENOSYS (no pidfd_getfd(), before

@@ -199,16 +199,25 @@ static int scan_pid(const char *name, int32_t pid, void *data)
 		while (r == 0 && off < n && !w->nosys) {
 			const struct dirent64 *d = (const struct dirent64 *)(w->dents + off);
 			char link[LINK_BUF_SIZE];
+			uint64_t fd, nsino;
 			uint32_t inode;
-			uint64_t fd;
 			ssize_t len;
 
 			off += d->d_reclen;
 			if (strparse_dec(d->d_name, strlen(d->d_name), INT32_MAX, true, &fd) < 0)
 				continue;
 			len = readlinkat(fdfd, d->d_name, link, sizeof(link));
-			if (len < 0 || (size_t)len >= sizeof(link) ||
-			    !parse_socket_link(link, (size_t)len, &inode))
+			if (len < 0 || (size_t)len >= sizeof(link))
+				continue;
+			/* An fd on nsfs ("net:[N]") holds a namespace too: this
+			 * walk reads every link anyway, so it records those. */
+			if (netns_parse_link(link, (size_t)len, &nsino)) {
+				r = netns_add_fd_link(w->s, w->proc_root, pid, (int32_t)fd, nsino);
+				if (r < 0 && !netns_errno_fatal(-r))
+					r = 0;
+				continue;
+			}
+			if (!parse_socket_link(link, (size_t)len, &inode))
 				continue;
 			if (w->explained && w->explained(inode, w->data))
 				continue;

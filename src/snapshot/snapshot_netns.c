@@ -587,100 +587,67 @@ out:
 	return r;
 }
 
-/* How many sockets of the shown protocols listen in the namespace of nsfd. */
-static int count_listeners(struct take *t, int nsfd, size_t *ret)
+/*
+ * Dumps every socket of the namespace of nsfd (-1: ours), all protocols and
+ * states: their inodes go to t->known, so that the socket walk asks
+ * SIOCGSKNS only of sockets no dump explains; *ret counts those of the
+ * shown protocols in the shown listening states.
+ */
+static int note_dump(struct take *t, int nsfd, bool all, size_t *ret)
 {
 	struct sock_table tab = { 0 };
 	struct collect_report rep;
 	struct collect_spec spec = t->spec;
+	size_t i;
 	int r;
 
 	*ret = 0;
+	spec.ext = 0;
 	spec.states = t->req->netns->note_states;
-	if (setns(nsfd, CLONE_NEWNET) < 0)
+	if (all) {
+		spec.protos = SOCK_PROTOS_ALL;
+		spec.inet4 = spec.inet6 = true;
+		spec.states = SOCK_STATES_ALL;
+	}
+	if (nsfd < 0)
+		spec.proc_root = t->req->collect.proc_root;
+	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
 		return -errno;
 	r = collect_run(&spec, &tab, &rep);
-	if (setns(t->orig_fd, CLONE_NEWNET) < 0)
+	if (nsfd >= 0 && setns(t->orig_fd, CLONE_NEWNET) < 0)
 		r = -ENOTRECOVERABLE;
-	*ret = tab.len;
+	for (i = 0; i < tab.len; i++) {
+		const struct sock_entry *e = &tab.entries[i];
+
+		if ((SOCK_STATE_BIT(e->state) & t->req->netns->note_states) &&
+		    collect_spec_wants(&t->spec, e->proto, e->family))
+			(*ret)++;
+	}
+	if (all && r != -ENOMEM && r != -ENOTRECOVERABLE)
+		r = add_known(t, &tab);
 	sock_table_free(&tab);
 	return r == -ENOMEM || r == -ENOTRECOVERABLE ? r : 0;
 }
 
-/*
- * Whether any other network namespace may exist, cheaply: a readlink of
- * every <proc_root>/PID/ns/net (proc_ns_readlink() only prints the inode;
- * a stat would make the nsfs dentry) and a look for an nsfs mount in our
- * mountinfo.  On a host with one namespace that is all the note costs.
- * Threads that setns()'d elsewhere and mounts seen only by another mount
- * namespace are left to the full scan, which runs only when this says yes.
- */
-static bool others_likely(const char *proc_root, uint64_t own_ino)
-{
-	char buf[16384], link[64], rel[PATH_MAX];
-	bool found = false;
-	DIR *d = opendir(proc_root);
-	struct dirent *de;
-	struct stat st;
-	FILE *f;
-	ssize_t k;
-	int fd;
-
-	if (!d)
-		return true; /* let the full scan say why */
-	while (!found && (de = readdir(d))) {
-		uint64_t ino;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(rel, sizeof(rel), "%s/ns/net", de->d_name);
-		k = readlinkat(dirfd(d), rel, link, sizeof(link));
-		if (k > 0 && (size_t)k < sizeof(link) && netns_parse_link(link, (size_t)k, &ino) &&
-		    ino != own_ino)
-			found = true;
-	}
-	closedir(d);
-	snprintf(rel, sizeof(rel), "%s/self/mountinfo", proc_root);
-	/* Only a regular file is read: a fake tree's FIFO must not block us. */
-	fd = found ? -1 : open(rel, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		fd = -1;
-	}
-	f = fd >= 0 ? fdopen(fd, "r") : NULL;
-	if (fd >= 0 && !f)
-		close(fd);
-	while (f && !found && fgets(buf, sizeof(buf), f))
-		found = strstr(buf, " - nsfs ") != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
-static int note_check(struct take *t)
+/* Counts the listeners of every other namespace of the set that has a
+ * source in want (a bit of netns.sources) and none in skip. */
+static int note_count(struct take *t, unsigned want, unsigned skip, bool all)
 {
 	struct snapshot_netns *n = &t->snap->netns;
 	size_t i;
 	int r;
 
-	if (!others_likely(t->req->collect.proc_root, t->orig_ino)) {
-		n->note_checked = true;
-		return 0;
-	}
-	r = netns_discover(t->req->collect.proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT, &n->set);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
-	n->note_checked = true;
 	for (i = 0; i < n->set.len; i++) {
 		const struct netns *ns = &n->set.v[i];
 		size_t k = 0;
 		int fd;
 
-		if (ns->dev == t->orig_dev && ns->ino == t->orig_ino)
+		if ((ns->dev == t->orig_dev && ns->ino == t->orig_ino) ||
+		    !(ns->sources & want) || (ns->sources & skip))
 			continue;
 		r = netns_open(ns, &fd);
 		if (r == 0) {
-			r = count_listeners(t, fd, &k);
+			r = note_dump(t, fd, all, &k);
 			close(fd);
 		}
 		if (r == -ENOMEM || r == -ENOTRECOVERABLE)
@@ -693,6 +660,46 @@ static int note_check(struct take *t)
 		n->hidden_netns += k > 0;
 	}
 	return 0;
+}
+
+/*
+ * The note looks where --all-netns looks.  Processes (and their threads)
+ * and nsfs mounts in every mount namespace cost a stat per process and a
+ * mountinfo per mount namespace: always.  nsfs fds and namespaces that
+ * only a socket holds show nowhere but in some process's fd table, and
+ * finding them takes a readlink of every fd on the host (13 s for 635k fds
+ * on a loaded 2-core machine, against 35 ms for ss -tuln); so that walk
+ * runs only when owners are asked for (walk: -p, which walks them anyway), and a
+ * socket is asked SIOCGSKNS only if no namespace's full dump listed it.
+ * Without -p such namespaces are not counted (lsock(8), NOTES).
+ */
+static int note_check(struct take *t, bool walk)
+{
+	struct snapshot_netns *n = &t->snap->netns;
+	const char *proc_root = t->req->collect.proc_root;
+	struct explained_ctx ec;
+	size_t own = 0;
+	int r;
+
+	r = netns_discover(proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT, &n->set);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	n->note_checked = true;
+	if (walk)
+		r = note_dump(t, -1, true, &own);
+	if (r == 0)
+		r = note_count(t, NETNS_SRC_PROC | NETNS_SRC_MOUNT, 0, walk);
+	if (r < 0 || !walk)
+		return r;
+	sort_known(t);
+	ec.v = t->known;
+	ec.n = t->nknown;
+	r = netns_scan_sockets(proc_root, &n->set, explained, &ec);
+	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
+		return r;
+	/* -EXDEV (a fake tree) or -ENOSYS: what was found is counted. */
+	return note_count(t, NETNS_SRC_FD | NETNS_SRC_SOCKET, NETNS_SRC_PROC | NETNS_SRC_MOUNT,
+			  true);
 }
 
 /* Names lsock's own namespace: it and us as its one process; the mounts
@@ -740,7 +747,7 @@ int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *
 	if (stat_own(&t) < 0)
 		goto out; /* no namespace files at all: nothing to name or count */
 	if (nr->note && nr->note_states)
-		r = note_check(&t);
+		r = note_check(&t, req->owners);
 	if (r == 0 && nr->label)
 		r = label_own(&t);
 out:
@@ -748,6 +755,7 @@ out:
 		r = read_units(req->collect.proc_root, &ret->owners, &ret->netns);
 	if (r == 0 && nr->units && ret->owners_walked)
 		r = read_socket_units(ret, 0, false);
+	free(t.known);
 	if (t.orig_fd >= 0)
 		close(t.orig_fd);
 	return r;
