@@ -67,6 +67,18 @@ static int add_from(struct owner_map *ret, const struct owner_map *m, const stru
 	return 0;
 }
 
+/* What a walk could see (denied and irregular pids, hidepid, privilege,
+ * PID namespace): it says how complete a map built from that walk is. */
+static void copy_visibility(struct owner_map *dst, const struct owner_map *src)
+{
+	memcpy(dst->denied, src->denied, sizeof(dst->denied));
+	dst->n_denied = src->n_denied;
+	dst->n_irregular = src->n_irregular;
+	dst->hidepid = src->hidepid;
+	dst->privileged = src->privileged;
+	dst->foreign_pidns = src->foreign_pidns;
+}
+
 int owner_map_merge(const struct owner_map *newer, const struct owner_map *older,
 		    bool (*want)(uint32_t inode, void *data), void *data, struct owner_map *ret)
 {
@@ -97,12 +109,7 @@ int owner_map_merge(const struct owner_map *newer, const struct owner_map *older
 		return r;
 	}
 	/* What the newer walk could see is what the map can vouch for now. */
-	memcpy(m.denied, newer->denied, sizeof(m.denied));
-	m.n_denied = newer->n_denied;
-	m.n_irregular = newer->n_irregular;
-	m.hidepid = newer->hidepid;
-	m.privileged = newer->privileged;
-	m.foreign_pidns = newer->foreign_pidns;
+	copy_visibility(&m, newer);
 	*ret = m;
 	return 0;
 }
@@ -157,12 +164,7 @@ int owner_map_filter(const struct owner_map *all, bool (*want)(uint32_t inode, v
 		owner_map_free(&m);
 		return r;
 	}
-	memcpy(m.denied, all->denied, sizeof(m.denied));
-	m.n_denied = all->n_denied;
-	m.n_irregular = all->n_irregular;
-	m.hidepid = all->hidepid;
-	m.privileged = all->privileged;
-	m.foreign_pidns = all->foreign_pidns;
+	copy_visibility(&m, all);
 	m.source = all->source;
 	m.bpf_error = all->bpf_error;
 	*ret = m;
