@@ -62,6 +62,7 @@ import errno
 import fcntl
 import json
 import os
+import queue
 import shlex
 import re
 import shutil
@@ -71,6 +72,7 @@ import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 
 SKIP = 77
@@ -1098,3 +1100,43 @@ def check_oracle_sees_mix(mix, ss_recs, *, owners_visible=True):
         if r["family"] != "unix" and r["uid"] != e.uid:
             problems.append(f"ss uid {r['uid']} != expected {e.uid} for {e}")
     return problems
+
+
+class LineReader:
+    """Reads a process's stdout lines as they come, with their arrival time
+    (for --watch and --events, which print until stopped)."""
+
+    def __init__(self, proc):
+        self.q = queue.Queue()
+        self.lines = []
+        self.thread = threading.Thread(target=self._run, args=(proc.stdout,), daemon=True)
+        self.thread.start()
+
+    def _run(self, f):
+        for line in iter(f.readline, b""):
+            self.q.put((time.time(), line.decode()))
+        self.q.put(None)
+
+    def wait_for(self, cond, what, timeout=20.0):
+        """Collects lines until cond(lines) holds."""
+        deadline = time.monotonic() + timeout
+        while not cond(self.lines):
+            try:
+                item = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                item = False
+            if item is None or item is False or time.monotonic() > deadline:
+                raise TestFailure(f"timed out waiting for {what}; got:\n" +
+                                     "".join(l for _, l in self.lines))
+            self.lines.append(item)
+
+    def drain(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                item = self.q.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if item is None:
+                return
+            self.lines.append(item)

@@ -21,12 +21,10 @@ The text form is checked once too: "+", "-" and "~" lines with a time.
 import datetime
 import json
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 
 import lsocktest as lt
@@ -60,45 +58,6 @@ l = socket.socket(); l.bind(("127.0.0.1", %d)); l.listen(8)
 c = socket.create_connection(("127.0.0.1", %d)); a, _ = l.accept()
 ready()
 """ % (STAY_PORT, STAY_PORT)
-
-
-class Reader:
-    """Reads lsock's stdout lines as they come, with their arrival time."""
-
-    def __init__(self, proc):
-        self.q = queue.Queue()
-        self.lines = []
-        self.thread = threading.Thread(target=self._run, args=(proc.stdout,), daemon=True)
-        self.thread.start()
-
-    def _run(self, f):
-        for line in iter(f.readline, b""):
-            self.q.put((time.time(), line.decode()))
-        self.q.put(None)
-
-    def wait_for(self, cond, what, timeout=20.0):
-        """Collects lines until cond(lines) holds."""
-        deadline = time.monotonic() + timeout
-        while not cond(self.lines):
-            try:
-                item = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                item = False
-            if item is None or item is False or time.monotonic() > deadline:
-                raise lt.TestFailure(f"timed out waiting for {what}; got:\n" +
-                                     "".join(l for _, l in self.lines))
-            self.lines.append(item)
-
-    def drain(self, seconds):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                item = self.q.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if item is None:
-                return
-            self.lines.append(item)
 
 
 def parse_time(s):
@@ -137,7 +96,7 @@ def case_ndjson():
         changer = start_changer()
         proc = subprocess.Popen(lt.lsock_argv(["-t", "-a", "--watch", "0.2", "--ndjson", "-v"]),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        rd = Reader(proc)
+        rd = lt.LineReader(proc)
         try:
             # The first snapshot: the stayer's three sockets, as usual.
             rd.wait_for(lambda ls: sum(1 for _, l in ls if '"event"' not in l) >= 3, "the first snapshot")
@@ -268,7 +227,7 @@ def case_text():
         changer = start_changer()
         proc = subprocess.Popen(lt.lsock_argv(["-tln", "--watch", "0.2"]), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
-        rd = Reader(proc)
+        rd = lt.LineReader(proc)
         try:
             rd.wait_for(lambda ls: any("Local Address" in l for _, l in ls), "the header")
             command(changer, f"listen {CHANGE_PORT}")

@@ -20,10 +20,8 @@ Then:
 """
 import json
 import os
-import queue
 import signal
 import subprocess
-import threading
 import time
 
 import lsocktest as lt
@@ -55,43 +53,6 @@ for line in sys.stdin:
         os._exit(0)
     print("done", flush=True)
 """
-
-
-class Reader:
-    """Reads lsock's stdout lines as they come."""
-
-    def __init__(self, proc):
-        self.q = queue.Queue()
-        self.lines = []
-        self.thread = threading.Thread(target=self._run, args=(proc.stdout,), daemon=True)
-        self.thread.start()
-
-    def _run(self, f):
-        for line in iter(f.readline, b""):
-            self.q.put((time.time(), line.decode()))
-        self.q.put(None)
-
-    def pump(self, seconds):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                item = self.q.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if item is None:
-                return
-            self.lines.append(item)
-
-    def wait_for(self, cond, what, timeout=20.0):
-        deadline = time.monotonic() + timeout
-        while not cond(self.lines):
-            if time.monotonic() > deadline:
-                raise lt.TestFailure(f"timed out waiting for {what}; got:\n" +
-                                     "".join(l for _, l in self.lines))
-            self.pump(0.05)
-
-    def drain(self, seconds):
-        self.pump(seconds)
 
 
 def events(lines):
@@ -162,7 +123,7 @@ def case_all_netns():
         b.cmd(f"listen {PORT}")
         proc = subprocess.Popen(lt.lsock_argv(["-t", "-a", "-G", "--watch", "0.2", "--ndjson"]),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        rd = Reader(proc)
+        rd = lt.LineReader(proc)
         rd.wait_for(lambda ls: sum(1 for _, l in ls if f'"port":{PORT}' in l.replace(" ", "")) >= 2,
                     "the first snapshot")
         first = [json.loads(l) for _, l in rd.lines]
