@@ -55,6 +55,8 @@ struct snapshot_ns {
 	uint64_t ino;
 	const struct netns *ns;      /* into snapshot_netns.set, once it is complete */
 	struct ifname_cache ifnames; /* its interfaces (filled while inside it) */
+	bool unix_check;             /* its UNIX dump may have missed a socket (churn) */
+	size_t nunix;                /* UNIX rows its dump gave, before the prune */
 };
 
 /* At most this many namespaces are listed (netns_idx is 16 bits). */

@@ -51,11 +51,12 @@ static bool in_sorted(const uint32_t *v, size_t n, uint32_t inode)
 static bool inode_wanted(uint32_t inode, void *data)
 {
 	struct want_ctx *w = data;
+	bool want = in_sorted(w->want.v, w->want.len, inode);
 
-	if (in_sorted(w->want.v, w->want.len, inode))
-		return true;
+	/* Asked for as a listed socket's UNIX peer is not listed: a peer
+	 * that no dump listed is looked for too. */
 	if (!w->known || w->error || in_sorted(w->known, w->nknown, inode))
-		return false;
+		return want;
 	/* Held, yet no dump listed it: record it and its holders, so that the
 	 * snapshot can find out what it is. */
 	if (array_grow((void **)&w->unknown, &w->unknown_cap, w->nunknown + 1, sizeof(*w->unknown),

@@ -37,12 +37,8 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * Whether the UNIX dump may have missed a socket: it came from sock_diag
- * (which can fetch one socket by inode) and one of its passes was resumed
- * (a dump that fit one datagram was one consistent walk).
- */
-static bool unix_needs_check(const struct collect_report *rep)
+/* See snapshot_internal.h. */
+bool snapshot_unix_needs_check(const struct collect_report *rep)
 {
 	const struct collect_slot *sl = collect_slot_of(rep, SOCK_PROTO_UNIX, AF_UNIX);
 
@@ -132,13 +128,9 @@ static uint32_t unlisted_inet(const struct collect_spec *s)
 	return mask;
 }
 
-/*
- * The held UNIX sockets that no dump listed: see snapshot_take().  A lookup
- * that fails leaves those sockets unverified; the snapshot stands.
- * Returns 0 or -ENOMEM.
- */
-static int recover_unix(const struct snapshot_request *req, struct snapshot *s,
-			uint32_t *unknown, size_t n, size_t nunix)
+/* The held UNIX sockets that no dump listed: see snapshot_internal.h. */
+int snapshot_recover_unix(const struct snapshot_request *req, struct snapshot *s,
+			  uint32_t *unknown, size_t n, size_t nunix, uint16_t netns_idx)
 {
 	struct snapshot_churn *c = &s->churn;
 	struct sock_table found = { 0 };
@@ -158,7 +150,7 @@ static int recover_unix(const struct snapshot_request *req, struct snapshot *s,
 		free(inet);
 	}
 	n = owner_map_keep_unix_held(req->collect.proc_root, &s->owners, unknown, n);
-	c->held_unlisted = n;
+	c->held_unlisted += n;
 	if (n > SNAPSHOT_LOOKUP_DUMP_MIN) {
 		r = collect_unix_lookup(unknown, n, true, &found, &k);
 		if (r == -ENOMEM)
@@ -200,12 +192,14 @@ static int recover_unix(const struct snapshot_request *req, struct snapshot *s,
 		req->prune(&found, req->prune_data);
 	r = 0;
 	for (i = 0; i < found.len && r == 0; i++) {
-		const struct sock_entry *e = &found.entries[i];
+		struct sock_entry e = found.entries[i];
 
-		r = sock_table_add(&s->table, e, sock_table_name(&found, e), e->path_len);
+		e.netns_idx = netns_idx;
+		r = sock_table_add(&s->table, &e, sock_table_name(&found, &found.entries[i]),
+				   e.path_len);
 	}
 	if (r == 0)
-		c->recovered = found.len;
+		c->recovered += found.len;
 out:
 	sock_table_free(&found);
 	return r;
@@ -247,7 +241,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	}
 	r = collect_run(&req->collect, &ret->table, &ret->report);
 	/* Taken before pruning: a row the filter dropped is not missing. */
-	check = r == 0 && req->owners && unix_needs_check(&ret->report);
+	check = r == 0 && req->owners && snapshot_unix_needs_check(&ret->report);
 	if (check)
 		r = known_inodes(&ret->table, &known, &nknown, &nunix);
 	if (r == 0 && req->prune)
@@ -277,7 +271,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	}
 	ret->owners_walked = walked;
 	if (nunknown)
-		r = recover_unix(req, ret, unknown, nunknown, nunix);
+		r = snapshot_recover_unix(req, ret, unknown, nunknown, nunix, 0);
 	free(unknown);
 	/* Expression parts that need owners (pid, comm) run once they are known,
 	 * over the recovered sockets too. */

@@ -221,6 +221,9 @@ static int collect_ns(struct take *t, int nsfd, uint64_t dev, uint64_t ino)
 		return -errno;
 	}
 	cr = collect_run(own ? &t->req->collect : &t->spec, &tab, &rep);
+	v->unix_check = cr == 0 && t->req->owners && snapshot_unix_needs_check(&rep);
+	for (i = 0; i < tab.len; i++)
+		v->nunix += tab.entries[i].family == AF_UNIX;
 	r = cr == -ENOMEM ? cr : add_known(t, &tab);
 	if (r == 0 && t->req->prune)
 		t->req->prune(&tab, t->req->prune_data);
@@ -359,6 +362,67 @@ static int collect_socket_held(struct take *t, const uint32_t *unknown, size_t n
 		}
 		close(fd);
 	}
+	return r;
+}
+
+/* Drops from v[0..*n) (sorted) the inodes of rows[from..) of t. */
+static void drop_listed(uint32_t *v, size_t *n, const struct sock_table *t, size_t from)
+{
+	size_t i, j = 0, k;
+
+	for (i = 0; i < *n; i++) {
+		for (k = from; k < t->len && t->entries[k].inode != v[i]; k++)
+			;
+		if (k == t->len)
+			v[j++] = v[i];
+	}
+	*n = j;
+}
+
+/*
+ * The held sockets that no dump listed (unknown[0..*n), sorted), looked for
+ * in every namespace whose UNIX dump may have missed some under churn, as
+ * snapshot_take() does in ours; the ones found there are taken off the
+ * list, which is left for collect_socket_held().
+ */
+static int recover_views(struct take *t, uint32_t *unknown, size_t *n)
+{
+	struct snapshot *s = t->snap;
+	uint32_t *work = NULL;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < s->netns.len && *n; i++) {
+		const struct snapshot_ns *v = &s->netns.v[i];
+		bool own = v->dev == t->orig_dev && v->ino == t->orig_ino;
+		const struct netns *ns = netns_set_find(&s->netns.set, v->dev, v->ino);
+		size_t before = s->table.len;
+		int fd = -1;
+
+		if (!v->unix_check)
+			continue;
+		if (!own && (!ns || netns_open(ns, &fd) < 0 || setns(fd, CLONE_NEWNET) < 0)) {
+			/* Entered a moment ago: it went since, and its
+			 * sockets with it. */
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		/* The recovery shrinks its list to what this namespace's
+		 * processes hold: it works on a copy. */
+		if (!work && !(work = malloc(*n * sizeof(*work))))
+			r = -ENOMEM;
+		if (r == 0) {
+			memcpy(work, unknown, *n * sizeof(*work));
+			r = snapshot_recover_unix(t->req, s, work, *n, v->nunix, (uint16_t)i);
+		}
+		if (!own && setns(t->orig_fd, CLONE_NEWNET) < 0)
+			r = -ENOTRECOVERABLE;
+		if (fd >= 0)
+			close(fd);
+		drop_listed(unknown, n, &s->table, before);
+	}
+	free(work);
 	return r;
 }
 
@@ -558,7 +622,8 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 			goto out;
 		}
 		ret->owners_walked = walked;
-		if (nr->select == NETNS_SELECT_ALL)
+		r = recover_views(&t, unknown, &nunknown);
+		if (r == 0 && nr->select == NETNS_SELECT_ALL)
 			r = collect_socket_held(&t, unknown, nunknown);
 	} else if (nr->select == NETNS_SELECT_ALL) {
 		struct explained_ctx ec = { t.known, t.nknown };
