@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Between snapshot.c and snapshot_netns.c (which never calls back). */
+/* Between snapshot.c, snapshot_netns.c (which never calls back) and
+ * snapshot_recover.c, which both call. */
 #ifndef LSOCK_SNAPSHOT_INTERNAL_H
 #define LSOCK_SNAPSHOT_INTERNAL_H
 
