@@ -21,6 +21,7 @@
 
 #include "lsock/ifnames.h"
 #include "lsock/netns.h"
+#include "lsock/sockstat.h"
 
 enum netns_select {
 	NETNS_SELECT_CURRENT = 0, /* lsock's own namespace (the default) */
@@ -35,6 +36,7 @@ struct netns_request {
 	bool note;        /* CURRENT: count the listeners of the other namespaces */
 	uint32_t note_states; /* the listening states shown (SOCK_STATE_BIT mask) */
 	bool units;       /* read the systemd unit of every owner process */
+	bool sockstat;    /* ALL, ONE: read each one's sockstat, snmp and netstat (-s) */
 };
 
 /* A listener held only by pid 1: the unit of its cgroup (a .socket unit). */
@@ -57,6 +59,7 @@ struct snapshot_ns {
 	struct ifname_cache ifnames; /* its interfaces (filled while inside it) */
 	bool unix_check;             /* its UNIX dump may have missed a socket (churn) */
 	size_t nunix;                /* UNIX rows its dump gave, before the prune */
+	struct sockstat kernel;      /* with netns_request.sockstat: its own figures */
 };
 
 /* At most this many namespaces are listed (netns_idx is 16 bits). */

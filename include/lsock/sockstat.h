@@ -69,6 +69,7 @@ struct sockstat_figure_desc {
 	bool v6;               /* in sockstat6 */
 	const char *group;     /* JSON object: "tcp", "tcp6", NULL */
 	const char *key;       /* JSON key: "inuse", "mem_pages", "sockets_used" */
+	bool host_wide;        /* one global counter, the same in every namespace */
 };
 
 struct sockstat_counter_desc {
@@ -123,6 +124,15 @@ int sockstat_parse_counters(const char *text, size_t len, struct sockstat *s);
  * proc_root too long for a path.
  */
 int sockstat_read(const char *proc_root, struct sockstat *ret);
+
+/*
+ * The figures and counters of n network namespaces v[0..n) as one (written
+ * on every path): a per-namespace value is the sum, known when it is known
+ * in every namespace; a host-wide figure (tcp_sockets_allocated,
+ * tcp_orphan_count, the memory counters) is the same global everywhere, so
+ * it is taken once, from the first namespace that has it.
+ */
+void sockstat_sum(const struct sockstat *v, size_t n, struct sockstat *ret);
 
 /*
  * TCP sockets that exist but are in no hash table: alloc - (inuse + inuse6).

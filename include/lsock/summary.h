@@ -46,12 +46,24 @@ void summary_count(const struct sock_table *t, struct summary_counts *ret);
  */
 bool summary_listener_is_full(const struct sock_entry *e);
 
+/* One network namespace of -s with --all-netns or --netns. */
+struct summary_ns {
+	struct summary_counts counts; /* of its rows (sock_entry.netns_idx) */
+	const struct sockstat *kernel; /* its own figures and counters */
+};
+
+/* Counts every row of t into v[e->netns_idx] (rows beyond n: nowhere). */
+void summary_count_netns(const struct sock_table *t, struct summary_ns *v, size_t n);
+
 struct summary {
 	const struct summary_counts *counts;
 	uint32_t protos;             /* SOCK_PROTO_BIT mask of the protocols listed */
 	bool inet4, inet6;           /* the families listed */
-	const struct sockstat *kernel;
-	const struct render_ctx *full; /* table: the full listeners; owners: theirs (or NULL) */
+	const struct sockstat *kernel; /* with ns: the namespaces' together (sockstat_sum()) */
+	const struct render_ctx *full; /* table: the full listeners; owners: theirs (or NULL);
+					* netns: the namespaces (names), with ns */
+	const struct summary_ns *ns; /* indexed like full->netns->v; NULL: lsock's own only */
+	size_t nns;
 };
 
 /* The overview for people. */

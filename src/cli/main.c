@@ -40,7 +40,7 @@ static void put_output(struct outbuf *o, const struct output *out)
 	else if (!out->plan)
 		options_help(o);
 	else if (out->plan->summary)
-		summary_write(o, out->plan, out->ctx->table);
+		summary_write(o, out->plan, out->ctx);
 	else if (out->plan->audit)
 		audit_write(o, out->plan, out->ctx);
 	else if (out->plan->format == OUTPUT_JSON)

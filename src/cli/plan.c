@@ -106,6 +106,7 @@ static int plan_netns(const struct lsock_options *o, struct query_plan *p, char 
 	/* The note: only when listeners are shown, and never for -s. */
 	nr->note_states = p->spec.states & SOCK_STATES_LISTENING;
 	nr->note = nr->select == NETNS_SELECT_CURRENT && nr->note_states && !p->summary;
+	nr->sockstat = p->summary && nr->select != NETNS_SELECT_CURRENT;
 	return 0;
 }
 

@@ -1,15 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lsock/i18n.h"
 #include "lsock/report.h"
 #include "lsock/summary_run.h"
 
-int summary_run_build(const struct query_plan *plan, const struct sock_table *t,
+/* -G, -N: the counts and figures of each namespace, and their sum. */
+static int build_netns(struct summary_run *ret, const struct sock_table *t,
+		       const struct snapshot_netns *n)
+{
+	size_t i, len = n->len ? n->len : 1;
+
+	ret->ns = calloc(len, sizeof(*ret->ns));
+	ret->ns_kernel = calloc(len, sizeof(*ret->ns_kernel));
+	if (!ret->ns || !ret->ns_kernel)
+		return -ENOMEM;
+	for (i = 0; i < n->len; i++) {
+		ret->ns_kernel[i] = n->v[i].kernel;
+		ret->ns[i].kernel = &ret->ns_kernel[i];
+	}
+	summary_count_netns(t, ret->ns, n->len);
+	sockstat_sum(ret->ns_kernel, n->len, &ret->kernel);
+	ret->sum.ns = ret->ns;
+	ret->sum.nns = n->len;
+	ret->ctx.netns = (struct snapshot_netns *)n;
+	return 0;
+}
+
+int summary_run_build(const struct query_plan *plan, const struct render_ctx *list,
 		      struct summary_run *ret)
 {
+	const struct sock_table *t = list->table;
 	bool walked = false;
 	size_t i;
 	int r;
@@ -26,7 +50,10 @@ int summary_run_build(const struct query_plan *plan, const struct sock_table *t,
 		.full = &ret->ctx,
 	};
 	summary_count(t, &ret->counts);
-	r = sockstat_read(plan->spec.proc_root, &ret->kernel);
+	if (plan->netns.select != NETNS_SELECT_CURRENT && list->netns)
+		r = build_netns(ret, t, list->netns);
+	else
+		r = sockstat_read(plan->spec.proc_root, &ret->kernel);
 	if (r == -ENOMEM)
 		return r;
 	for (i = 0; i < t->len; i++) {
@@ -60,16 +87,18 @@ void summary_run_free(struct summary_run *r)
 {
 	if (!r)
 		return;
+	free(r->ns);
+	free(r->ns_kernel);
 	owner_map_free(&r->owners);
 	sock_table_free(&r->full);
 	ifname_cache_free(&r->ifnames);
 	memset(r, 0, sizeof(*r));
 }
 
-void summary_write(struct outbuf *o, const struct query_plan *plan, const struct sock_table *t)
+void summary_write(struct outbuf *o, const struct query_plan *plan, const struct render_ctx *list)
 {
 	struct summary_run run;
-	int r = summary_run_build(plan, t, &run);
+	int r = summary_run_build(plan, list, &run);
 
 	if (r < 0)
 		outbuf_set_error(o, r);

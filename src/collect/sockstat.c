@@ -23,16 +23,18 @@
 /* netstat is about 4 KiB on 6.18 and grows a few fields per release. */
 #define SOCKSTAT_FILE_MAX (64 * 1024)
 
+/* host_wide: sockstat_seq_show() (net/ipv4/proc.c) prints these from
+ * tcp_prot and udp_prot's global counters, the others from struct net. */
 static const struct sockstat_figure_desc figures[_SOCKSTAT_FIGURE_MAX] = {
 	[SOCKSTAT_SOCKETS_USED] = { "sockets", "used", false, NULL, "sockets_used" },
 	[SOCKSTAT_TCP_INUSE] = { "TCP", "inuse", false, "tcp", "inuse" },
-	[SOCKSTAT_TCP_ORPHAN] = { "TCP", "orphan", false, "tcp", "orphan" },
+	[SOCKSTAT_TCP_ORPHAN] = { "TCP", "orphan", false, "tcp", "orphan", true },
 	[SOCKSTAT_TCP_TW] = { "TCP", "tw", false, "tcp", "tw" },
-	[SOCKSTAT_TCP_ALLOC] = { "TCP", "alloc", false, "tcp", "alloc" },
-	[SOCKSTAT_TCP_MEM] = { "TCP", "mem", false, "tcp", "mem_pages" },
+	[SOCKSTAT_TCP_ALLOC] = { "TCP", "alloc", false, "tcp", "alloc", true },
+	[SOCKSTAT_TCP_MEM] = { "TCP", "mem", false, "tcp", "mem_pages", true },
 	[SOCKSTAT_TCP6_INUSE] = { "TCP6", "inuse", true, "tcp6", "inuse" },
 	[SOCKSTAT_UDP_INUSE] = { "UDP", "inuse", false, "udp", "inuse" },
-	[SOCKSTAT_UDP_MEM] = { "UDP", "mem", false, "udp", "mem_pages" },
+	[SOCKSTAT_UDP_MEM] = { "UDP", "mem", false, "udp", "mem_pages", true },
 	[SOCKSTAT_UDP6_INUSE] = { "UDP6", "inuse", true, "udp6", "inuse" },
 	[SOCKSTAT_UDPLITE_INUSE] = { "UDPLITE", "inuse", false, "udplite", "inuse" },
 	[SOCKSTAT_UDPLITE6_INUSE] = { "UDPLITE6", "inuse", true, "udplite6", "inuse" },
@@ -292,6 +294,34 @@ int sockstat_read(const char *proc_root, struct sockstat *ret)
 	}
 	free(buf);
 	return 0;
+}
+
+void sockstat_sum(const struct sockstat *v, size_t n, struct sockstat *ret)
+{
+	uint32_t all_f = n ? ~0u : 0, all_c = n ? ~0u : 0, any_f = 0;
+	size_t i, k;
+
+	memset(ret, 0, sizeof(*ret));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ARRAY_SIZE(figures); k++) {
+			if (!sockstat_has_figure(&v[i], (enum sockstat_figure)k))
+				continue;
+			if (!figures[k].host_wide)
+				ret->figures[k] += v[i].figures[k];
+			else if (!((any_f >> k) & 1u))
+				ret->figures[k] = v[i].figures[k];
+		}
+		for (k = 0; k < ARRAY_SIZE(counters); k++)
+			if (sockstat_has_counter(&v[i], (enum sockstat_counter)k))
+				ret->counters[k] += v[i].counters[k];
+		any_f |= v[i].figures_known;
+		all_f &= v[i].figures_known;
+		all_c &= v[i].counters_known;
+	}
+	for (k = 0; k < ARRAY_SIZE(figures); k++)
+		if (((figures[k].host_wide ? any_f : all_f) >> k) & 1u)
+			ret->figures_known |= 1u << k;
+	ret->counters_known = all_c & ((1u << ARRAY_SIZE(counters)) - 1);
 }
 
 bool sockstat_tcp_closed(const struct sockstat *s, uint64_t *ret)

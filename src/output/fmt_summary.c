@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The summary (-s): counts of the listed table, the kernel's figures and
  * counters, and the listeners that are about to refuse connections. */
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,24 +25,44 @@ static const uint8_t slot_family[_SUMMARY_FAMILY_MAX] = {
 	[SUMMARY_UNIX] = AF_UNIX,
 };
 
+static void count_one(const struct sock_entry *e, struct summary_counts *ret)
+{
+	enum summary_family f = family_slot(e->family);
+
+	ret->total++;
+	ret->family[f]++;
+	if (e->proto >= _SOCK_PROTO_MAX || e->state >= _SOCK_STATE_MAX)
+		return;
+	ret->proto[e->proto]++;
+	ret->proto_family[e->proto][f]++;
+	ret->proto_state[e->proto][e->state]++;
+	ret->state[e->state]++;
+}
+
 void summary_count(const struct sock_table *t, struct summary_counts *ret)
 {
 	size_t i;
 
 	*ret = (struct summary_counts){ 0 };
-	for (i = 0; i < t->len; i++) {
-		const struct sock_entry *e = &t->entries[i];
-		enum summary_family f = family_slot(e->family);
+	for (i = 0; i < t->len; i++)
+		count_one(&t->entries[i], ret);
+}
 
-		ret->total++;
-		ret->family[f]++;
-		if (e->proto >= _SOCK_PROTO_MAX || e->state >= _SOCK_STATE_MAX)
-			continue;
-		ret->proto[e->proto]++;
-		ret->proto_family[e->proto][f]++;
-		ret->proto_state[e->proto][e->state]++;
-		ret->state[e->state]++;
-	}
+void summary_count_netns(const struct sock_table *t, struct summary_ns *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i].counts = (struct summary_counts){ 0 };
+	for (i = 0; i < t->len; i++)
+		if (t->entries[i].netns_idx < n)
+			count_one(&t->entries[i], &v[t->entries[i].netns_idx].counts);
+}
+
+/* A row of namespace idx, to ask the netns column for its name. */
+static struct sock_entry ns_row(size_t idx)
+{
+	return (struct sock_entry){ .netns_idx = (uint16_t)idx };
 }
 
 bool summary_listener_is_full(const struct sock_entry *e)
@@ -185,15 +206,32 @@ static const struct figure_row figure_rows[] = {
 	{ "sockets used", SOCKSTAT_SOCKETS_USED, -1, N_("every family, this network namespace") },
 };
 
-static void text_figures(struct outbuf *o, const struct sockstat *k)
+/* With several namespaces: how the figures of each were put together. */
+static void text_summed(struct outbuf *o, const struct summary *s)
 {
+	if (s->nns < 2)
+		return;
+	char line[160];
+
+	snprintf(line, sizeof(line),
+		 P_("  (%zu network namespace: the host-wide figures once, the others summed)\n",
+		    "  (%zu network namespaces: the host-wide figures once, the others summed)\n",
+		    s->nns), s->nns);
+	outbuf_puts(o, line);
+}
+
+static void text_figures(struct outbuf *o, const struct summary *s)
+{
+	const struct sockstat *k = s->kernel;
 	uint64_t closed;
 	bool closed_known;
 	size_t i;
 
 	outbuf_puts(o, "\n");
 	outbuf_puts(o, _("Kernel figures (/proc/net/sockstat, sockstat6)"));
-	outbuf_puts(o, "\n                      IPv4    IPv6\n");
+	outbuf_putc(o, '\n');
+	text_summed(o, s);
+	outbuf_puts(o, "                      IPv4    IPv6\n");
 	for (i = 0; i < sizeof(figure_rows) / sizeof(figure_rows[0]); i++) {
 		const struct figure_row *r = &figure_rows[i];
 
@@ -219,13 +257,15 @@ static void text_figures(struct outbuf *o, const struct sockstat *k)
 	outbuf_putc(o, '\n');
 }
 
-static void text_counters(struct outbuf *o, const struct sockstat *k)
+static void text_counters(struct outbuf *o, const struct summary *s)
 {
+	const struct sockstat *k = s->kernel;
 	size_t i;
 
 	outbuf_puts(o, "\n");
 	outbuf_puts(o, _("Counters since this network namespace began (/proc/net/snmp, netstat)"));
 	outbuf_putc(o, '\n');
+	text_summed(o, s);
 	for (i = 0; i < _SOCKSTAT_COUNTER_MAX; i++) {
 		const struct sockstat_counter_desc *d = sockstat_counter_get((enum sockstat_counter)i);
 
@@ -239,8 +279,18 @@ static void text_counters(struct outbuf *o, const struct sockstat *k)
 	}
 }
 
-static void text_full(struct outbuf *o, const struct render_ctx *c)
+/* -G, -N: the namespace of row e, then two blanks. */
+static void text_full_netns(struct outbuf *o, const struct summary *s, const struct sock_entry *e)
 {
+	if (!s->ns)
+		return;
+	column_get(COL_NETNS)->text(s->full, e, false, o);
+	outbuf_puts(o, "  ");
+}
+
+static void text_full(struct outbuf *o, const struct summary *s)
+{
+	const struct render_ctx *c = s->full;
 	size_t i;
 
 	outbuf_puts(o, "\n");
@@ -256,6 +306,7 @@ static void text_full(struct outbuf *o, const struct render_ctx *c)
 		const struct column *where = column_get(e->family == AF_UNIX ? COL_PATH : COL_LOCAL);
 
 		outbuf_puts(o, "  ");
+		text_full_netns(o, s, e);
 		put_label(o, sock_proto_label(e->proto, e->family), 6);
 		where->text(c, e, false, o);
 		outbuf_puts(o, "  ");
@@ -268,12 +319,51 @@ static void text_full(struct outbuf *o, const struct render_ctx *c)
 	}
 }
 
+/* A figure of k in width, "-" when unknown; two of them added (v6 -1: none). */
+static void put_pair(struct outbuf *o, const struct sockstat *k, int v4, int v6, size_t width)
+{
+	bool known = sockstat_has_figure(k, (enum sockstat_figure)v4) &&
+		     (v6 < 0 || sockstat_has_figure(k, (enum sockstat_figure)v6));
+
+	put_figure_value(o, known, k->figures[v4] + (v6 < 0 ? 0 : k->figures[v6]), width);
+}
+
+/* -G, -N: one line per namespace, its name last (it may hold blanks). */
+static void text_namespaces(struct outbuf *o, const struct summary *s)
+{
+	size_t i;
+
+	if (!s->ns)
+		return;
+	outbuf_puts(o, "\n");
+	outbuf_puts(o, _("Per network namespace (listed sockets; its own kernel figures)"));
+	outbuf_puts(o, "\n    Listed    inet   inet6    unix  TCP-inuse  TCP-tw  UDP-inuse   Used  NetNS\n");
+	for (i = 0; i < s->nns; i++) {
+		const struct summary_counts *c = &s->ns[i].counts;
+		const struct sockstat *k = s->ns[i].kernel;
+		struct sock_entry e = ns_row(i);
+
+		put_num(o, c->total, 10);
+		put_num(o, c->family[SUMMARY_INET], 8);
+		put_num(o, c->family[SUMMARY_INET6], 8);
+		put_num(o, c->family[SUMMARY_UNIX], 8);
+		put_pair(o, k, SOCKSTAT_TCP_INUSE, SOCKSTAT_TCP6_INUSE, 11);
+		put_pair(o, k, SOCKSTAT_TCP_TW, -1, 8);
+		put_pair(o, k, SOCKSTAT_UDP_INUSE, SOCKSTAT_UDP6_INUSE, 11);
+		put_pair(o, k, SOCKSTAT_SOCKETS_USED, -1, 7);
+		outbuf_puts(o, "  ");
+		column_get(COL_NETNS)->text(s->full, &e, true, o);
+		outbuf_putc(o, '\n');
+	}
+}
+
 void fmt_summary_text(struct outbuf *o, const struct summary *s)
 {
 	text_counts(o, s);
-	text_figures(o, s->kernel);
-	text_counters(o, s->kernel);
-	text_full(o, s->full);
+	text_figures(o, s);
+	text_counters(o, s);
+	text_full(o, s);
+	text_namespaces(o, s);
 }
 
 /* ---- JSON ---- */
@@ -293,9 +383,9 @@ static void json_states(struct json_writer *w, const size_t *states)
 	json_end_object(w);
 }
 
-static void json_counts(struct json_writer *w, const struct summary *s)
+static void json_counts(struct json_writer *w, const struct summary *s,
+			const struct summary_counts *c)
 {
-	const struct summary_counts *c = s->counts;
 	size_t p, f;
 
 	json_key(w, "sockets");
@@ -384,6 +474,26 @@ static void json_counters(struct json_writer *w, const struct sockstat *k)
 	json_end_object(w);
 }
 
+/* -G, -N: "namespaces": [{"netns": {...}, "sockets", "sockstat", "counters"}]. */
+static void json_namespaces(struct json_writer *w, const struct summary *s)
+{
+	size_t i;
+
+	json_key(w, "namespaces");
+	json_begin_array(w);
+	for (i = 0; i < s->nns; i++) {
+		struct sock_entry e = ns_row(i);
+
+		json_begin_object(w);
+		column_get(COL_NETNS)->json(s->full, &e, w);
+		json_counts(w, s, &s->ns[i].counts);
+		json_figures(w, s->ns[i].kernel);
+		json_counters(w, s->ns[i].kernel);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 void fmt_summary_json(struct outbuf *o, const struct summary *s)
 {
 	struct json_writer w;
@@ -395,7 +505,7 @@ void fmt_summary_json(struct outbuf *o, const struct summary *s)
 	json_u64(&w, LSOCK_JSON_SCHEMA);
 	json_key(&w, "summary");
 	json_begin_object(&w);
-	json_counts(&w, s);
+	json_counts(&w, s, s->counts);
 	json_figures(&w, s->kernel);
 	json_counters(&w, s->kernel);
 	json_key(&w, "full_listeners");
@@ -403,6 +513,8 @@ void fmt_summary_json(struct outbuf *o, const struct summary *s)
 	for (i = 0; i < s->full->table->len; i++)
 		column_json_socket(s->full, &s->full->table->entries[i], &w);
 	json_end_array(&w);
+	if (s->ns)
+		json_namespaces(&w, s);
 	json_end_object(&w);
 	json_end_object(&w);
 	outbuf_putc(o, '\n');

@@ -221,6 +221,11 @@ static int collect_ns(struct take *t, int nsfd, uint64_t dev, uint64_t ino)
 		return -errno;
 	}
 	cr = collect_run(own ? &t->req->collect : &t->spec, &tab, &rep);
+	/* -s: the kernel's figures are per namespace too (sockstat_seq_show()
+	 * reads them from the reader's struct net): read from in here. */
+	if (cr != -ENOMEM && t->req->netns->sockstat &&
+	    sockstat_read(own ? t->req->collect.proc_root : t->spec.proc_root, &v->kernel) == -ENOMEM)
+		cr = -ENOMEM;
 	v->unix_check = cr == 0 && t->req->owners && snapshot_unix_needs_check(&rep);
 	for (i = 0; i < tab.len; i++)
 		v->nunix += tab.entries[i].family == AF_UNIX;

@@ -197,7 +197,8 @@ def main():
             full = mix.tcp_listen("127.0.0.1", 2298, backlog=1)
             mix.socks.append(socket.create_connection(("127.0.0.1", 2298)))
             problems = []
-            for args in (["-s"], ["-s", "-x"], ["-s", "-6", "-w"], ["-s", "-t", "--source=proc"]):
+            for args in (["-s"], ["-s", "-x"], ["-s", "-6", "-w"], ["-s", "-t", "--source=proc"],
+                         ["-s", "-N", str(os.getpid())]):
                 r = lt.run_lsock(args + ["--json"])
                 if r.status != 0:
                     problems.append(r.describe())
@@ -221,6 +222,19 @@ def main():
                     bad["sockets"] = []
                     if doc_v.is_valid(bad):
                         problems.append("the schema accepts sockets and summary together")
+                if "-N" in args:
+                    ns = doc["summary"].get("namespaces")
+                    if not isinstance(ns, list) or len(ns) != 1:
+                        problems.append(f"-s -N: namespaces {ns!r:.200}")
+                        continue
+                    bad = copy.deepcopy(doc)
+                    del bad["summary"]["namespaces"][0]["netns"]
+                    if doc_v.is_valid(bad):
+                        problems.append("the schema accepts a namespace entry without netns")
+                    bad = copy.deepcopy(doc)
+                    bad["summary"]["namespaces"][0]["sockstat"]["tcp"]["inuse"] = "1"
+                    if doc_v.is_valid(bad):
+                        problems.append("the schema accepts a namespace's figure as a string")
             lt.check(problems, "schema, -s --json")
 
         def validator_bites():

@@ -18,6 +18,7 @@ holds 1500 socket pairs, so that its UNIX dump needs several datagrams
 """
 import os
 import re
+import subprocess
 
 import lsocktest as lt
 
@@ -58,9 +59,8 @@ def unmount_foreign_netns():
     inherited from the host, other tests' namespaces: unmounted here only."""
     for line in open("/proc/self/mountinfo"):
         f = line.split()
-        sep = f.index("-")
-        if f[sep + 1] == "nsfs":
-            os.system(f"umount -l '{f[4]}' 2>/dev/null")
+        if f[f.index("-") + 1] == "nsfs":
+            subprocess.run(["umount", "-l", f[4]], capture_output=True)
 
 
 def check(args, drop, pid, ns_ino, what):

@@ -269,6 +269,67 @@ static void test_summary_count(void **state)
 	sock_table_free(&t);
 }
 
+/* Per-namespace figures and counters add up; host-wide ones count once;
+ * a sum is known only when every namespace knew its parts. */
+static void test_sum(void **state)
+{
+	struct sockstat v[3] = { 0 }, s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		v[i].figures[SOCKSTAT_TCP_INUSE] = 10 * (i + 1);
+		v[i].figures[SOCKSTAT_TCP_ALLOC] = 500; /* one global counter */
+		v[i].figures[SOCKSTAT_UDP_MEM] = 7;
+		v[i].counters[SOCKSTAT_C_ACTIVE_OPENS] = i + 1;
+		v[i].figures_known = 1u << SOCKSTAT_TCP_INUSE | 1u << SOCKSTAT_TCP_ALLOC |
+				     1u << SOCKSTAT_UDP_MEM | 1u << SOCKSTAT_TCP6_INUSE;
+		v[i].counters_known = 1u << SOCKSTAT_C_ACTIVE_OPENS | 1u << SOCKSTAT_C_OUT_RSTS;
+	}
+	v[0].figures[SOCKSTAT_TCP6_INUSE] = 4;
+	v[2].figures[SOCKSTAT_TCP6_INUSE] = 1;
+	v[1].figures_known &= ~(1u << SOCKSTAT_UDP_MEM);   /* one lacks a host-wide figure */
+	v[2].counters_known &= ~(1u << SOCKSTAT_C_OUT_RSTS); /* one lacks a counter */
+	sockstat_sum(v, 3, &s);
+	assert_true(sockstat_has_figure(&s, SOCKSTAT_TCP_INUSE));
+	assert_int_equal(s.figures[SOCKSTAT_TCP_INUSE], 60);
+	assert_int_equal(s.figures[SOCKSTAT_TCP6_INUSE], 5);
+	assert_int_equal(s.figures[SOCKSTAT_TCP_ALLOC], 500);
+	assert_true(sockstat_has_figure(&s, SOCKSTAT_UDP_MEM));
+	assert_int_equal(s.figures[SOCKSTAT_UDP_MEM], 7);
+	assert_false(sockstat_has_figure(&s, SOCKSTAT_TCP_TW)); /* nobody had it */
+	assert_true(sockstat_has_counter(&s, SOCKSTAT_C_ACTIVE_OPENS));
+	assert_int_equal(s.counters[SOCKSTAT_C_ACTIVE_OPENS], 6);
+	assert_false(sockstat_has_counter(&s, SOCKSTAT_C_OUT_RSTS)); /* a partial sum */
+	v[1].figures_known &= ~(1u << SOCKSTAT_TCP_INUSE);
+	sockstat_sum(v, 3, &s);
+	assert_false(sockstat_has_figure(&s, SOCKSTAT_TCP_INUSE));
+	sockstat_sum(v, 0, &s);
+	assert_int_equal(s.figures_known, 0);
+	assert_int_equal(s.counters_known, 0);
+}
+
+static void test_count_netns(void **state)
+{
+	struct sock_table t = { 0 };
+	struct sock_entry e = { .family = AF_INET, .proto = SOCK_PROTO_TCP,
+				.state = SOCK_STATE_LISTEN };
+	struct summary_ns v[2];
+
+	(void)state;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.netns_idx = 1;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.netns_idx = 2; /* beyond the namespaces: counted nowhere */
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	summary_count_netns(&t, v, 2);
+	assert_int_equal(v[0].counts.total, 1);
+	assert_int_equal(v[1].counts.total, 2);
+	assert_int_equal(v[1].counts.proto_state[SOCK_PROTO_TCP][SOCK_STATE_LISTEN], 2);
+	sock_table_free(&t);
+}
+
 static void test_listener_full(void **state)
 {
 	struct sock_entry e = { .family = AF_INET, .proto = SOCK_PROTO_TCP,
@@ -304,6 +365,8 @@ int main(void)
 		cmocka_unit_test(test_read_fake_root),
 		cmocka_unit_test(test_tcp_closed),
 		cmocka_unit_test(test_summary_count),
+		cmocka_unit_test(test_sum),
+		cmocka_unit_test(test_count_netns),
 		cmocka_unit_test(test_listener_full),
 	};
 
