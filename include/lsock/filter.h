@@ -13,7 +13,8 @@
  *                 (IPv6 in brackets: [::1]:22, [::1/128]; `*` = any;
  *                  UNIX: an fnmatch glob, case-insensitive, '@' = abstract)
  *             sport|dport [OP] [FAMILY:][:]PORT   (PORT: number or service name)
- *             dev [=|!=] NAME|INDEX
+ *             dev [=|!=] NAME|INDEX   (NAME: the device of that name in each
+ *                 row's own network namespace; INDEX: an index there)
  *             pid [=|!=] PID      comm [=|!=] GLOB   (lsock extensions: some
  *                 process holding the socket; needs the owner map)
  *             uid [=|!=] UID      user [=|!=] NAME   (lsock extensions: the
@@ -73,10 +74,20 @@ int filter_parse(int nwords, char *const words[], uint32_t default_states,
 int filter_parse_family(int nwords, char *const words[], int family, uint32_t default_states,
 			struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err);
 
+/* A dev NAME unknown in lsock's own namespace is no error: the listing
+ * enters other namespaces (--all-netns, --netns), where it may exist. */
+#define FILTER_PARSE_ANY_DEV 1u
+
+/* filter_parse_family() with FILTER_PARSE_* flags. */
+int filter_parse_flags(int nwords, char *const words[], int family, unsigned flags,
+		       uint32_t default_states, struct filter **ret, uint32_t *ret_states,
+		       struct filter_error *ret_err);
+
 struct owner_map;
 
 /* Whether entry e matches the expression part (states are matched by the caller).
- * pid and comm predicates see no owner: use filter_match_owners(). */
+ * pid and comm predicates see no owner: use filter_match_owners().  A dev
+ * NAME is matched by the index it had in lsock's namespace at parse time. */
 bool filter_match(const struct filter *f, const struct sock_entry *e, const struct sock_table *t);
 
 /* filter_match() with the owners of the sockets (owner_map_build() on t's

@@ -24,10 +24,13 @@ typedef void (*snapshot_prune_fn)(struct sock_table *t, void *data);
 /*
  * Called after the owner walk, with its map, for a filter that selects by
  * owner (pid, comm): it cannot run before the walk, so prune keeps the rows
- * such a filter may keep, and the walk is done for those.
+ * such a filter may keep, and the walk is done for those.  netns: the
+ * namespaces the rows were collected in (sock_entry.netns_idx), with the
+ * names of their interfaces, when that is not the caller's (--all-netns,
+ * --netns); else NULL.  (prune itself runs inside each namespace.)
  */
 typedef void (*snapshot_prune_owned_fn)(struct sock_table *t, const struct owner_map *owners,
-					void *data);
+					const struct snapshot_netns *netns, void *data);
 
 struct snapshot_request {
 	struct collect_spec collect;

@@ -49,8 +49,9 @@ static int plan_filter(const struct lsock_options *o, struct query_plan *p, char
 	struct filter_error fe = { .word = -1 };
 	int r;
 
-	r = filter_parse_family(o->nwords, o->words, preferred_family(o), p->spec.states, &p->filter,
-				&p->spec.states, &fe);
+	r = filter_parse_flags(o->nwords, o->words, preferred_family(o),
+			       o->netns || o->all_netns ? FILTER_PARSE_ANY_DEV : 0, p->spec.states,
+			       &p->filter, &p->spec.states, &fe);
 	if (r == -EINVAL)
 		snprintf(err, errlen, "%s", fe.line);
 	else if (r < 0) {

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "filter_internal.h"
+#include "lsock/ifnames.h"
 #include "lsock/owner.h"
 #include "lsock/snapshot.h"
 
@@ -120,7 +121,34 @@ struct filter_eval {
 	const struct filter *f;
 	const struct sock_table *t;
 	const struct owner_map *owners; /* NULL: no socket has an owner */
+	/* dev NAME: the interface names of each row's namespace (netns_idx),
+	 * looked up inside it; else of the calling thread's namespace, where
+	 * the rows were just collected, looked up here; else neither (the
+	 * index the name had at parse time). */
+	const struct snapshot_netns *netns;
+	struct ifname_cache *here;
 };
+
+/* dev NAME: whether e is bound to the device of that name in e's namespace. */
+static bool filter_dev_name_match(const struct filter_eval *v, const struct filter_node *n,
+				  const struct sock_entry *e)
+{
+	const struct snapshot_ns *ns = snapshot_netns_of(v->netns, e->netns_idx);
+	const char *name = NULL;
+	bool eq, found;
+
+	if (!(e->flags & SOCK_F_IFINDEX_KNOWN))
+		return false;
+	if (!ns && !v->here)
+		return n->cmp ? e->ifindex != n->ifindex : e->ifindex == n->ifindex;
+	/* Index 0: bound to no device, which has no name. */
+	if (e->ifindex && ns)
+		name = ifname_cache_peek(&ns->ifnames, e->ifindex, &found);
+	else if (e->ifindex)
+		name = ifname_cache_name(v->here, e->ifindex);
+	eq = name && strcmp(name, v->f->strings + n->value) == 0;
+	return n->cmp ? !eq : eq;
+}
 
 /* pid/comm: whether some holder of e matches node n.  inode 0 (TIME_WAIT,
  * requests) has no holder, and owner_map_find() says so. */
@@ -172,6 +200,8 @@ static bool filter_node_match(const struct filter_eval *v, int i, const struct s
 		if (!(e->flags & SOCK_F_IFINDEX_KNOWN))
 			return false;
 		return n->cmp ? e->ifindex != n->value : e->ifindex == n->value;
+	case FN_DEV_NAME:
+		return filter_dev_name_match(v, n, e);
 	case FN_FAMILY:
 		return e->family == n->family;
 	case FN_PID:
@@ -228,12 +258,24 @@ static bool filter_keep(const struct sock_entry *e, void *data)
 	return filter_node_match(&k->v, k->v.f->root, e);
 }
 
+/* netns: the namespaces of t's rows; NULL: they are the calling thread's. */
+static void filter_apply_in(struct sock_table *t, uint32_t states, const struct filter *f,
+			    const struct owner_map *owners, const struct snapshot_netns *netns)
+{
+	struct ifname_cache here = { 0 };
+	struct filter_apply_ctx k = { .states = states,
+				      .v = { .f = f, .t = t, .owners = owners, .here = &here } };
+
+	if (netns && netns->len)
+		k.v.netns = netns;
+	sock_table_filter(t, filter_keep, &k);
+	ifname_cache_free(&here);
+}
+
 void filter_apply_owners(struct sock_table *t, uint32_t states, const struct filter *f,
 			 const struct owner_map *owners)
 {
-	struct filter_apply_ctx k = { .states = states, .v = { .f = f, .t = t, .owners = owners } };
-
-	sock_table_filter(t, filter_keep, &k);
+	filter_apply_in(t, states, f, owners, NULL);
 }
 
 void filter_apply(struct sock_table *t, uint32_t states, const struct filter *f)
@@ -250,11 +292,12 @@ static void filter_prune_before(struct sock_table *t, void *data)
 	filter_apply(t, fp->states, filter_needs_owners(fp->filter) ? NULL : fp->filter);
 }
 
-static void filter_prune_after(struct sock_table *t, const struct owner_map *owners, void *data)
+static void filter_prune_after(struct sock_table *t, const struct owner_map *owners,
+			       const struct snapshot_netns *netns, void *data)
 {
 	const struct filter_prune *fp = data;
 
-	filter_apply_owners(t, fp->states, fp->filter, owners);
+	filter_apply_in(t, fp->states, fp->filter, owners, netns);
 }
 
 void filter_prune_request(struct snapshot_request *req, const struct filter_prune *fp)

@@ -78,6 +78,7 @@ enum filter_node_type {
 	FN_HOST,    /* src/dst address, port, or both; also sport/dport = and != */
 	FN_PORT,    /* sport/dport ordering comparison */
 	FN_DEV,     /* bound device index */
+	FN_DEV_NAME, /* bound device name: its index in each row's own namespace */
 	FN_FAMILY,  /* implicit: a FAMILY: prefix restricts the whole query, as in ss */
 	FN_PID,     /* some owner has pid value */
 	FN_COMM,    /* some owner's comm matches the glob at strings + value */
@@ -111,12 +112,14 @@ struct filter_host {
 struct filter_node {
 	uint8_t type;  /* enum filter_node_type */
 	uint8_t side;  /* enum filter_side */
-	uint8_t cmp;   /* FN_PORT: enum filter_cmp; FN_DEV, FN_UID: 1 for != */
+	uint8_t cmp;   /* FN_PORT: enum filter_cmp; FN_DEV(_NAME), FN_UID: 1 for != */
 	uint8_t family; /* FN_FAMILY only */
 	int32_t left;  /* child node indices (FN_AND, FN_OR; FN_NOT uses left) */
 	int32_t right;
 	uint32_t value; /* FN_PORT: the port; FN_DEV: ifindex; FN_PID: pid; FN_UID: uid;
-			 * FN_COMM: offset of the glob in strings */
+			 * FN_COMM: offset of the glob in strings; FN_DEV_NAME: of the name */
+	uint32_t ifindex; /* FN_DEV_NAME: the name's index in lsock's own namespace when
+			   * parsed (0: none there), for a match with no namespace at hand */
 	struct filter_host host;
 };
 

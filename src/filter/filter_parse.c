@@ -29,6 +29,7 @@ struct filter_parser {
 	int pos;
 	int family;         /* the caller's preferred family */
 	int restrict_family; /* AF_UNSPEC or the family the last FAMILY: prefix forced */
+	unsigned flags;     /* FILTER_PARSE_* */
 	struct filter *f;
 	struct filter_error *err;
 };
@@ -203,13 +204,18 @@ static int filter_parse_hostpred(struct filter_parser *p, int kw)
 	return n;
 }
 
-/* dev [=|!=] NAME|INDEX: the device a socket is bound to (SO_BINDTODEVICE). */
+/*
+ * dev [=|!=] NAME|INDEX: the device a socket is bound to (SO_BINDTODEVICE).
+ * An index is one of the socket's own namespace, as in ss.  A name is kept
+ * as a name: an ifindex means something only inside its namespace, so a
+ * row is matched by the name its index has there (filter_eval.c).
+ */
 static int filter_parse_dev(struct filter_parser *p)
 {
 	const struct filter_token *t = filter_peek(p);
-	bool negate = false;
-	uint32_t idx;
-	int n;
+	bool negate = false, named = false;
+	uint32_t idx, off = 0;
+	int n, r;
 
 	if (t && (t->kind == FT_EQ || t->kind == FT_NE)) {
 		negate = t->kind == FT_NE;
@@ -219,15 +225,22 @@ static int filter_parse_dev(struct filter_parser *p)
 	if (!t || t->kind != FT_WORD)
 		return filter_fail(p, p->pos, _("expected a device name or index after 'dev'"));
 	if (filter_port_parse(t->text, &idx) || t->text[0] < '0' || t->text[0] > '9') {
+		/* Looked up here too: a name no namespace of lsock's listing
+		 * can have is a typo (with -G or -N it may be theirs only). */
 		idx = if_nametoindex(t->text);
-		if (!idx)
+		if (!idx && !(p->flags & FILTER_PARSE_ANY_DEV))
 			return filter_fail(p, p->pos, _("unknown device"));
+		r = filter_string_store(p->f, t->text, &off);
+		if (r < 0)
+			return r;
+		named = true;
 	}
 	p->pos++;
-	n = filter_node_new(p, FN_DEV);
+	n = filter_node_new(p, named ? FN_DEV_NAME : FN_DEV);
 	if (n < 0)
 		return n;
-	p->f->nodes[n].value = idx;
+	p->f->nodes[n].value = named ? off : idx;
+	p->f->nodes[n].ifindex = named ? idx : 0;
 	/* Not a NOT node: a socket whose device is unknown (/proc rows) matches
 	 * neither `dev = X` nor `dev != X`. */
 	p->f->nodes[n].cmp = negate;
@@ -458,8 +471,16 @@ static int filter_parse_tokens(struct filter_parser *p, uint32_t default_states,
 int filter_parse_family(int nwords, char *const words[], int family, uint32_t default_states,
 			struct filter **ret, uint32_t *ret_states, struct filter_error *ret_err)
 {
+	return filter_parse_flags(nwords, words, family, 0, default_states, ret, ret_states,
+				  ret_err);
+}
+
+int filter_parse_flags(int nwords, char *const words[], int family, unsigned flags,
+		       uint32_t default_states, struct filter **ret, uint32_t *ret_states,
+		       struct filter_error *ret_err)
+{
 	struct filter_tokens toks = { 0 };
-	struct filter_parser p = { .family = family, .restrict_family = AF_UNSPEC };
+	struct filter_parser p = { .family = family, .restrict_family = AF_UNSPEC, .flags = flags };
 	int r;
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6 && family != AF_UNIX) {

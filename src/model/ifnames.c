@@ -25,6 +25,20 @@ const char *ifname_cache_name(struct ifname_cache *c, uint32_t ifindex)
 	return e->name[0] ? e->name : NULL;
 }
 
+const char *ifname_cache_peek(const struct ifname_cache *c, uint32_t ifindex, bool *ret_found)
+{
+	size_t i;
+
+	for (i = 0; i < c->len; i++) {
+		if (c->v[i].ifindex == ifindex) {
+			*ret_found = true;
+			return c->v[i].name[0] ? c->v[i].name : NULL;
+		}
+	}
+	*ret_found = false;
+	return NULL;
+}
+
 void ifname_cache_free(struct ifname_cache *c)
 {
 	if (!c)

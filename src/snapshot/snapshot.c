@@ -117,7 +117,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	/* Expression parts that need owners (pid, comm) run once they are known,
 	 * over the recovered sockets too. */
 	if (r == 0 && req->prune_owned)
-		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
+		req->prune_owned(&ret->table, &ret->owners, NULL, req->prune_data);
 	if (r == 0 && req->netns)
 		r = snapshot_netns_current(req, ret);
 	return r;

@@ -648,7 +648,7 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 	    ret->netns.v[0].dev == t.orig_dev && ret->netns.v[0].ino == t.orig_ino)
 		r = read_socket_units(ret, 0, true);
 	if (r == 0 && req->prune_owned)
-		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
+		req->prune_owned(&ret->table, &ret->owners, &ret->netns, req->prune_data);
 out:
 	free(unknown);
 	free(t.known);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "lsock/filter.h"
+#include "lsock/snapshot.h"
 
 #define ST(s) SOCK_STATE_BIT(SOCK_STATE_##s)
 
@@ -577,6 +578,25 @@ static void test_preferred_family(void **state)
 	}
 }
 
+/* dev NAME on rows of the caller's namespace (filter_apply()): looked up here. */
+static void f_dev_lo_here(void)
+{
+	struct sock_entry e = inet(AF_INET, SOCK_PROTO_TCP, SOCK_STATE_LISTEN, "127.0.0.1", 22,
+				   "0.0.0.0", 0);
+	struct sock_table t = { 0 };
+	struct filter *f = parse_ok("dev lo");
+
+	e.ifindex = 1;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.ifindex = 0;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	filter_apply(&t, SOCK_STATES_ALL, f);
+	assert_int_equal(t.len, 1);
+	assert_int_equal(t.entries[0].ifindex, 1);
+	filter_free(f);
+	sock_table_free(&t);
+}
+
 static void test_dev(void **state)
 {
 	struct sock_entry e = inet(AF_INET, SOCK_PROTO_TCP, SOCK_STATE_LISTEN, "127.0.0.1", 22,
@@ -605,6 +625,53 @@ static void test_dev(void **state)
 	filter_free(f);
 }
 
+/* A dev NAME is matched by the name a row's index has in the row's own
+ * namespace (with -G, -N), not by one index for all of them. */
+static void test_dev_name_netns(void **state)
+{
+	char buf[256], *words[16];
+	struct ifname_cache_entry n0[] = { { 5, "ethX0" } }, n1[] = { { 5, "other" }, { 7, "ethX0" } };
+	struct snapshot_ns v[2] = { { .ifnames = { n0, 1, 1 } }, { .ifnames = { n1, 2, 2 } } };
+	struct snapshot_netns netns = { .v = v, .len = 2 };
+	struct sock_entry e = inet(AF_INET, SOCK_PROTO_TCP, SOCK_STATE_LISTEN, "127.0.0.1", 22,
+				   "0.0.0.0", 0);
+	struct filter_prune fp = { .states = SOCK_STATES_ALL };
+	struct snapshot_request req = { 0 };
+	struct filter *f = NULL;
+	struct sock_table t = { 0 };
+	struct filter_error err;
+	uint32_t st;
+	int n;
+
+	(void)state;
+	/* Unknown here: an error, unless other namespaces are listed. */
+	n = split("dev = ethX0 and not pid = 1", buf, sizeof(buf), words, 16);
+	assert_int_equal(filter_parse_family(n, words, AF_UNSPEC, SOCK_STATES_ALL, &f, &st, &err),
+			 -EINVAL);
+	assert_int_equal(filter_parse_flags(n, words, AF_UNSPEC, FILTER_PARSE_ANY_DEV,
+					    SOCK_STATES_ALL, &f, &st, &err), 0);
+	fp.filter = f;
+	e.ifindex = 5; /* ethX0 in namespace 0 */
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.netns_idx = 1; /* index 5 is another device in namespace 1 */
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	e.ifindex = 7; /* ethX0 there */
+	e.lport = 23;
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	filter_prune_request(&req, &fp);
+	assert_non_null(req.prune_owned);
+	req.prune_owned(&t, NULL, &netns, req.prune_data);
+	assert_int_equal(t.len, 2);
+	assert_int_equal(t.entries[0].netns_idx, 0);
+	assert_int_equal(t.entries[1].lport, 23);
+	/* Without the namespaces: the index the name had here at parse (none). */
+	assert_false(filter_match(f, &t.entries[0], NULL));
+	filter_free(f);
+	sock_table_free(&t);
+	/* In the caller's namespace, looked up there: lo is index 1 in every one. */
+	f_dev_lo_here();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_unix),
 		cmocka_unit_test(test_preferred_family),
 		cmocka_unit_test(test_dev),
+		cmocka_unit_test(test_dev_name_netns),
 		cmocka_unit_test(test_error_line_escaped),
 	};
 

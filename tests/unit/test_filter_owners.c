@@ -227,7 +227,7 @@ static void test_prune_request(void **state)
 	/* Before the walk only the states are applied: UDP CLOSE goes. */
 	req.prune(&t, req.prune_data);
 	assert_int_equal(t.len, S_N - 1);
-	req.prune_owned(&t, &map, req.prune_data);
+	req.prune_owned(&t, &map, NULL, req.prune_data);
 	assert_int_equal(t.len, 2);
 	assert_int_equal(t.entries[0].inode, 10);
 	assert_int_equal(t.entries[1].inode, 20);
