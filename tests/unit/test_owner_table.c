@@ -64,6 +64,23 @@ static void test_unknown_held(void **state)
 	free(unknown);
 	owner_map_free(&m);
 
+	/* A listed row's UNIX peer is asked for (peer owners), yet no dump
+	 * listed it: still unknown, so that it is looked for. */
+	sock_table_free(&tab);
+	add_row(&tab, 12345);
+	tab.entries[0].flags |= SOCK_F_PEER_KNOWN;
+	tab.entries[0].peer_inode = 888;
+	assert_int_equal(owner_map_build_for_known(t->root, &tab, known, 2, &m, &walked, &unknown, &n),
+			 0);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++)
+		assert_int_equal(unknown[i], want_unknown[i]);
+	assert_int_equal(owner_map_find(&m, 888, &first), 1);
+	free(unknown);
+	owner_map_free(&m);
+	sock_table_free(&tab);
+	add_row(&tab, 12345);
+
 	/* Without known, only the table's inodes, as owner_map_build_for(). */
 	assert_int_equal(owner_map_build_for_known(t->root, &tab, NULL, 0, &m, &walked, &unknown, &n),
 			 0);
