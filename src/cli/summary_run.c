@@ -10,7 +10,7 @@
 
 /* -G, -N: the counts and figures of each namespace, and their sum. */
 static int build_netns(struct summary_run *ret, const struct sock_table *t,
-		       const struct snapshot_netns *n)
+		       struct snapshot_netns *n)
 {
 	size_t i, len = n->len ? n->len : 1;
 
@@ -26,7 +26,7 @@ static int build_netns(struct summary_run *ret, const struct sock_table *t,
 	sockstat_sum(ret->ns_kernel, n->len, &ret->kernel);
 	ret->sum.ns = ret->ns;
 	ret->sum.nns = n->len;
-	ret->ctx.netns = (struct snapshot_netns *)n;
+	ret->ctx.netns = n; /* the full listeners' NetNS */
 	return 0;
 }
 
