@@ -123,6 +123,10 @@ struct render_ctx {
 					  * (owner_map_spans()); NULL: looked up per cell */
 };
 
+/* The interface names of e's own network namespace (an ifindex means
+ * nothing elsewhere): its view's cache under -G/-N, else c->ifnames. */
+struct ifname_cache *render_ifnames(const struct render_ctx *c, const struct sock_entry *e);
+
 struct owner;
 /*
  * The holders of e (of its peer if peer), as owner_map_find() on c->owners

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsock/ifaddr.h"
 #include "lsock/ifnames.h"
 #include "lsock/netns.h"
 #include "lsock/sockstat.h"
@@ -37,6 +38,7 @@ struct netns_request {
 	uint32_t note_states; /* the listening states shown (SOCK_STATE_BIT mask) */
 	bool units;       /* read the systemd unit of every owner process */
 	bool sockstat;    /* ALL, ONE: read each one's sockstat, snmp and netstat (-s) */
+	bool addrs;       /* ALL, ONE: dump each one's addresses (--audit) */
 };
 
 /* A listener held only by pid 1: the unit of its cgroup (a .socket unit). */
@@ -60,6 +62,8 @@ struct snapshot_ns {
 	bool unix_check;             /* its UNIX dump may have missed a socket (churn) */
 	size_t nunix;                /* UNIX rows its dump gave, before the prune */
 	struct sockstat kernel;      /* with netns_request.sockstat: its own figures */
+	struct ifaddr_table addrs;   /* with netns_request.addrs: its addresses, */
+	int addrs_error;             /* or why they could not be read (-errno) */
 };
 
 /* At most this many namespaces are listed (netns_idx is 16 bits). */

@@ -11,6 +11,7 @@
 #include "lsock/i18n.h"
 #include "lsock/ifaddr_dump.h"
 #include "lsock/owner.h"
+#include "lsock/snapshot_netns.h"
 #include "lsock/unit.h"
 
 /* lo is the first device every network namespace registers, so its index
@@ -75,8 +76,31 @@ static void owner_unit(const struct query_plan *p, const struct render_ctx *c,
 	close(dfd);
 }
 
+/* Whether some namespace's address dump failed; *ret_err: the first error. */
+static bool addrs_error(const struct snapshot_netns *n, int *ret_err)
+{
+	size_t i;
+
+	for (i = 0; i < n->len; i++)
+		if (n->v[i].addrs_error < 0) {
+			*ret_err = n->v[i].addrs_error;
+			return true;
+		}
+	return false;
+}
+
+/* e's namespace's addresses; NULL if they could not be read. */
+static const struct ifaddr_table *netns_addrs(const struct snapshot_netns *n,
+					      const struct sock_entry *e)
+{
+	if (e->netns_idx >= n->len || n->v[e->netns_idx].addrs_error < 0)
+		return NULL;
+	return &n->v[e->netns_idx].addrs;
+}
+
 void audit_write(struct outbuf *o, const struct query_plan *p, const struct render_ctx *c)
 {
+	bool per_netns = p->netns.addrs && c->netns && c->netns->len;
 	struct ifaddr_table addrs = { 0 };
 	struct exposure_ctx ec = { .addrs = &addrs, .loopback_ifindex = LOOPBACK_IFINDEX };
 	const struct sock_table *t = c->table;
@@ -90,12 +114,14 @@ void audit_write(struct outbuf *o, const struct query_plan *p, const struct rend
 		outbuf_set_error(o, -ENOMEM);
 		goto out;
 	}
-	r = ifaddr_dump(&addrs);
-	if (r < 0) {
+	/* Under -G/-N each namespace's addresses were dumped from inside it
+	 * (netns_request.addrs); otherwise every row is of our own. */
+	r = per_netns ? 0 : ifaddr_dump(&addrs);
+	if (r < 0 || (per_netns && addrs_error(c->netns, &r)))
 		fprintf(stderr, _("lsock: warning: cannot read the address table (%s); "
 				  "interfaces are not named\n"), strerror(-r));
+	if (r < 0)
 		ec.addrs = NULL;
-	}
 	for (i = 0; i < t->len; i++) {
 		const struct sock_entry *e = &t->entries[i];
 
@@ -103,10 +129,9 @@ void audit_write(struct outbuf *o, const struct query_plan *p, const struct rend
 			continue;
 		v[n].row.e = e;
 		v[n].index = i;
-		/* With --all-netns, index 0 is lsock's own namespace; a
-		 * listener elsewhere is reached through that namespace's
-		 * interfaces, which the address table here does not have. */
-		exposure_classify(&ec, e, e->netns_idx != 0, &v[n].row.v);
+		if (per_netns)
+			ec.addrs = netns_addrs(c->netns, e);
+		exposure_classify(&ec, e, false, &v[n].row.v);
 		owner_unit(p, c, e, &v[n].unit);
 		n++;
 	}

@@ -108,6 +108,7 @@ static int plan_netns(const struct lsock_options *o, struct query_plan *p, char 
 	nr->note_states = p->spec.states & SOCK_STATES_LISTENING;
 	nr->note = nr->select == NETNS_SELECT_CURRENT && nr->note_states && !p->summary;
 	nr->sockstat = p->summary && nr->select != NETNS_SELECT_CURRENT;
+	nr->addrs = p->audit && nr->select != NETNS_SELECT_CURRENT;
 	return 0;
 }
 

@@ -206,11 +206,8 @@ CELL_JSON(peer)
 /* The interface a socket is bound to, or NULL: not bound, unknown, or gone. */
 static const char *bound_ifname(const struct render_ctx *c, const struct sock_entry *e)
 {
-	struct ifname_cache *cache = c->ifnames;
+	struct ifname_cache *cache = render_ifnames(c, e);
 
-	/* An ifindex names an interface of the socket's own namespace. */
-	if (c->netns && e->netns_idx < c->netns->len)
-		cache = &c->netns->v[e->netns_idx].ifnames;
 	if (!cache || !(e->flags & SOCK_F_IFINDEX_KNOWN) || !e->ifindex)
 		return NULL;
 	return ifname_cache_name(cache, e->ifindex);

@@ -162,3 +162,10 @@ void cell_json_owner_unit(const struct render_ctx *c, const struct sock_entry *e
 	json_key(w, "user_unit");
 	json_cstring(w, u ? u->user_unit : NULL);
 }
+
+struct ifname_cache *render_ifnames(const struct render_ctx *c, const struct sock_entry *e)
+{
+	if (c->netns && e->netns_idx < c->netns->len)
+		return &c->netns->v[e->netns_idx].ifnames;
+	return c->ifnames;
+}

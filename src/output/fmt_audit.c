@@ -41,11 +41,13 @@ static const char *const audit_headers[_AUDIT_COL_MAX] = {
 /* The interface a verdict is about, NULL if none or unknown. */
 static const char *verdict_ifname(const struct render_ctx *c, const struct audit_row *r)
 {
-	if (!r->v.ifindex || !c->ifnames)
+	struct ifname_cache *cache = render_ifnames(c, r->e);
+
+	if (!r->v.ifindex || !cache)
 		return NULL;
 	if (r->v.verdict != EXPOSURE_ADDRESS && r->v.verdict != EXPOSURE_DEVICE_BOUND)
 		return NULL;
-	return ifname_cache_name(c->ifnames, r->v.ifindex);
+	return ifname_cache_name(cache, r->v.ifindex);
 }
 
 /* The well-known name of e's port (a RAW socket's: its IP protocol), or NULL. */

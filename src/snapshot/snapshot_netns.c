@@ -27,6 +27,7 @@
 #include "lsock/snapshot_netns.h"
 #include "lsock/cgroup.h"
 #include "lsock/diag_cgroup.h"
+#include "lsock/ifaddr_dump.h"
 #include "lsock/unit.h"
 #include "snapshot_internal.h"
 
@@ -58,8 +59,10 @@ void snapshot_netns_free(struct snapshot_netns *n)
 
 	if (!n)
 		return;
-	for (i = 0; i < n->len; i++)
+	for (i = 0; i < n->len; i++) {
 		ifname_cache_free(&n->v[i].ifnames);
+		ifaddr_table_free(&n->v[i].addrs);
+	}
 	free(n->v);
 	for (i = 0; i < n->nunits; i++) {
 		free(n->units[i].unit);
@@ -226,6 +229,15 @@ static int collect_ns(struct take *t, int nsfd, uint64_t dev, uint64_t ino)
 	if (cr != -ENOMEM && t->req->netns->sockstat &&
 	    sockstat_read(own ? t->req->collect.proc_root : t->spec.proc_root, &v->kernel) == -ENOMEM)
 		cr = -ENOMEM;
+	/* --audit: an address belongs to one namespace's interfaces
+	 * (RTM_GETADDR answers for the socket's netns): dump it from in here. */
+	if (cr != -ENOMEM && t->req->netns->addrs) {
+		v->addrs_error = ifaddr_dump(&v->addrs);
+		if (v->addrs_error == -ENOMEM)
+			cr = -ENOMEM;
+		for (i = 0; i < v->addrs.len; i++)
+			(void)ifname_cache_name(&v->ifnames, v->addrs.v[i].ifindex);
+	}
 	v->unix_check = cr == 0 && t->req->owners && snapshot_unix_needs_check(&rep);
 	for (i = 0; i < tab.len; i++)
 		v->nunix += tab.entries[i].family == AF_UNIX;
