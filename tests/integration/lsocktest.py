@@ -224,6 +224,27 @@ def ip(*args):
         raise TestFailure(f"ip {' '.join(args)}: {r.stderr.strip()}")
 
 
+def add_link(dev, prefix=()):
+    """Adds device dev, up, that takes one index and needs no peer: a dummy,
+    or a bridge where the dummy module is missing.  prefix: a command that
+    runs ip elsewhere (["nsenter", "--net=PATH"])."""
+    for kind in ("dummy", "bridge"):
+        if subprocess.run(list(prefix) + ["ip", "link", "add", dev, "type", kind],
+                          capture_output=True).returncode == 0:
+            subprocess.run(list(prefix) + ["ip", "link", "set", dev, "up"], check=True)
+            return
+    skip("cannot create dummy or bridge devices")
+
+
+def unmount_foreign_netns():
+    """-G also looks at the nsfs mounts this (private) mount namespace
+    inherited from the host, other tests' namespaces: unmounted here only."""
+    for line in open("/proc/self/mountinfo"):
+        f = line.split()
+        if f[f.index("-") + 1] == "nsfs":
+            subprocess.run(["umount", "-l", f[4]], capture_output=True)
+
+
 def connect_settled(sock, addr, timeout=5.0):
     """sock.connect(addr), retried while the route to an address added a
     moment ago is not installed yet (ENETUNREACH, EHOSTUNREACH,

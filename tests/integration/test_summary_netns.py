@@ -128,17 +128,8 @@ def summary(args):
     return r
 
 
-def unmount_foreign_netns():
-    """-G also looks at the nsfs mounts this (private) mount namespace
-    inherited from the host, other tests' namespaces: unmounted here only."""
-    for line in open("/proc/self/mountinfo"):
-        f = line.split()
-        if f[f.index("-") + 1] == "nsfs":
-            subprocess.run(["umount", "-l", f[4]], capture_output=True)
-
-
 def main():
-    unmount_foreign_netns()
+    lt.unmount_foreign_netns()
     subprocess.run(["ip", "netns", "delete", NAME_C], capture_output=True)
     subprocess.run(["ip", "netns", "add", NAME_C], check=True)
     try:

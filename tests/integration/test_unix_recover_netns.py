@@ -54,15 +54,6 @@ def preload_env(drop):
     return env
 
 
-def unmount_foreign_netns():
-    """-G also looks at the nsfs mounts this (private) mount namespace
-    inherited from the host, other tests' namespaces: unmounted here only."""
-    for line in open("/proc/self/mountinfo"):
-        f = line.split()
-        if f[f.index("-") + 1] == "nsfs":
-            subprocess.run(["umount", "-l", f[4]], capture_output=True)
-
-
 def check(args, drop, pid, ns_ino, what):
     doc, r = lt.lsock_doc(args + ["-v"], env=preload_env(drop))
     problems = []
@@ -88,7 +79,7 @@ def check(args, drop, pid, ns_ino, what):
 
 
 def main():
-    unmount_foreign_netns()
+    lt.unmount_foreign_netns()
     with lt.Holders() as h:
         pid, facts = h.start(HOLDER, "here", PAIRS)
         drop, own = [int(x) for x in facts[0].split()], int(facts[1])
