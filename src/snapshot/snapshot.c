@@ -230,7 +230,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	int r;
 
 	struct owner_walk *walk = NULL;
-	struct owner_map all;
+	struct owner_map all = { 0 };
+	/* The note's check of other namespaces reads the walk's map too. */
+	bool note = req->netns && req->netns->note && req->netns->note_states;
 
 	memset(ret, 0, sizeof(*ret));
 	if (req->netns && req->netns->select != NETNS_SELECT_CURRENT)
@@ -253,11 +255,11 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret) : 0;
+		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL) : 0;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
 	 * and no held socket is looked for: the walk is stopped, as it was
 	 * never started before the overlap. */
-	if (r < 0 || (!check && !any_inode(&ret->table))) {
+	if (r < 0 || (!check && !note && !any_inode(&ret->table))) {
 		owner_walk_cancel(walk);
 		free(known);
 		if (r < 0)
@@ -268,10 +270,10 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		if (r == 0)
 			r = owner_map_match_for(&all, &ret->table, check ? known : NULL, nknown,
 						&ret->owners, &walked, &unknown, &nunknown);
-		owner_map_free(&all);
 		free(known);
 	}
 	if (r < 0) {
+		owner_map_free(&all);
 		ret->owners_error = r;
 		return r;
 	}
@@ -284,7 +286,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
 	if (r == 0 && req->netns)
-		r = snapshot_netns_current(req, ret);
+		r = snapshot_netns_current(req, ret, &all);
+	owner_map_free(&all);
 	return r;
 }
 
