@@ -32,8 +32,9 @@ int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
 struct snapshot_sockns_scan {
 	const char *proc_root;  /* a tree not of our PID namespace asks no socket */
 	struct netns_set *set;  /* counts denials; its nsfs_dev keys m->socknss */
-	const uint32_t *known;  /* sorted: the inodes the dumps explained */
-	size_t nknown;
+	/* Whether some dump listed socket inode (then it is not asked); asked
+	 * anew for each socket, as found() may dump more. */
+	bool (*explained)(void *data, uint32_t inode);
 	bool (*seen)(void *data, uint64_t dev, uint64_t ino);  /* not to be reported */
 	/* A namespace not seen, open as nsfd (closed after), found through the
 	 * socket of p; a negative return stops the scan and is returned. */
@@ -45,7 +46,7 @@ struct snapshot_sockns_scan {
  * The namespaces held by sockets of m that sc->seen() does not know:
  * with the BPF iterator's map (sockns_known), one SIOCGSKNS per namespace
  * of m->socknss; with the /proc walk's, one per socket inode of cands
- * (NULL: every socket of m) that sc->known lacks.  Returns 0, found()'s
+ * (NULL: every socket of m) that sc->explained() does not claim.  Returns 0, found()'s
  * negative return, or -ENOMEM/-EMFILE/-ENFILE.
  */
 int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const struct owner_map *m,

@@ -287,6 +287,15 @@ static int collect_set(struct take *t)
 	return r;
 }
 
+/* Whether a dump listed inode (t->known sorted).  (snapshot_sockns_scan.explained) */
+static bool explained(void *data, uint32_t inode)
+{
+	const struct take *t = data;
+
+	/* bsearch() must not be given NULL, even with no element (C11 7.22.5). */
+	return t->nknown && bsearch(&inode, t->known, t->nknown, sizeof(*t->known), cmp_u32);
+}
+
 static void sort_known(struct take *t)
 {
 	size_t i, j;
@@ -324,6 +333,8 @@ static int take_found(void *data, int nsfd, const struct stat *st, const struct 
 		s->netns.unentered_error = r;
 		r = 0;
 	}
+	/* Its sockets are explained now: not asked about one by one. */
+	sort_known(t);
 	return r;
 }
 
@@ -350,8 +361,8 @@ static int collect_walk(struct take *t, const struct owner_map *m, const uint32_
 			size_t n)
 {
 	struct snapshot_sockns_scan sc = { .proc_root = t->req->collect.proc_root,
-					   .set = &t->snap->netns.set, .seen = take_seen,
-					   .found = take_found, .data = t };
+					   .set = &t->snap->netns.set, .explained = explained,
+					   .seen = take_seen, .found = take_found, .data = t };
 	int r = snapshot_netns_add_nsfds(sc.set, t->req->collect.proc_root, m);
 
 	if (r == 0)
@@ -360,8 +371,6 @@ static int collect_walk(struct take *t, const struct owner_map *m, const uint32_
 		return r;
 	/* The fd-held namespaces' sockets are explained now. */
 	sort_known(t);
-	sc.known = t->known;
-	sc.nknown = t->nknown;
 	return snapshot_netns_find_sockns(&sc, m, unknown, n);
 }
 
@@ -706,6 +715,8 @@ static int note_found(void *data, int nsfd, const struct stat *st, const struct 
 	}
 	n->hidden_listeners += k;
 	n->hidden_netns += k > 0;
+	/* Its sockets are explained now: not asked about one by one. */
+	sort_known(t);
 	return 0;
 }
 
@@ -726,7 +737,8 @@ static int note_check(struct take *t, const struct owner_map *all)
 {
 	struct snapshot_netns *n = &t->snap->netns;
 	const char *proc_root = t->req->collect.proc_root;
-	struct snapshot_sockns_scan sc = { .proc_root = proc_root, .set = &n->set, .seen = note_seen,
+	struct snapshot_sockns_scan sc = { .proc_root = proc_root, .set = &n->set,
+					   .explained = explained, .seen = note_seen,
 					   .found = note_found, .data = t };
 	size_t own = 0;
 	int r;
@@ -747,8 +759,6 @@ static int note_check(struct take *t, const struct owner_map *all)
 	if (r < 0)
 		return r;
 	sort_known(t);
-	sc.known = t->known;
-	sc.nknown = t->nknown;
 	/* Each one found is counted there and then. */
 	return snapshot_netns_find_sockns(&sc, all, NULL, 0);
 }

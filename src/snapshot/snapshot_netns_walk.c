@@ -36,13 +36,6 @@ int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Asks the socket inode of holder (pid, fd) for its namespace, and hands a
  * new one to found().  Returns 0 or a fatal -errno (found()'s, or
  * -ENOMEM/-EMFILE/-ENFILE). */
@@ -103,7 +96,7 @@ int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const stru
 
 		if (!cands && i > 0 && m->owners[i - 1].inode == inode)
 			continue; /* owners are sorted by inode: asked already */
-		if (sc->nknown && bsearch(&inode, sc->known, sc->nknown, sizeof(*sc->known), cmp_u32))
+		if (sc->explained(sc->data, inode))
 			continue;
 		if (!owner_map_find(m, inode, &o))
 			continue;
