@@ -231,8 +231,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 
 	struct owner_walk *walk = NULL;
 	struct owner_map all = { 0 };
-	/* The note's check of other namespaces reads the walk's map too. */
-	bool note = req->netns && req->netns->note && req->netns->note_states;
+	/* The note's check of other namespaces reads the walk's map too; a
+	 * walk joined for it alone may fail and only counts less. */
+	bool note = req->netns && req->netns->note && req->netns->note_states, note_only;
 
 	memset(ret, 0, sizeof(*ret));
 	if (req->netns && req->netns->select != NETNS_SELECT_CURRENT)
@@ -258,8 +259,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL) : 0;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
 	 * and no held socket is looked for: the walk is stopped, as it was
-	 * never started before the overlap. */
-	if (r < 0 || (!check && !note && !any_inode(&ret->table))) {
+	 * never started before the overlap; unless the note reads it. */
+	note_only = r == 0 && !check && !any_inode(&ret->table);
+	if (r < 0 || (note_only && !note)) {
 		owner_walk_cancel(walk);
 		free(known);
 		if (r < 0)
@@ -267,7 +269,10 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		known = NULL;
 	} else {
 		r = owner_walk_join(walk, &all);
-		if (r == 0)
+		if (r < 0 && note_only) {
+			r = 0;
+			note = false;
+		} else if (r == 0)
 			r = owner_map_match_for(&all, &ret->table, check ? known : NULL, nknown,
 						&ret->owners, &walked, &unknown, &nunknown);
 		free(known);
@@ -286,7 +291,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, req->prune_data);
 	if (r == 0 && req->netns)
-		r = snapshot_netns_current(req, ret, &all);
+		r = snapshot_netns_current(req, ret, note ? &all : NULL);
 	owner_map_free(&all);
 	return r;
 }
