@@ -12,7 +12,10 @@
  *                         /run/docker/netns/ID), and in the mountinfo of
  *                         every other mount namespace, reached through
  *                         <proc_root>/PID/root;
- *   netns_scan_fds()      open fds on nsfs ("net:[N]" fd links);
+ *   netns_scan_fds()      open fds on nsfs ("net:[N]" fd links); lsock
+ *                         itself takes them from its owner walk instead
+ *                         (netns_add_fd_holder()), which walks every fd
+ *                         anyway;
  *   netns_scan_sockets()  a socket whose creator moved away keeps its
  *                         namespace alive with nothing else pointing at it:
  *                         pidfd_open + pidfd_getfd + ioctl(SIOCGSKNS).
@@ -160,6 +163,11 @@ bool netns_parse_link(const char *s, size_t len, uint64_t *ret_ino);
 int netns_add_fd_link(struct netns_set *s, const char *proc_root, int32_t pid, int32_t fd,
 		      uint64_t ino);
 
+/* netns_add_fd_link() for the fd table of thread tid of pid (tid 0: the
+ * process's own), with the path <proc_root>/PID/task/TID/fd/FD. */
+int netns_add_fd_holder(struct netns_set *s, const char *proc_root, int32_t pid, int32_t tid,
+			int32_t fd, uint64_t ino);
+
 /*
  * Opens the network namespace of socket fd of process pid: pidfd_open(pid),
  * pidfd_getfd(fd) (ptrace-attach rights on pid), then ioctl(SIOCGSKNS)
@@ -171,6 +179,10 @@ int netns_add_fd_link(struct netns_set *s, const char *proc_root, int32_t pid, i
  * before Linux 5.6); *ret_fd is -1 on failure.
  */
 int netns_socket_open(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd);
+
+/* Whether proc_root shows our own PID namespace (its "self" is us): then
+ * its pids are the ones netns_socket_open() takes. */
+bool netns_proc_root_is_ours(const char *proc_root);
 
 /*
  * Walks every <proc_root>/PID/fd for sockets and adds the namespace of

@@ -57,6 +57,31 @@ struct owner {
 	uint32_t proc; /* index into owner_map.procs */
 };
 
+/*
+ * An open fd on nsfs naming a network namespace, met by the walk (the
+ * /proc walk's "net:[N]" links, the iterator's nsfs files of type
+ * CLONE_NEWNET): namespace discovery's NETNS_SRC_FD, from the same walk.
+ */
+struct owner_nsfd {
+	uint32_t ns_ino; /* the namespace's inode (ns_common.inum) */
+	int32_t pid;     /* tgid, in proc_root's numbering */
+	int32_t tid;     /* the thread whose own fd table holds it; 0: the process's */
+	int32_t fd;
+};
+
+/*
+ * A network namespace that some socket belongs to, with one socket of it
+ * (the BPF iterator reads sk->sk_net for each socket; the /proc walk
+ * cannot tell, and records none): a namespace held only by a socket is
+ * then entered with one SIOCGSKNS on that socket, not one per socket.
+ */
+struct owner_sockns {
+	uint32_t ns_ino;
+	int32_t pid;
+	int32_t fd;
+	uint32_t sock_inode;
+};
+
 struct owner_map {
 	struct owner *owners; /* sorted by (inode, pid, fd) once built */
 	size_t len;
@@ -82,6 +107,14 @@ struct owner_map {
 	uint8_t index_shift;
 	int bpf_error;      /* why the BPF iterator did not serve (owner_bpf_strerror());
 			     * 0 if it did, or if it was not asked for (--owners=proc) */
+	/* What the walk met besides the owners, whatever want() said: */
+	struct owner_nsfd *nsfds; /* in walk order */
+	size_t nnsfds;
+	size_t nsfds_cap;
+	struct owner_sockns *socknss; /* sorted by ns_ino, one per namespace */
+	size_t nsocknss;
+	size_t socknss_cap;
+	bool sockns_known;  /* socknss names the namespace of every socket seen (BPF) */
 };
 
 /*

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT OR GPL-2.0 */
 /*
  * The BPF side of the owner source: an iter/task_file program that writes
- * one record per socket fd of every process of the reader's PID namespace.
+ * one record per socket fd of every process of the reader's PID namespace,
+ * with the socket's network namespace, and one per nsfs fd of a network
+ * namespace (namespace discovery's fds, from the same walk).
  *
  * No vmlinux.h: the few kernel structures read are declared here with only
  * the fields used, and preserve_access_index makes clang emit CO-RE
@@ -25,7 +27,6 @@
 #define CORE __attribute__((preserve_access_index))
 
 struct seq_file;
-struct socket;
 
 struct bpf_iter_meta {
 	struct seq_file *seq;
@@ -50,13 +51,54 @@ struct task_struct {
 	char comm[16];
 } CORE;
 
+struct super_block {
+	unsigned long s_magic;
+} CORE;
+
 struct inode {
 	unsigned long i_ino;
+	struct super_block *i_sb;
+	void *i_private;
 } CORE;
 
 struct file {
 	struct inode *f_inode;
 } CORE;
+
+/* Namespaces: before Linux 6.18 the type is the ops' (proc_ns_operations
+ * .type); since, ns_common.ns_type, and the ops have none. */
+struct proc_ns_operations {
+	int type;
+} CORE;
+
+struct ns_common {
+	unsigned int ns_type;
+	const struct proc_ns_operations *ops;
+	unsigned int inum;
+} CORE;
+
+struct net {
+	struct ns_common ns;
+} CORE;
+
+struct sock_common {
+	struct {
+		struct net *net;
+	} skc_net; /* possible_net_t */
+} CORE;
+
+struct sock {
+	struct sock_common __sk_common;
+} CORE;
+
+struct socket {
+	struct sock *sk;
+} CORE;
+
+/* linux/magic.h and linux/sched.h; not included, for the kernel's own
+ * headers are not the BPF target's. */
+#define NSFS_MAGIC_VALUE 0x6e736673
+#define CLONE_NEWNET_VALUE 0x40000000
 
 struct bpf_iter__task_file {
 	struct bpf_iter_meta *meta;
@@ -67,6 +109,33 @@ struct bpf_iter__task_file {
 
 /* The kernel's MAX_PID_NS_LEVEL is 32. */
 #define PID_NS_LEVEL_MAX 32
+
+/*
+ * An nsfs file (its superblock is nsfs') of a network namespace: nsfs
+ * keeps the namespace's ns_common in the inode's i_private
+ * (nsfs_init_inode()) and numbers the inode after ns_common.inum, which
+ * is what /proc shows as "net:[N]".  Returns that inode, or 0.
+ */
+static __always_inline unsigned int nsfs_netns(const struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	struct ns_common *ns;
+	unsigned int type = 0;
+
+	if (!inode || inode->i_sb->s_magic != NSFS_MAGIC_VALUE)
+		return 0;
+	/* i_private is a void *: read through the CO-RE offsets. */
+	ns = BPF_CORE_READ(inode, i_private);
+	if (!ns)
+		return 0;
+	if (bpf_core_field_exists(ns->ns_type))
+		type = BPF_CORE_READ(ns, ns_type);
+	else
+		type = (unsigned int)BPF_CORE_READ(ns, ops, type);
+	if (type != CLONE_NEWNET_VALUE || inode->i_ino > 0xffffffffUL)
+		return 0;
+	return (unsigned int)inode->i_ino;
+}
 
 /* Helpers that read kernel memory are GPL-only; this object is MIT OR GPL. */
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -79,23 +148,33 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	struct owner_bpf_record rec = { 0 };
 	struct task_struct *leader;
+	struct socket *sock;
 	const char *upid;
-	unsigned long ino;
-	unsigned int level;
+	unsigned long ino = 0;
+	unsigned int level, netns = 0;
 	int nr = 0;
 
 	if (!task || !file)
 		return 0;
 	/* Non-NULL only for files whose f_op is socket_file_ops: exactly the
 	 * fds whose /proc link reads "socket:[INODE]" (sockfs_dname()). */
-	if (!bpf_sock_from_file(file))
-		return 0;
-	/* Plain loads through the BTF pointers the iterator hands us (the
-	 * verifier turns them into faulting-safe loads): far cheaper than a
-	 * bpf_probe_read_kernel() call each, and this runs once per socket. */
-	ino = file->f_inode->i_ino;
-	if (ino == 0 || ino > 0xffffffffUL)
-		return 0;
+	sock = bpf_sock_from_file(file);
+	if (sock) {
+		/* Plain loads through the BTF pointers the iterator hands us
+		 * (the verifier turns them into faulting-safe loads): far
+		 * cheaper than a bpf_probe_read_kernel() call each, and this
+		 * runs once per socket.  A socket's namespace is its sock's
+		 * (sock_net(sk)); a socket being torn down may have no sk. */
+		ino = file->f_inode->i_ino;
+		if (ino == 0 || ino > 0xffffffffUL)
+			return 0;
+		if (sock->sk)
+			netns = sock->sk->__sk_common.skc_net.net->ns.inum;
+	} else {
+		netns = nsfs_netns(file);
+		if (!netns)
+			return 0;
+	}
 	leader = task->group_leader;
 	/*
 	 * The process's pid as the reader's PID namespace numbers it, which is
@@ -124,9 +203,11 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	rec.pid = (__u32)nr;
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)ino;
+	rec.netns = netns;
 	/* /proc/PID/comm is the leader's comm (proc_pid_comm() on the tgid's
 	 * task), whichever thread's table holds the fd. */
-	bpf_probe_read_kernel(rec.comm, sizeof(rec.comm), leader->comm);
+	if (ino)
+		bpf_probe_read_kernel(rec.comm, sizeof(rec.comm), leader->comm);
 	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

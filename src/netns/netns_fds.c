@@ -4,9 +4,10 @@
  * one from SIOCGSKNS, NS_GET_NETNS, a pidfd) keeps that namespace alive
  * after X exits.  nsfs names such an fd "net:[INODE]" (ns_dname()).
  *
- * netns_add_fd_link() is the piece the owner walk can call from its own
- * fd loop; netns_scan_fds() is a standalone walk of the leaders' fd tables
- * (threads with a table of their own are the owner walk's business).
+ * netns_add_fd_holder() takes what the owner walk met in its own fd loop
+ * (owner_map.nsfds): lsock walks the fds once, for owners and namespaces
+ * alike.  netns_scan_fds() is a standalone walk of the leaders' fd tables,
+ * for callers without an owner walk (tests, netns_probe).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,12 +26,22 @@
 int netns_add_fd_link(struct netns_set *s, const char *proc_root, int32_t pid, int32_t fd,
 		      uint64_t ino)
 {
+	return netns_add_fd_holder(s, proc_root, pid, 0, fd, ino);
+}
+
+int netns_add_fd_holder(struct netns_set *s, const char *proc_root, int32_t pid, int32_t tid,
+			int32_t fd, uint64_t ino)
+{
 	struct netns_path p = { .kind = NETNS_PATH_FD, .pid = pid, .fd = fd };
 	char path[PATH_MAX];
 	struct netns *ns;
 	int n;
 
-	n = snprintf(path, sizeof(path), "%s/%d/fd/%d", proc_root, (int)pid, (int)fd);
+	if (tid)
+		n = snprintf(path, sizeof(path), "%s/%d/task/%d/fd/%d", proc_root, (int)pid,
+			     (int)tid, (int)fd);
+	else
+		n = snprintf(path, sizeof(path), "%s/%d/fd/%d", proc_root, (int)pid, (int)fd);
 	if (n <= 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
 	if (!s->have_nsfs_dev) {

@@ -246,6 +246,18 @@ static bool proc_root_is_ours(int procfd)
 	return strcmp(buf, want) == 0;
 }
 
+bool netns_proc_root_is_ours(const char *proc_root)
+{
+	int procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool ours;
+
+	if (procfd < 0)
+		return false;
+	ours = proc_root_is_ours(procfd);
+	close(procfd);
+	return ours;
+}
+
 int netns_scan_sockets(const char *proc_root, struct netns_set *s,
 		       bool (*explained)(uint32_t inode, void *data), void *data)
 {

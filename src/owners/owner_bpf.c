@@ -16,7 +16,9 @@
  * (inode, pid, fd).  It cannot be denied a process, so n_denied is 0, and
  * it vouches for every process of our PID namespace, as a privileged walk
  * of a /proc of that namespace does; foreign_pidns is decided as for the
- * walk.
+ * walk.  It also gives each socket's network namespace (owner_map.socknss)
+ * and the nsfs fds of network namespaces (owner_map.nsfds), for namespace
+ * discovery.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -209,15 +211,75 @@ static int proc_index(struct owner_map *m, const struct owner_bpf_record *rec, u
 	return 0;
 }
 
+/* An nsfs fd of a network namespace (inode 0 in the record). */
+static int add_nsfd(struct owner_map *m, const struct owner_bpf_record *rec)
+{
+	struct owner_nsfd *nf;
+	int r = array_grow((void **)&m->nsfds, &m->nsfds_cap, m->nnsfds + 1, sizeof(*m->nsfds), 16);
+
+	if (r < 0)
+		return r;
+	nf = &m->nsfds[m->nnsfds++];
+	nf->ns_ino = rec->netns;
+	nf->pid = (int32_t)rec->pid;
+	nf->tid = 0;
+	nf->fd = (int32_t)rec->fd;
+	return 0;
+}
+
+/*
+ * Notes the namespace of a socket record, with that socket, if it is new.
+ * Sockets come in runs of one namespace (a process's fds), so the last
+ * one found answers most; the rest is a bisection of the few namespaces.
+ */
+static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, size_t *last)
+{
+	size_t lo = 0, hi = m->nsocknss;
+	int r;
+
+	if (*last < m->nsocknss && m->socknss[*last].ns_ino == rec->netns)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->socknss[mid].ns_ino < rec->netns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->nsocknss && m->socknss[lo].ns_ino == rec->netns) {
+		*last = lo;
+		return 0;
+	}
+	r = array_grow((void **)&m->socknss, &m->socknss_cap, m->nsocknss + 1,
+		       sizeof(*m->socknss), 16);
+	if (r < 0)
+		return r;
+	memmove(&m->socknss[lo + 1], &m->socknss[lo], (m->nsocknss - lo) * sizeof(*m->socknss));
+	m->socknss[lo] = (struct owner_sockns){ .ns_ino = rec->netns, .pid = (int32_t)rec->pid,
+						 .fd = (int32_t)rec->fd, .sock_inode = rec->inode };
+	m->nsocknss++;
+	*last = lo;
+	return 0;
+}
+
 static int add_record(struct owner_map *m, const struct owner_bpf_record *rec,
-		      bool (*want)(uint32_t inode, void *data), void *data)
+		      bool (*want)(uint32_t inode, void *data), void *data, size_t *last_ns)
 {
 	struct owner *o;
 	uint32_t proc;
 	int r;
 
-	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->fd > INT32_MAX || rec->inode == 0)
+	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->fd > INT32_MAX)
 		return 0;
+	if (rec->inode == 0)
+		return rec->netns ? add_nsfd(m, rec) : 0;
+	/* Whatever want() says: namespace discovery asks about every socket. */
+	if (rec->netns) {
+		r = add_sockns(m, rec, last_ns);
+		if (r < 0)
+			return r;
+	}
 	if (want && !want(rec->inode, data))
 		return 0;
 	r = proc_index(m, rec, &proc);
@@ -237,7 +299,7 @@ static int iter_read(const struct bpf_iter_handle *h, bool (*want)(uint32_t inod
 		     void *data, struct owner_map *m)
 {
 	struct owner_bpf_record *buf;
-	size_t have = 0;
+	size_t have = 0, last_ns = 0;
 	int fd, r = 0;
 
 	fd = bpf_iter_create(bpf_link__fd(h->link));
@@ -266,7 +328,7 @@ static int iter_read(const struct bpf_iter_handle *h, bool (*want)(uint32_t inod
 		have += (size_t)n;
 		whole = have / sizeof(*buf);
 		for (i = 0; i < whole && r == 0; i++)
-			r = add_record(m, &buf[i], want, data);
+			r = add_record(m, &buf[i], want, data, &last_ns);
 		if (r < 0)
 			break;
 		have -= whole * sizeof(*buf);
@@ -421,6 +483,7 @@ static int bpf_build(const char *proc_root, struct owner_ctx *ctx,
 	assume = secure_getenv("LSOCK_TEST_ASSUME_INITIAL_PIDNS");
 	m.foreign_pidns = ns.foreign && !(assume && strcmp(assume, "1") == 0);
 	m.privileged = true;
+	m.sockns_known = true;
 	*ret = m;
 	return 0;
 }

@@ -147,6 +147,8 @@ void owner_map_free(struct owner_map *m)
 	free(m->owners);
 	free(m->procs);
 	free(m->index);
+	free(m->nsfds);
+	free(m->socknss);
 	memset(m, 0, sizeof(*m));
 }
 

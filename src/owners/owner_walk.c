@@ -63,10 +63,20 @@ struct pid_list {
 	size_t len, cap, off_cap, names_len, names_cap;
 };
 
-/* Where walk_one_fd() appends: a map's owners, or a chunk's. */
+/* Where walk_one_fd() appends: a map's owners and nsfs fds, or a chunk's. */
 struct owner_vec {
 	struct owner **v;
 	size_t *len, *cap;
+	struct owner_nsfd **nv;
+	size_t *nlen, *ncap;
+};
+
+/* The fd directory being walked: its holders' proc index, and for the
+ * nsfs fds met, whose table it is (tid 0: the process's own). */
+struct fd_dir {
+	uint32_t proc;
+	int32_t pid;
+	int32_t tid;
 };
 
 /*
@@ -80,13 +90,15 @@ struct fd_chunk {
 	ssize_t n;
 	struct owner *owners;
 	size_t len, cap;
+	struct owner_nsfd *nsfds;
+	size_t nnsfds, nsfds_cap;
 	int r;              /* as walk_fds(): 0, a pid fate, or a fatal -errno */
 };
 
 /* A large fd directory being listed and walked by several walkers. */
 struct fd_job {
 	int fdfd;
-	uint32_t proc;
+	struct fd_dir dir;
 	struct fd_chunk **chunks;
 	size_t nchunks, chunks_cap;
 	size_t next;        /* the next chunk to claim */
@@ -192,10 +204,44 @@ static int read_comm(int dfd, struct owner_proc *p)
 	return 0;
 }
 
-/* Records one fd entry into out if it is a wanted socket.  Returns 0, a
- * pid fate (positive), or a fatal -errno. */
+/* Whether an fd link target is "net:[INODE]", as nsfs names a network
+ * namespace's file (ns_dname()); the inode is the namespace's inum. */
+static bool parse_netns_link(const char *s, size_t len, uint32_t *ret_ino)
+{
+	static const char prefix[] = "net:[";
+	const size_t plen = sizeof(prefix) - 1;
+	uint64_t v;
+
+	if (len < plen + 2 || memcmp(s, prefix, plen) != 0 || s[len - 1] != ']')
+		return false;
+	if (!owner_parse_dec(s + plen, len - plen - 1, UINT32_MAX, &v) || v == 0)
+		return false;
+	*ret_ino = (uint32_t)v;
+	return true;
+}
+
+/* Records an nsfs fd of a network namespace: namespace discovery reads
+ * them from the map instead of walking every fd again. */
+static int add_nsfd(struct owner_vec *out, const struct fd_dir *dir, uint64_t fd, uint32_t ino)
+{
+	struct owner_nsfd *nf;
+	int r = array_grow((void **)out->nv, out->ncap, *out->nlen + 1, sizeof(**out->nv), 16);
+
+	if (r < 0)
+		return r;
+	nf = &(*out->nv)[(*out->nlen)++];
+	nf->ns_ino = ino;
+	nf->pid = dir->pid;
+	nf->tid = dir->tid;
+	nf->fd = (int32_t)fd;
+	return 0;
+}
+
+/* Records one fd entry into out if it is a wanted socket (or an nsfs fd
+ * of a network namespace).  Returns 0, a pid fate (positive), or a fatal
+ * -errno. */
 static int walk_one_fd(struct walk *w, struct owner_vec *out, int fdfd, const char *name,
-		       uint32_t proc)
+		       const struct fd_dir *dir)
 {
 	char link[LINK_BUF_SIZE];
 	struct owner *o;
@@ -216,8 +262,10 @@ static int walk_one_fd(struct walk *w, struct owner_vec *out, int fdfd, const ch
 			return 0;
 		return errno_fate(errno);
 	}
-	if ((size_t)n >= sizeof(link) || !owner_parse_socket_link(link, (size_t)n, &inode))
+	if ((size_t)n >= sizeof(link))
 		return 0;
+	if (!owner_parse_socket_link(link, (size_t)n, &inode))
+		return parse_netns_link(link, (size_t)n, &inode) ? add_nsfd(out, dir, fd, inode) : 0;
 	if (w->want) {
 		bool wanted;
 
@@ -235,14 +283,14 @@ static int walk_one_fd(struct walk *w, struct owner_vec *out, int fdfd, const ch
 	o = &(*out->v)[(*out->len)++];
 	o->inode = inode;
 	o->fd = (int32_t)fd;
-	o->proc = proc;
+	o->proc = dir->proc;
 	return 0;
 }
 
 /* Walks the entries of one getdents64 batch; the first nonzero result
  * (a pid fate or a fatal -errno) stops it. */
 static int walk_dents(struct walk *w, struct owner_vec *out, int fdfd, const char *dents,
-		      ssize_t n, uint32_t proc)
+		      ssize_t n, const struct fd_dir *dir)
 {
 	ssize_t off = 0;
 
@@ -251,7 +299,7 @@ static int walk_dents(struct walk *w, struct owner_vec *out, int fdfd, const cha
 		int r;
 
 		off += d->d_reclen;
-		r = walk_one_fd(w, out, fdfd, d->d_name, proc);
+		r = walk_one_fd(w, out, fdfd, d->d_name, dir);
 		if (r != 0)
 			return r;
 	}
@@ -289,9 +337,10 @@ static bool claim_chunk(struct walk_shared *sh, struct fd_job **ret_job,
 /* Walks a claimed chunk (jobs_lock not held), then tells its job. */
 static void walk_chunk(struct walk *w, struct fd_job *j, struct fd_chunk *c)
 {
-	struct owner_vec out = { &c->owners, &c->len, &c->cap };
+	struct owner_vec out = { &c->owners, &c->len, &c->cap, &c->nsfds, &c->nnsfds,
+				 &c->nsfds_cap };
 
-	c->r = walk_dents(w, &out, j->fdfd, c->dents, c->n, j->proc);
+	c->r = walk_dents(w, &out, j->fdfd, c->dents, c->n, &j->dir);
 	free(c->dents);
 	c->dents = NULL;
 	pthread_mutex_lock(&w->sh->jobs_lock);
@@ -345,12 +394,13 @@ static int job_add(struct walk_shared *sh, struct fd_job *j, char *dents, ssize_
  * listing order.  One process holding most of the fds (a server, or the
  * bench's load) is then walked by every core, not one.
  */
-static int walk_fds_shared(struct walk *w, int fdfd, uint32_t proc, const char *first,
+static int walk_fds_shared(struct walk *w, int fdfd, const struct fd_dir *dir, const char *first,
 			   ssize_t nfirst)
 {
 	struct walk_shared *sh = w->sh;
-	struct fd_job job = { .fdfd = fdfd, .proc = proc };
-	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap };
+	struct fd_job job = { .fdfd = fdfd, .dir = *dir };
+	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap, &w->m->nsfds,
+				 &w->m->nnsfds, &w->m->nsfds_cap };
 	struct fd_chunk *c;
 	char *buf = malloc(SHARE_CHUNK_SIZE);
 	ssize_t n = nfirst;
@@ -426,20 +476,30 @@ static int walk_fds_shared(struct walk *w, int fdfd, uint32_t proc, const char *
 				*out.len += c->len;
 			}
 		}
+		if (r == 0 && c->nnsfds) {
+			r = array_grow((void **)out.nv, out.ncap, *out.nlen + c->nnsfds,
+				       sizeof(**out.nv), 16);
+			if (r == 0) {
+				memcpy(*out.nv + *out.nlen, c->nsfds, c->nnsfds * sizeof(*c->nsfds));
+				*out.nlen += c->nnsfds;
+			}
+		}
 		if (r == 0)
 			r = c->r;
 		free(c->dents);
 		free(c->owners);
+		free(c->nsfds);
 		free(c);
 	}
 	free(job.chunks);
 	return r ? r : listed;
 }
 
-/* Lists one fd directory; holders are recorded with proc index `proc`. */
-static int walk_fds(struct walk *w, int fdfd, uint32_t proc)
+/* Lists one fd directory; holders are recorded with proc index dir->proc. */
+static int walk_fds(struct walk *w, int fdfd, const struct fd_dir *dir)
 {
-	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap };
+	struct owner_vec out = { &w->m->owners, &w->m->len, &w->m->cap, &w->m->nsfds,
+				 &w->m->nnsfds, &w->m->nsfds_cap };
 	/* Several walkers: list in small batches, and share the directory
 	 * once a batch comes back full (there is likely more). */
 	size_t size = w->sh && w->sh->sharing ? SHARE_CHUNK_SIZE : DENTS_BUF_SIZE;
@@ -451,8 +511,8 @@ static int walk_fds(struct walk *w, int fdfd, uint32_t proc)
 		if (n <= 0)
 			return getdents_result(n);
 		if (size == SHARE_CHUNK_SIZE && (size_t)n > SHARE_CHUNK_SIZE - SHARE_FULL_SLACK)
-			return walk_fds_shared(w, fdfd, proc, w->fd_dents, n);
-		r = walk_dents(w, &out, fdfd, w->fd_dents, n, proc);
+			return walk_fds_shared(w, fdfd, dir, w->fd_dents, n);
+		r = walk_dents(w, &out, fdfd, w->fd_dents, n, dir);
 		if (r != 0)
 			return r;
 	}
@@ -489,8 +549,10 @@ static bool thread_needs_walk(struct walk *w, const int32_t *tables, size_t n, i
 }
 
 /* Walks <task>/<tid>/fd into proc; a thread that went meanwhile is skipped. */
-static int walk_thread_fds(struct walk *w, int taskfd, const char *tid, uint32_t proc)
+static int walk_thread_fds(struct walk *w, int taskfd, const char *tid, int32_t pid,
+			   int32_t tidv, uint32_t proc)
 {
+	struct fd_dir dir = { .proc = proc, .pid = pid, .tid = tidv };
 	char rel[32];
 	int fdfd, r;
 
@@ -501,7 +563,7 @@ static int walk_thread_fds(struct walk *w, int taskfd, const char *tid, uint32_t
 			return -errno;
 		return errno == EACCES || errno == EPERM ? PID_DENIED : 0;
 	}
-	r = walk_fds(w, fdfd, proc);
+	r = walk_fds(w, fdfd, &dir);
 	close(fdfd);
 	return r == PID_SKIP ? 0 : r;
 }
@@ -547,7 +609,7 @@ static int walk_threads(struct walk *w, int dfd, int32_t pid, uint32_t proc)
 				continue; /* ".", "..", and the leader, walked already */
 			if (!thread_needs_walk(w, tables, ntables, (int32_t)tid))
 				continue;
-			r = walk_thread_fds(w, taskfd, d->d_name, proc);
+			r = walk_thread_fds(w, taskfd, d->d_name, pid, (int32_t)tid, proc);
 			if (r == 0 && ntables < FD_TABLES_MAX)
 				tables[ntables++] = (int32_t)tid;
 		}
@@ -611,7 +673,8 @@ static int walk_pid(struct walk *w, int procfd, const char *name, int32_t pid)
 		if (m->nprocs >= UINT32_MAX)
 			r = -ENOMEM;
 		else
-			r = walk_fds(w, fdfd, (uint32_t)m->nprocs);
+			r = walk_fds(w, fdfd,
+				     &(struct fd_dir){ .proc = (uint32_t)m->nprocs, .pid = pid });
 		close(fdfd);
 		if (r == 0)
 			r = walk_threads(w, dfd, pid, (uint32_t)m->nprocs);
@@ -800,6 +863,14 @@ static int map_merge(struct owner_map *dst, struct owner_map *src)
 	if (src->nprocs)
 		memcpy(dst->procs + dst->nprocs, src->procs, src->nprocs * sizeof(*src->procs));
 	dst->nprocs += src->nprocs;
+	if (src->nnsfds) {
+		r = array_grow((void **)&dst->nsfds, &dst->nsfds_cap, dst->nnsfds + src->nnsfds,
+			       sizeof(*dst->nsfds), 16);
+		if (r < 0)
+			return r;
+		memcpy(dst->nsfds + dst->nnsfds, src->nsfds, src->nnsfds * sizeof(*src->nsfds));
+		dst->nnsfds += src->nnsfds;
+	}
 	/* src kept its lowest denied pids; any it did not keep is above those,
 	 * so not among the lowest of the union either. */
 	for (i = 0; i < kept; i++) {

@@ -65,7 +65,10 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	int r;
 
 	struct owner_walk *walk = NULL;
-	struct owner_map all;
+	struct owner_map all = { 0 };
+	/* The note's check of other namespaces reads the walk's map too; a
+	 * walk joined for it alone may fail and only counts less. */
+	bool note = req->netns && req->netns->note && req->netns->note_states, note_only;
 
 	memset(ret, 0, sizeof(*ret));
 	if (req->netns && req->netns->select != NETNS_SELECT_CURRENT)
@@ -88,11 +91,12 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret) : 0;
+		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL) : 0;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
 	 * and no held socket is looked for: the walk is stopped, as it was
-	 * never started before the overlap. */
-	if (r < 0 || (!check && !any_inode(&ret->table))) {
+	 * never started before the overlap; unless the note reads it. */
+	note_only = r == 0 && !check && !any_inode(&ret->table);
+	if (r < 0 || (note_only && !note)) {
 		owner_walk_cancel(walk);
 		free(known);
 		if (r < 0)
@@ -100,13 +104,16 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		known = NULL;
 	} else {
 		r = owner_walk_join(walk, &all);
-		if (r == 0)
+		if (r < 0 && note_only) {
+			r = 0;
+			note = false;
+		} else if (r == 0)
 			r = owner_map_match_for(&all, &ret->table, check ? known : NULL, nknown,
 						&ret->owners, &walked, &unknown, &nunknown);
-		owner_map_free(&all);
 		free(known);
 	}
 	if (r < 0) {
+		owner_map_free(&all);
 		ret->owners_error = r;
 		return r;
 	}
@@ -119,7 +126,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, NULL, req->prune_data);
 	if (r == 0 && req->netns)
-		r = snapshot_netns_current(req, ret);
+		r = snapshot_netns_current(req, ret, note ? &all : NULL);
+	owner_map_free(&all);
 	return r;
 }
 

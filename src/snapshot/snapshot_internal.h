@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Between snapshot.c, snapshot_netns.c (which never calls back) and
+/* Between snapshot.c, snapshot_netns*.c (which never call back) and
  * snapshot_recover.c, which both call. */
 #ifndef LSOCK_SNAPSHOT_INTERNAL_H
 #define LSOCK_SNAPSHOT_INTERNAL_H
 
+#include <sys/stat.h>
+
+#include "lsock/netns.h"
 #include "lsock/snapshot.h"
 
 /* snapshot_take() for --all-netns and --netns (req->netns selects ALL or
@@ -13,8 +16,42 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 
 /* After a snapshot of lsock's own namespace: names it (req->netns->label)
  * and counts the listeners of the other namespaces (req->netns->note).
+ * all is the owner walk's map of every held socket (NULL: no walk, then
+ * the namespaces that only fds and sockets hold are not counted).
  * Returns 0 or -ENOMEM; nothing else is fatal. */
-int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret);
+int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
+			   const struct owner_map *all);
+
+/* From snapshot_netns_walk.c: the namespaces the owner walk met. */
+
+/* Adds the namespace of every nsfs fd of m (m->nsfds) to s, as
+ * NETNS_SRC_FD.  Returns 0 or -ENOMEM. */
+int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
+			     const struct owner_map *m);
+
+/* What snapshot_netns_find_sockns() reports to, and skips. */
+struct snapshot_sockns_scan {
+	const char *proc_root;  /* a tree not of our PID namespace asks no socket */
+	struct netns_set *set;  /* counts denials; its nsfs_dev keys m->socknss */
+	/* Whether some dump listed socket inode (then it is not asked); asked
+	 * anew for each socket, as found() may dump more. */
+	bool (*explained)(void *data, uint32_t inode);
+	bool (*seen)(void *data, uint64_t dev, uint64_t ino);  /* not to be reported */
+	/* A namespace not seen, open as nsfd (closed after), found through the
+	 * socket of p; a negative return stops the scan and is returned. */
+	int (*found)(void *data, int nsfd, const struct stat *st, const struct netns_path *p);
+	void *data;
+};
+
+/*
+ * The namespaces held by sockets of m that sc->seen() does not know:
+ * with the BPF iterator's map (sockns_known), one SIOCGSKNS per namespace
+ * of m->socknss; with the /proc walk's, one per socket inode of cands
+ * (NULL: every socket of m) that sc->explained() does not claim.  Returns 0, found()'s
+ * negative return, or -ENOMEM/-EMFILE/-ENFILE.
+ */
+int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const struct owner_map *m,
+			       const uint32_t *cands, size_t ncands);
 
 /*
  * Whether the UNIX dump that rep reports may have missed a socket: it came

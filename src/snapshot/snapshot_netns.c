@@ -307,18 +307,13 @@ static int collect_set(struct take *t)
 	return r;
 }
 
-struct explained_ctx {
-	const uint32_t *v;
-	size_t n;
-};
-
-static bool explained(uint32_t inode, void *data)
+/* Whether a dump listed inode (t->known sorted).  (snapshot_sockns_scan.explained) */
+static bool explained(void *data, uint32_t inode)
 {
-	const struct explained_ctx *c = data;
+	const struct take *t = data;
 
-	/* bsearch() must not be given NULL, even with no element (C11 7.22.5):
-	 * an empty list (nothing listed here) has none. */
-	return c->n && bsearch(&inode, c->v, c->n, sizeof(*c->v), cmp_u32) != NULL;
+	/* bsearch() must not be given NULL, even with no element (C11 7.22.5). */
+	return t->nknown && bsearch(&inode, t->known, t->nknown, sizeof(*t->known), cmp_u32);
 }
 
 static void sort_known(struct take *t)
@@ -334,51 +329,45 @@ static void sort_known(struct take *t)
 	t->nknown = j + 1;
 }
 
-/*
- * The namespaces kept alive only by a socket, found from the held sockets
- * that no dump listed (unknown[0..n), recorded in the owner map with their
- * holders): SIOCGSKNS on one holder's fd.  Each one found is collected
- * right away, through the fd SIOCGSKNS gave.
- */
-static int collect_socket_held(struct take *t, const uint32_t *unknown, size_t n)
+/* A namespace a socket holds, listed yet?  (snapshot_sockns_scan.seen) */
+static bool take_seen(void *data, uint64_t dev, uint64_t ino)
 {
+	const struct take *t = data;
+
+	return listed(&t->snap->netns, dev, ino);
+}
+
+/* One kept alive only by a socket: into the set, and collected right
+ * away, through the fd SIOCGSKNS gave.  (snapshot_sockns_scan.found) */
+static int take_found(void *data, int nsfd, const struct stat *st, const struct netns_path *p)
+{
+	struct take *t = data;
 	struct snapshot *s = t->snap;
+	struct netns *ns;
+	int r = netns_set_add(&s->netns.set, st->st_dev, st->st_ino, NETNS_SRC_SOCKET, p, &ns);
+
+	if (r == 0)
+		r = collect_ns(t, nsfd, st->st_dev, st->st_ino);
+	if (r != -ENOMEM && r != -ENOTRECOVERABLE && r != -E2BIG && r < 0) {
+		s->netns.n_unentered++;
+		s->netns.unentered_error = r;
+		r = 0;
+	}
+	/* Its sockets are explained now: not asked about one by one. */
+	sort_known(t);
+	return r;
+}
+
+/* The set's namespaces that only the walk found (nsfs fds), not tried yet. */
+static int collect_walk_found(struct take *t)
+{
+	struct netns_set *set = &t->snap->netns.set;
 	size_t i;
 	int r = 0;
 
-	for (i = 0; r == 0 && i < n; i++) {
-		const struct owner *o;
-		const struct owner_proc *p;
-		struct netns_path path = { .kind = NETNS_PATH_SOCKET };
-		struct netns *ns;
-		struct stat st;
-		int fd;
-
-		if (!owner_map_find(&s->owners, unknown[i], &o))
-			continue;
-		p = owner_map_proc(&s->owners, o);
-		if (netns_socket_open(p->pid, o->fd, unknown[i], &fd) < 0) {
-			s->netns.set.n_denied_sockets++;
-			continue;
-		}
-		if (fstat(fd, &st) < 0 || listed(&s->netns, st.st_dev, st.st_ino)) {
-			close(fd);
-			continue;
-		}
-		path.pid = p->pid;
-		path.fd = o->fd;
-		path.sock_inode = unknown[i];
-		r = netns_set_add(&s->netns.set, st.st_dev, st.st_ino, NETNS_SRC_SOCKET, &path, &ns);
-		if (r == 0) {
-			r = collect_ns(t, fd, st.st_dev, st.st_ino);
-			if (r != -ENOMEM && r != -ENOTRECOVERABLE && r != -E2BIG && r < 0) {
-				s->netns.n_unentered++;
-				s->netns.unentered_error = r;
-				r = 0;
-			}
-		}
-		close(fd);
-	}
+	for (i = 0; r == 0 && i < set->len; i++)
+		if (set->v[i].sources == NETNS_SRC_FD)
+			r = collect_set_entry(t, &set->v[i]);
 	return r;
 }
 
@@ -400,7 +389,7 @@ static void drop_listed(uint32_t *v, size_t *n, const struct sock_table *t, size
  * The held sockets that no dump listed (unknown[0..*n), sorted), looked for
  * in every namespace whose UNIX dump may have missed some under churn, as
  * snapshot_take() does in ours; the ones found there are taken off the
- * list, which is left for collect_socket_held().
+ * list, which is left for collect_walk().
  */
 static int recover_views(struct take *t, uint32_t *unknown, size_t *n)
 {
@@ -441,6 +430,29 @@ static int recover_views(struct take *t, uint32_t *unknown, size_t *n)
 	}
 	free(work);
 	return r;
+}
+
+/*
+ * The namespaces that only the fd walk finds, from its map m: those of
+ * nsfs fds, collected first; then those held only by a socket, among the
+ * held sockets that no dump listed (unknown[0..n), recorded in m with
+ * their holders) or, from the BPF iterator, by namespace.
+ */
+static int collect_walk(struct take *t, const struct owner_map *m, const uint32_t *unknown,
+			size_t n)
+{
+	struct snapshot_sockns_scan sc = { .proc_root = t->req->collect.proc_root,
+					   .set = &t->snap->netns.set, .explained = explained,
+					   .seen = take_seen, .found = take_found, .data = t };
+	int r = snapshot_netns_add_nsfds(sc.set, t->req->collect.proc_root, m);
+
+	if (r == 0)
+		r = collect_walk_found(t);
+	if (r < 0)
+		return r;
+	/* The fd-held namespaces' sockets are explained now. */
+	sort_known(t);
+	return snapshot_netns_find_sockns(&sc, m, unknown, n);
 }
 
 /* The --netns namespace: added to the set (it may be a path no scan saw). */
@@ -598,6 +610,7 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 	size_t nunknown = 0;
 	bool walked = false;
 	struct netns *one = NULL;
+	struct owner_map map = { 0 };
 	int r;
 
 	sock_table_init(&ret->table);
@@ -607,8 +620,7 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 	t.spec.proc_root = t.net_root;
 	r = stat_own(&t);
 	if (r == 0)
-		r = netns_discover(proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT | NETNS_SRC_FD,
-				   &ret->netns.set);
+		r = netns_discover(proc_root, NETNS_SRC_PROC | NETNS_SRC_MOUNT, &ret->netns.set);
 	if (r == 0 && nr->select == NETNS_SELECT_ONE) {
 		r = add_one(&t, nr->path, &one);
 		if (r == 0) {
@@ -630,27 +642,44 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 	if (r < 0)
 		goto out;
 	sort_known(&t);
-	if (req->owners) {
-		r = owner_map_build_for_ctx(proc_root, req->collect.owner_source, req->owner_ctx,
-					    &ret->table, t.known, t.nknown, &ret->owners, &walked,
-					    &unknown, &nunknown);
-		if (r < 0) {
+	/*
+	 * One fd walk, after the dumps (it records the held sockets they did
+	 * not list): the owners with -p, and under --all-netns the namespaces
+	 * that only an fd or a socket holds, which are collected after it.
+	 * Without -p it runs for those alone, recording no owner to show.
+	 */
+	if (req->owners || nr->select == NETNS_SELECT_ALL) {
+		struct sock_table none;
+		bool walk_ok;
+
+		sock_table_init(&none);
+		r = owner_map_build_for_ctx(proc_root,
+					    req->owners || req->collect.owner_source == OWNER_SOURCE_PROC
+						    ? req->collect.owner_source
+						    : OWNER_SOURCE_AUTO,
+					    req->owner_ctx, req->owners ? &ret->table : &none, t.known,
+					    t.nknown, &map, &walked, &unknown, &nunknown);
+		if (r < 0 && req->owners) {
 			ret->owners_error = r;
 			goto out;
 		}
-		ret->owners_walked = walked;
-		r = recover_views(&t, unknown, &nunknown);
-		if (r == 0 && nr->select == NETNS_SELECT_ALL)
-			r = collect_socket_held(&t, unknown, nunknown);
-	} else if (nr->select == NETNS_SELECT_ALL) {
-		struct explained_ctx ec = { t.known, t.nknown };
-		size_t before = ret->netns.set.len;
-
-		r = netns_scan_sockets(proc_root, &ret->netns.set, explained, &ec);
-		if (r != -ENOMEM)
+		walk_ok = r == 0;
+		/* Without -p, a walk that failed only finds nothing more. */
+		if (r < 0 && r != -ENOMEM && r != -EMFILE && r != -ENFILE)
 			r = 0;
-		if (r == 0 && ret->netns.set.len != before)
-			r = collect_set(&t);
+		if (req->owners) {
+			ret->owners = map;
+			ret->owners_walked = walked;
+			memset(&map, 0, sizeof(map));
+			/* The churn recovery reads the holders recorded there. */
+			if (r == 0)
+				r = recover_views(&t, unknown, &nunknown);
+		}
+		if (r == 0 && walk_ok && nr->select == NETNS_SELECT_ALL)
+			r = collect_walk(&t, req->owners ? &ret->owners : &map, unknown, nunknown);
+		owner_map_free(&map);
+		if (!req->owners)
+			walked = false;
 	}
 	if (r == 0)
 		r = finish_views(&ret->netns, proc_root);
@@ -744,22 +773,60 @@ static int note_count(struct take *t, unsigned want, unsigned skip, bool all)
 	return 0;
 }
 
+/* A namespace a socket holds, in the set yet?  (snapshot_sockns_scan.seen) */
+static bool note_seen(void *data, uint64_t dev, uint64_t ino)
+{
+	const struct take *t = data;
+
+	return netns_set_find(&t->snap->netns.set, dev, ino) != NULL;
+}
+
+/* One kept alive only by a socket: into the set, and counted through the
+ * fd SIOCGSKNS gave (no second SIOCGSKNS to open it again).
+ * (snapshot_sockns_scan.found) */
+static int note_found(void *data, int nsfd, const struct stat *st, const struct netns_path *p)
+{
+	struct take *t = data;
+	struct snapshot_netns *n = &t->snap->netns;
+	struct netns *ns;
+	size_t k = 0;
+	int r = netns_set_add(&n->set, st->st_dev, st->st_ino, NETNS_SRC_SOCKET, p, &ns);
+
+	if (r == 0)
+		r = note_dump(t, nsfd, true, &k);
+	if (r == -ENOMEM || r == -ENOTRECOVERABLE)
+		return r;
+	if (r < 0) {
+		n->note_unentered++;
+		return 0;
+	}
+	n->hidden_listeners += k;
+	n->hidden_netns += k > 0;
+	/* Its sockets are explained now: not asked about one by one. */
+	sort_known(t);
+	return 0;
+}
+
 /*
  * The note looks where --all-netns looks.  Processes (and their threads)
  * and nsfs mounts in every mount namespace cost a stat per process and a
  * mountinfo per mount namespace: always.  nsfs fds and namespaces that
  * only a socket holds show nowhere but in some process's fd table, and
- * finding them takes a readlink of every fd on the host (13 s for 635k fds
- * on a loaded 2-core machine, against 35 ms for ss -tuln); so that walk
- * runs only when owners are asked for (walk: -p, which walks them anyway), and a
- * socket is asked SIOCGSKNS only if no namespace's full dump listed it.
- * Without -p such namespaces are not counted (lsock(8), NOTES).
+ * finding them takes the fd walk (13 s of readlinks for 635k fds on a
+ * loaded 2-core machine, against 35 ms for ss -tuln); so they are counted
+ * only when owners are asked for (all: -p's walk, every held socket),
+ * from that walk, and a socket is asked SIOCGSKNS only if no namespace's
+ * full dump listed it (from the BPF iterator, which knows each socket's
+ * namespace: once per namespace not seen).  Without -p such namespaces
+ * are not counted (lsock(8), NOTES).
  */
-static int note_check(struct take *t, bool walk)
+static int note_check(struct take *t, const struct owner_map *all)
 {
 	struct snapshot_netns *n = &t->snap->netns;
 	const char *proc_root = t->req->collect.proc_root;
-	struct explained_ctx ec;
+	struct snapshot_sockns_scan sc = { .proc_root = proc_root, .set = &n->set,
+					   .explained = explained, .seen = note_seen,
+					   .found = note_found, .data = t };
 	size_t own = 0;
 	int r;
 
@@ -767,21 +834,20 @@ static int note_check(struct take *t, bool walk)
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	n->note_checked = true;
-	if (walk)
+	if (all)
 		r = note_dump(t, -1, true, &own);
 	if (r == 0)
-		r = note_count(t, NETNS_SRC_PROC | NETNS_SRC_MOUNT, 0, walk);
-	if (r < 0 || !walk)
+		r = note_count(t, NETNS_SRC_PROC | NETNS_SRC_MOUNT, 0, all != NULL);
+	if (r < 0 || !all)
+		return r;
+	r = snapshot_netns_add_nsfds(&n->set, proc_root, all);
+	if (r == 0)
+		r = note_count(t, NETNS_SRC_FD, NETNS_SRC_PROC | NETNS_SRC_MOUNT, true);
+	if (r < 0)
 		return r;
 	sort_known(t);
-	ec.v = t->known;
-	ec.n = t->nknown;
-	r = netns_scan_sockets(proc_root, &n->set, explained, &ec);
-	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
-		return r;
-	/* -EXDEV (a fake tree) or -ENOSYS: what was found is counted. */
-	return note_count(t, NETNS_SRC_FD | NETNS_SRC_SOCKET, NETNS_SRC_PROC | NETNS_SRC_MOUNT,
-			  true);
+	/* Each one found is counted there and then. */
+	return snapshot_netns_find_sockns(&sc, all, NULL, 0);
 }
 
 /* Names lsock's own namespace: it and us as its one process; the mounts
@@ -816,7 +882,8 @@ static int label_own(struct take *t)
 	return r;
 }
 
-int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret)
+int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
+			   const struct owner_map *all)
 {
 	const struct netns_request *nr = req->netns;
 	struct take t = { .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
@@ -829,7 +896,7 @@ int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *
 	if (stat_own(&t) < 0)
 		goto out; /* no namespace files at all: nothing to name or count */
 	if (nr->note && nr->note_states)
-		r = note_check(&t, req->owners);
+		r = note_check(&t, req->owners ? all : NULL);
 	if (r == 0 && nr->label)
 		r = label_own(&t);
 out:

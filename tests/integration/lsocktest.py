@@ -384,6 +384,16 @@ def run_lsock(args, **kw):
     return run(lsock_argv(args), **kw)
 
 
+def owner_sources():
+    """The --owners sources to test a case under: "proc" always, and
+    "bpf" when the BPF iterator can be used here (built with it, root,
+    BTF; valgrind cannot run bpf(2) programs' loads usefully, so the
+    check is made on the bare binary)."""
+    r = run([lsock_path(), "-tln", "--owners=bpf"])
+    # 1: nothing listens in a private namespace; that is no failure.
+    return ["proc", "bpf"] if r.status in (0, 1) else ["proc"]
+
+
 def text_rows(text):
     """Data rows of lsock's text output (not titles, headers or blank lines)."""
     return [x for x in text.splitlines()

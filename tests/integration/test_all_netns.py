@@ -18,7 +18,9 @@ each kind that hides differently:
 Each holds a TCP listener, an established TCP pair, a UDP socket and a
 UNIX stream listener.  `lsock --all-netns -tuxanp --json` must agree with
 `nsenter --net=NS ss -tuxanpe` for every namespace, socket for socket,
-owners included; names must be the ip netns names, else null (net:[INODE]
+owners included, with either owner source (--owners=proc and, where it
+can run, --owners=bpf: both walks find the fd- and socket-held
+namespaces), and list the same namespaces without -p; names must be the ip netns names, else null (net:[INODE]
 in text).  The note must appear exactly when listeners hide: with -tl and
 -xl, not with -t (no listeners shown), and not before the namespaces
 exist.  A bad --netns is exit status 2, an unenterable one exit status 3."""
@@ -194,8 +196,17 @@ def main():
         nss.make()
         by_ino = {rec["ino"]: rec for rec in nss.ns}
 
+        sources = lt.owner_sources()
+
         def every_namespace_vs_ss():
-            doc, r = lt.lsock_doc(["--all-netns", "-tuxanp"])
+            for src in sources:
+                vs_ss_with(["--all-netns", "-tuxanp", f"--owners={src}"])
+            # Without -p the walk runs for the namespaces alone.
+            for src in sources:
+                vs_ss_with(["--all-netns", "-tuxan", f"--owners={src}"], owners=False)
+
+        def vs_ss_with(args, owners=True):
+            doc, r = lt.lsock_doc(args)
             groups = {}
             for s in doc["sockets"]:
                 groups.setdefault(s["netns"]["inode"], []).append(s)
@@ -205,7 +216,8 @@ def main():
                 # valgrind has no pidfd_open(): no SIOCGSKNS through pidfd_getfd.
                 want = {i for i in want if by_ino[i]["kind"] != "socket"}
             if set(groups) - {own_ino} != want:
-                problems.append(f"namespaces listed {sorted(groups)}, want {sorted(want)}: "
+                problems.append(f"{' '.join(args)}: namespaces listed {sorted(groups)}, "
+                                f"want {sorted(want)}: "
                                 f"missing {[by_ino.get(i, {}).get('kind', 'own') for i in want - set(groups)]}"
                                 f" (stderr {r.stderr!r})")
             for ino in sorted(want | {own_ino}):
@@ -221,8 +233,9 @@ def main():
                     what = by_ino[ino]["kind"]
                 else:
                     continue
-                problems += [f"{what} net:[{ino}]: {p}"
-                             for p in lt.compare(ours, oracle, skip_fields=unix_skip)]
+                skip = (lambda rec: unix_skip(rec) | {"owners"}) if not owners else unix_skip
+                problems += [f"{' '.join(args)}: {what} net:[{ino}]: {p}"
+                             for p in lt.compare(ours, oracle, skip_fields=skip)]
                 rec = by_ino.get(ino)
                 names = {json.dumps(s["netns"], sort_keys=True) for s in socks}
                 if not socks:
@@ -237,7 +250,7 @@ def main():
                         problems.append(f"net:[{ino}] named {got}, want {rec['name']!r}")
                 elif got["name"] is not None or got["container"] is not None:
                     problems.append(f"net:[{ino}] named {got}, want no name")
-            lt.check(problems, "lsock --all-netns vs ss in each namespace")
+            lt.check(problems, f"lsock {' '.join(args)} vs ss in each namespace")
 
         def text_names_escaped():
             r = lt.run_lsock(["-G", "-tln"])
@@ -277,7 +290,10 @@ def main():
             # too: 20 namespaces with one listener each (15 under valgrind,
             # which has no pidfd_open()); without -p, no fd walk: 15.
             walked = (3 if "valgrind" in " ".join(lt.lsock_wrapper()) else 4) * PER_KIND
-            for args in (["-tln"], ["-xln"], ["-tlnp"], ["-tln", "--json"], ["-xlnp", "--json"]):
+            cases = [["-tln"], ["-xln"], ["-tln", "--json"]]
+            cases += [a + [f"--owners={src}"] for src in sources
+                      for a in (["-tlnp"], ["-xlnp", "--json"])]
+            for args in cases:
                 k = walked if any("p" in a for a in args if a.startswith("-t") or
                                   a.startswith("-x")) else 3 * PER_KIND
                 want = (f"lsock: note: {k} listening sockets in {k} other "

@@ -16,8 +16,9 @@ process that made them there and went back home.  For each kind alone:
 with k listeners (and a UDP socket) the note says exactly k in 1
 namespace; with none (only the UDP socket) there is no note.  All kinds at
 once: the sum.  The fd and socket kinds are found by a walk of every fd
-table, which the note does only when -p walks them anyway: without -p
-they are not counted."""
+table, which the note does only when -p walks them anyway (the same walk,
+not a second one), with either owner source (--owners=proc, and
+--owners=bpf where it can run): without -p they are not counted."""
 import os
 import subprocess
 import sys
@@ -126,6 +127,7 @@ def main():
     valgrind = "valgrind" in " ".join(lt.lsock_wrapper())
     # valgrind has no pidfd_open(): no SIOCGSKNS through pidfd_getfd.
     kinds = [k for k in KINDS if not (valgrind and k == "socket")]
+    walks = [["-tlnp", f"--owners={src}"] for src in lt.owner_sources()]
 
     def alone():
         problems = []
@@ -134,10 +136,12 @@ def main():
             for nl in (0, i + 1):
                 with Holders() as h:
                     h.add(kind, nl)
-                    got = notes()
                     want = [want_note(nl, 1)] if nl else []
-                    if got != want:
-                        problems.append(f"{kind} with {nl} listener(s): {got}, want {want}")
+                    for args in walks:
+                        got = notes(args)
+                        if got != want:
+                            problems.append(f"{' '.join(args)}, {kind} with {nl} listener(s): "
+                                            f"{got}, want {want}")
                     # Without -p there is no fd walk: fd- and socket-held
                     # namespaces are not counted (lsock(8)).
                     if kind in WALK_ONLY:
@@ -158,7 +162,7 @@ def main():
             got = notes(["-tln"])
             lt.expect(got == [want_note(sum(cheap), len(cheap))],
                       f"lsock -tln: {got}, want {want_note(sum(cheap), len(cheap))}")
-            for args in (["-tlnp"], ["-tlnp", "--json"]):
+            for args in walks + [w + ["--json"] for w in walks]:
                 got = notes(args)
                 lt.expect(got == [want_note(k, len(kinds))],
                           f"lsock {' '.join(args)}: {got}, want {want_note(k, len(kinds))}")

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -176,12 +177,105 @@ static void test_live_same(void **state)
 	}
 }
 
+/* The nsfd of ours at fd in m, if any. */
+static const struct owner_nsfd *our_nsfd(const struct owner_map *m, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < m->nnsfds; i++)
+		if (m->nsfds[i].pid == (int32_t)getpid() && m->nsfds[i].fd == fd)
+			return &m->nsfds[i];
+	return NULL;
+}
+
+static bool want_nothing(uint32_t inode, void *data)
+{
+	(void)inode;
+	(void)data;
+	return false;
+}
+
+/*
+ * On live /proc: both sources report our nsfs fd of a network namespace
+ * (and not the one of our mount namespace), whatever want() says; the
+ * iterator also names the namespace of each socket, ours and that of a
+ * socket made in a namespace nothing else holds, one entry each.
+ */
+static void test_live_namespaces(void **state)
+{
+	struct owner_map a, b;
+	const struct owner_nsfd *nf;
+	struct stat net_st, other_st = { 0 };
+	int netfd, mntfd, home, sock, other = -1, r;
+	size_t i;
+	bool ours = false, theirs = false;
+
+	(void)state;
+	netfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	mntfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(netfd >= 0 && mntfd >= 0 && home >= 0);
+	assert_int_equal(fstat(netfd, &net_st), 0);
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(sock >= 0);
+	/* A socket whose namespace only it holds (root only). */
+	if (unshare(CLONE_NEWNET) == 0) {
+		other = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		assert_int_equal(stat("/proc/thread-self/ns/net", &other_st), 0);
+		assert_int_equal(setns(home, CLONE_NEWNET), 0);
+		assert_true(other >= 0);
+	}
+	r = owner_map_build_from("/proc", OWNER_SOURCE_BPF, want_nothing, NULL, &a);
+	assert_int_equal(owner_map_build_from("/proc", OWNER_SOURCE_PROC, want_nothing, NULL, &b), 0);
+	nf = our_nsfd(&b, netfd);
+	assert_non_null(nf);
+	assert_int_equal(nf->ns_ino, net_st.st_ino);
+	assert_null(our_nsfd(&b, mntfd));
+	assert_false(b.sockns_known);
+	owner_map_free(&b);
+	if (r == 0) {
+		assert_int_equal(a.len, 0);
+		nf = our_nsfd(&a, netfd);
+		assert_non_null(nf);
+		assert_int_equal(nf->ns_ino, net_st.st_ino);
+		assert_null(our_nsfd(&a, mntfd));
+		assert_true(a.sockns_known);
+		for (i = 0; i < a.nsocknss; i++) {
+			const struct owner_sockns *k = &a.socknss[i];
+
+			if (i)
+				assert_true(a.socknss[i - 1].ns_ino < k->ns_ino);
+			ours |= k->ns_ino == net_st.st_ino;
+			if (other >= 0 && k->ns_ino == other_st.st_ino) {
+				/* The one socket there, ours. */
+				assert_int_equal(k->pid, (int32_t)getpid());
+				assert_int_equal(k->fd, other);
+				theirs = true;
+			}
+		}
+		assert_true(ours);
+		assert_true(other < 0 || theirs);
+		owner_map_free(&a);
+	}
+	if (other >= 0)
+		close(other);
+	close(sock);
+	close(home);
+	close(mntfd);
+	close(netfd);
+	if (r != 0) {
+		print_message("BPF owner source not usable here (%s): skipped\n", owner_bpf_strerror(r));
+		skip();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fake_tree, tree_setup, tree_teardown),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_live_same),
+		cmocka_unit_test(test_live_namespaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

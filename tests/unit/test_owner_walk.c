@@ -108,6 +108,60 @@ static void test_want(void **state)
 	owner_map_free(&m);
 }
 
+/* nsfs fds of network namespaces ("net:[N]") are recorded for namespace
+ * discovery, whatever want() says; other namespace types and malformed
+ * links are not, and a thread's own table names its tid. */
+static void test_nsfds(void **state)
+{
+	const struct tree *t = *state;
+	unsigned calls = 0;
+	struct owner_map m;
+	size_t i;
+	bool leader = false, thread = false;
+
+	mk_dir(t, "7");
+	mk_dir(t, "7/fd");
+	mk_comm(t, "7", "holder\n");
+	mk_link(t, "7/fd/3", "net:[4026532000]");
+	mk_link(t, "7/fd/4", "socket:[55]");
+	mk_link(t, "7/fd/5", "mnt:[4026531840]");
+	mk_link(t, "7/fd/6", "net:[0]");
+	mk_link(t, "7/fd/10", "net:[4026532001");
+	mk_link(t, "7/fd/11", "net:[99999999999]");
+	mk_dir(t, "7/task");
+	mk_dir(t, "7/task/7");
+	mk_dir(t, "7/task/7/fd");
+	mk_dir(t, "7/task/8");
+	mk_dir(t, "7/task/8/fd");
+	mk_link(t, "7/task/8/fd/9", "net:[4026532002]");
+	assert_int_equal(owner_map_build(t->root, want_none, &calls, &m), 0);
+	assert_int_equal(calls, 1); /* the socket */
+	assert_int_equal(m.len, 0);
+	assert_int_equal(m.nnsfds, 2);
+	for (i = 0; i < m.nnsfds; i++) {
+		const struct owner_nsfd *nf = &m.nsfds[i];
+
+		assert_int_equal(nf->pid, 7);
+		if (nf->tid == 0) {
+			assert_int_equal(nf->ns_ino, 4026532000u);
+			assert_int_equal(nf->fd, 3);
+			leader = true;
+		} else {
+			assert_int_equal(nf->tid, 8);
+			assert_int_equal(nf->ns_ino, 4026532002u);
+			assert_int_equal(nf->fd, 9);
+			thread = true;
+		}
+	}
+	assert_true(leader && thread);
+	/* The /proc walk cannot tell a socket's namespace. */
+	assert_false(m.sockns_known);
+	assert_int_equal(m.nsocknss, 0);
+	owner_map_free(&m);
+	assert_null(m.nsfds);
+	assert_int_equal(m.nnsfds, 0);
+}
+
 static void test_missing_root(void **state)
 {
 	const struct tree *t = *state;
@@ -429,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_std_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_want, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_nsfds, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_root, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_denied, tree_setup, tree_teardown),

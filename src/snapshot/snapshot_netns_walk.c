@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The namespaces that only the fd walk finds, taken from the owner walk's
+ * map (see snapshot_netns_walk.h in snapshot_internal.h): lsock walks
+ * every fd table once per run, for owners and namespaces alike.
+ *
+ * An nsfs fd ("net:[N]") names its namespace outright.  A namespace held
+ * only by a socket is found from the socket: the BPF iterator read each
+ * socket's namespace (sk->sk_net) in the kernel, so one SIOCGSKNS on one
+ * of its sockets opens each namespace not listed yet; the /proc walk
+ * cannot tell a socket's namespace from its fd link, so each held socket
+ * that no dump explained is asked (pidfd_getfd + SIOCGSKNS), once.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snapshot_internal.h"
+
+int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
+			     const struct owner_map *m)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->nnsfds; i++) {
+		const struct owner_nsfd *nf = &m->nsfds[i];
+		int r = netns_add_fd_holder(s, proc_root, nf->pid, nf->tid, nf->fd, nf->ns_ino);
+
+		/* One that went since the walk (-ENODEV: its stat failed) is
+		 * no longer there to show. */
+		if (r == -ENOMEM)
+			return r;
+	}
+	return 0;
+}
+
+/* Asks the socket inode of holder (pid, fd) for its namespace, and hands a
+ * new one to found().  Returns 0 or a fatal -errno (found()'s, or
+ * -ENOMEM/-EMFILE/-ENFILE). */
+static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t fd, uint32_t inode)
+{
+	struct netns_path p = {
+		.kind = NETNS_PATH_SOCKET, .pid = pid, .fd = fd, .sock_inode = inode
+	};
+	struct stat st;
+	int nsfd, r;
+
+	r = netns_socket_open(pid, fd, inode, &nsfd);
+	if (r < 0) {
+		if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
+			return r;
+		if (r == -EPERM || r == -EACCES)
+			sc->set->n_denied_sockets++;
+		/* No pidfd_getfd() (before Linux 5.6): no socket can tell. */
+		return r == -ENOSYS ? r : 0;
+	}
+	r = 0;
+	if (fstat(nsfd, &st) == 0) {
+		if (!sc->set->have_nsfs_dev) {
+			sc->set->nsfs_dev = st.st_dev;
+			sc->set->have_nsfs_dev = true;
+		}
+		if (!sc->seen(sc->data, st.st_dev, st.st_ino))
+			r = sc->found(sc->data, nsfd, &st, &p);
+	}
+	close(nsfd);
+	return r;
+}
+
+int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const struct owner_map *m,
+			       const uint32_t *cands, size_t ncands)
+{
+	size_t i;
+	int r = 0;
+
+	if (!m || !netns_proc_root_is_ours(sc->proc_root))
+		return 0;
+	if (m->sockns_known) {
+		for (i = 0; r == 0 && i < m->nsocknss; i++) {
+			const struct owner_sockns *k = &m->socknss[i];
+
+			if (sc->set->have_nsfs_dev &&
+			    sc->seen(sc->data, sc->set->nsfs_dev, k->ns_ino))
+				continue;
+			r = ask(sc, k->pid, k->fd, k->sock_inode);
+		}
+		return r == -ENOSYS ? 0 : r;
+	}
+	/* The /proc walk: every held socket no dump explained, in the
+	 * candidates (NULL: every socket of the map), one holder each. */
+	for (i = 0; r == 0 && i < (cands ? ncands : m->len); i++) {
+		uint32_t inode = cands ? cands[i] : m->owners[i].inode;
+		const struct owner *o;
+
+		if (!cands && i > 0 && m->owners[i - 1].inode == inode)
+			continue; /* owners are sorted by inode: asked already */
+		if (sc->explained(sc->data, inode))
+			continue;
+		if (!owner_map_find(m, inode, &o))
+			continue;
+		r = ask(sc, owner_map_proc(m, o)->pid, o->fd, inode);
+	}
+	return r == -ENOSYS ? 0 : r;
+}
