@@ -37,8 +37,9 @@ Options (environment variable in brackets):
   -m N            runs per peak-RSS median [BENCH_RSS_RUNS=3]
   --lsock PATH    lsock binary [LSOCK, default ./build/lsock]
   --baseline PATH an earlier lsock binary measured in the same run (compare
-                  mode), for before/after ratios; the JSON of both over the
-                  load is also compared byte for byte [BENCH_BASELINE]
+                  mode, and -tan in memory mode), for before/after ratios; the
+                  text and JSON of both over the load are also compared byte
+                  for byte [BENCH_BASELINE]
   --out DIR       results directory [BENCH_OUT=./build/bench]
   --mem-conns "A B ..."   connection counts for memory mode [BENCH_MEM_CONNS="25000 50000 100000"]
   --unix-sockets N        UNIX sockets for unix mode [BENCH_UNIX_BIG=500000]
@@ -254,7 +255,7 @@ mode_compare() {
 
 	if [[ -n $BENCH_BASELINE && -n $LSOCK ]]; then
 		meta baseline "$BENCH_BASELINE"
-		for i in "-tan --json" "-tuxanp --json" "-tuxanpe"; do
+		for i in "-tan" "-tan --json" "-tan --ndjson" "-tuxan" "-tuxanp --json" "-tuxanpe"; do
 			# shellcheck disable=SC2086
 			if cmp -s <("$BENCH_BASELINE" $i 2>&1) <("$LSOCK" $i 2>&1); then
 				meta "identical_${i// /_}" yes
@@ -307,6 +308,9 @@ mode_memory() {
 			meta "tcp_rows_lsock_$c" "$("$LSOCK" -tan 2>/dev/null | grep -cE '^tcp6? ' || true)"
 			rss_median "$c lsock -tan" "$LSOCK" -tan
 			rss_median "$c lsock -tanp" "$LSOCK" -tanp
+		fi
+		if [[ -n $BENCH_BASELINE ]]; then
+			rss_median "$c baseline -tan" "$BENCH_BASELINE" -tan
 		fi
 		if [[ $BENCH_SKIP_SS != 1 ]]; then
 			rss_median "$c ss -tan" ss -tan
