@@ -153,10 +153,20 @@ void stream_sink_free(struct stream_sink *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* Past this many slots (512 KiB), a set is freed rather than cleared for
+ * the next slot: a big one (after 100k TCP sockets) would cost a clear of
+ * megabytes for the few UDP sockets that follow. */
+#define COOKIES_KEEP_MAX (64u * 1024u)
+
 void stream_slot_begin(struct stream_sink *k, bool hold6)
 {
-	if (k->cookies_len)
+	if (k->cookies_cap > COOKIES_KEEP_MAX) {
+		free(k->cookies);
+		k->cookies = NULL;
+		k->cookies_cap = 0;
+	} else if (k->cookies_len) {
 		memset(k->cookies, 0, k->cookies_cap * sizeof(*k->cookies));
+	}
 	k->cookies_len = 0;
 	k->pass = 0;
 	k->hold6 = hold6;

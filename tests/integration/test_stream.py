@@ -43,7 +43,7 @@ TABLED = [
 # (arguments, whether rows of one must be spaced otherwise than the table:
 # the mix's IPv6 rows, listed after the IPv4 ones, have the widest addresses)
 TEXT = [(["-tan"], True), (["-tuxan"], True), (["-tuxa"], True), (["-H", "-tuan"], False),
-        (["-o", "proto,local,remote,state", "-tuxan"], False)]
+        (["-k", "proto,local,remote,state", "-tuxan"], False)]
 BATCHES = ["1", "7", "4096", "1000000"]
 
 
@@ -101,6 +101,11 @@ def main():
                     problems.append(f"lsock {' '.join(args)} (table): exit {want[0]}: {want[2]}")
                 for b in batches:
                     got = listing(args, b)
+                    # The mix's TIME_WAIT socket may end between two runs
+                    # (60 s, and an ASan build is slow): one change of the
+                    # load shows in one table run or the other.
+                    if got != want:
+                        want = listing(args, "0")
                     if got != want:
                         problems.append(
                             f"lsock {' '.join(args)} with LSOCK_BATCH_ROWS={b}: exit {got[0]} "
@@ -124,7 +129,11 @@ def main():
             problems = []
             for args, spaced in TEXT:
                 want = listing(args, "0")
+                if want[0] != 0:
+                    problems.append(f"lsock {' '.join(args)} (table): exit {want[0]}: {want[2]}")
                 got = listing(args, "1000000")
+                if got != want:
+                    want = listing(args, "0")  # the TIME_WAIT socket, as above
                 if got != want:
                     problems.append(f"lsock {' '.join(args)}: one batch differs from the table")
                 got = listing(args, "1")
