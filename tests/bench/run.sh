@@ -45,6 +45,8 @@ Options (environment variable in brackets):
   --unix-sockets N        UNIX sockets for unix mode [BENCH_UNIX_BIG=500000]
   --unix-procs N          holder processes for unix mode [BENCH_UNIX_PROCS=25]
   --skip-ss       do not run ss -xap in unix mode (it takes ~1-2 min) [BENCH_SKIP_SS=1]
+  --mem-no-owners leave -tanp out of memory mode (ss -tanp takes minutes at 1M
+                  sockets) [BENCH_MEM_OWNERS=0]
   --skip-netstat  leave netstat out of compare mode [BENCH_SKIP_NETSTAT=1]
 EOF
 }
@@ -79,6 +81,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 		--unix-sockets) BENCH_UNIX_BIG=$2; shift ;;
 		--unix-procs) BENCH_UNIX_PROCS=$2; shift ;;
 		--skip-ss) BENCH_SKIP_SS=1 ;;
+		--mem-no-owners) BENCH_MEM_OWNERS=0 ;;
 		--skip-netstat) BENCH_SKIP_NETSTAT=1 ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage >&2; exit 2 ;;
@@ -95,6 +98,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 	export BENCH_UNIX_BIG=${BENCH_UNIX_BIG:-500000}
 	export BENCH_UNIX_PROCS=${BENCH_UNIX_PROCS:-25}
 	export BENCH_SKIP_SS=${BENCH_SKIP_SS:-0}
+	export BENCH_MEM_OWNERS=${BENCH_MEM_OWNERS:-1}
 	export BENCH_SKIP_NETSTAT=${BENCH_SKIP_NETSTAT:-0}
 	export BENCH_MODE=$MODE
 	export BENCH_NETNS=${BENCH_NETNS:-100}
@@ -307,14 +311,14 @@ mode_memory() {
 		if [[ -n $LSOCK ]]; then
 			meta "tcp_rows_lsock_$c" "$("$LSOCK" -tan 2>/dev/null | grep -cE '^tcp6? ' || true)"
 			rss_median "$c lsock -tan" "$LSOCK" -tan
-			rss_median "$c lsock -tanp" "$LSOCK" -tanp
+			[[ $BENCH_MEM_OWNERS == 0 ]] || rss_median "$c lsock -tanp" "$LSOCK" -tanp
 		fi
 		if [[ -n $BENCH_BASELINE ]]; then
 			rss_median "$c baseline -tan" "$BENCH_BASELINE" -tan
 		fi
 		if [[ $BENCH_SKIP_SS != 1 ]]; then
 			rss_median "$c ss -tan" ss -tan
-			rss_median "$c ss -tanp" ss -tanp
+			[[ $BENCH_MEM_OWNERS == 0 ]] || rss_median "$c ss -tanp" ss -tanp
 		fi
 		load_stop
 	done
