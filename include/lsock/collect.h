@@ -116,6 +116,14 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 struct collect_stream {
 	size_t batch_rows; /* at least 1 */
 	int (*emit)(struct sock_table *batch, void *data);
+	/*
+	 * May be NULL.  Before each emit(), the rows held back to be handed on
+	 * later (a both-family TCP dump's IPv6 rows) that are new since the
+	 * last call: so that a formatter can fit its columns to them before
+	 * it prints the rows they will follow.  It may drop rows from them
+	 * (the prune), which are then never handed on.
+	 */
+	void (*ahead)(struct sock_table *rows, void *data);
 	void *data;
 };
 

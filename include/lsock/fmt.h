@@ -60,7 +60,8 @@ void fmt_ndjson(struct outbuf *o, const struct render_ctx *c);
  * table, byte for byte.  Text is fmt_text()'s, but a section's widths fit
  * the rows printed so far and the current batch (they only grow, as ss's
  * do): the same bytes when the first batch holds the widest cell of each
- * column, which one batch always does.  No --explain notes.
+ * column, which one batch always does (the rows fmt_stream_ahead() was
+ * shown before a batch count as the batch's).  No --explain notes.
  */
 enum fmt_stream_kind {
 	FMT_STREAM_TEXT,
@@ -83,6 +84,9 @@ struct fmt_stream {
 void fmt_stream_begin(struct fmt_stream *s, struct outbuf *o, enum fmt_stream_kind kind,
 		      const struct text_layout *l);
 void fmt_stream_rows(struct fmt_stream *s, const struct render_ctx *c);
+/* Rows that will come in a later batch (collect_stream.ahead): text fits
+ * its widths to them now, so that the rows before them align with them. */
+void fmt_stream_ahead(struct fmt_stream *s, const struct render_ctx *c);
 /* Closes the document (JSON) or the sections (text); frees what s holds. */
 void fmt_stream_end(struct fmt_stream *s);
 

@@ -43,6 +43,14 @@ static int emit_batch(struct sock_table *batch, void *data)
 	return k->error;
 }
 
+static void fit_ahead(struct sock_table *rows, void *data)
+{
+	struct sink *k = data;
+
+	k->ctx->table = rows;
+	fmt_stream_ahead(&k->fs, k->ctx);
+}
+
 static enum fmt_stream_kind kind_of(enum output_format f)
 {
 	return f == OUTPUT_JSON ? FMT_STREAM_JSON : f == OUTPUT_NDJSON ? FMT_STREAM_NDJSON
@@ -69,7 +77,8 @@ int list_stream(const struct query_plan *p)
 	struct snapshot snap = { 0 };
 	struct outbuf o;
 	struct sink k = { .ctx = &ctx, .o = &o };
-	struct collect_stream st = { .batch_rows = p->batch_rows, .emit = emit_batch, .data = &k };
+	struct collect_stream st = { .batch_rows = p->batch_rows, .emit = emit_batch,
+				     .ahead = fit_ahead, .data = &k };
 	int r, status;
 
 	l.color = p->color;
@@ -87,6 +96,7 @@ int list_stream(const struct query_plan *p)
 		r = snapshot_stream(&req, &st, &snap);
 	}
 	report_collect(&p->spec, &snap.report, p->verbose);
+	/* As in list(): the namespace messages' status counts on failure. */
 	status = report_netns(p, &snap.netns);
 	if (k.error) {
 		status = report_output(k.error);
@@ -95,6 +105,8 @@ int list_stream(const struct query_plan *p)
 		/* Nothing printed yet: nothing at all, as the table would. */
 		if (k.fs.rows == 0)
 			goto out;
+	} else {
+		status = 0;
 	}
 	fmt_stream_end(&k.fs);
 	r = outbuf_flush(&o);

@@ -135,6 +135,8 @@ static void sink_restart(struct diag_rows *rows)
 	stream_pass_begin(k, k->track_peers);
 }
 
+static void show_ahead(struct stream_sink *k);
+
 void stream_sink_init(struct stream_sink *k, const struct collect_stream *st)
 {
 	memset(k, 0, sizeof(*k));
@@ -171,6 +173,7 @@ void stream_slot_begin(struct stream_sink *k, bool hold6)
 	k->pass = 0;
 	k->hold6 = hold6;
 	sock_table_truncate(&k->held6, 0);
+	k->held6_shown = 0;
 	k->slot_mark = k->batch.len;
 	k->slot_flushed = false;
 }
@@ -209,12 +212,15 @@ int stream_slot_end(struct stream_sink *k)
 	size_t i;
 	int r = 0;
 
+	/* All of them first: a prune during the move would shift them. */
+	show_ahead(k);
 	for (i = 0; i < k->held6.len && r == 0; i++) {
 		r = sock_table_add(&k->batch, &k->held6.entries[i], NULL, 0);
 		if (r == 0 && k->batch.len >= k->st->batch_rows)
 			r = stream_flush(k);
 	}
 	sock_table_truncate(&k->held6, 0);
+	k->held6_shown = 0;
 	k->hold6 = false;
 	if (r < 0)
 		k->fatal = true;
@@ -229,8 +235,26 @@ bool stream_slot_undo(struct stream_sink *k)
 	}
 	sock_table_truncate(&k->batch, k->slot_mark);
 	sock_table_truncate(&k->held6, 0);
+	k->held6_shown = 0;
 	k->hold6 = false;
 	return true;
+}
+
+/* Shows st->ahead() the held rows it has not seen (see collect.h); the
+ * rows it drops go from the held ones. */
+static void show_ahead(struct stream_sink *k)
+{
+	struct sock_table view;
+
+	if (!k->st->ahead || k->held6.len == k->held6_shown)
+		return;
+	view = k->held6;
+	view.entries += k->held6_shown;
+	view.len -= k->held6_shown;
+	view.cap = view.len;
+	k->st->ahead(&view, k->st->data);
+	k->held6.len = k->held6_shown + view.len;
+	k->held6_shown = k->held6.len;
 }
 
 int stream_flush(struct stream_sink *k)
@@ -239,6 +263,7 @@ int stream_flush(struct stream_sink *k)
 
 	if (k->batch.len == 0)
 		return 0;
+	show_ahead(k);
 	if (k->batch.len > k->slot_mark)
 		k->slot_flushed = true;
 	r = k->st->emit(&k->batch, k->st->data);

@@ -24,6 +24,7 @@ struct stream_sink {
 	const struct collect_stream *st;
 	struct sock_table batch; /* the rows not handed on yet; /proc rows go here directly */
 	struct sock_table held6; /* a both-family TCP dump's IPv6 rows, until the slot ends */
+	size_t held6_shown;      /* of them, those st->ahead() has seen */
 	bool hold6;
 	uint64_t *cookies;  /* open addressing; 0 empty; top byte: the pass that saw it */
 	size_t cookies_cap; /* power of two, or 0 */

@@ -104,6 +104,18 @@ void fmt_stream_rows(struct fmt_stream *s, const struct render_ctx *c)
 	}
 }
 
+void fmt_stream_ahead(struct fmt_stream *s, const struct render_ctx *c)
+{
+	struct section v[2];
+	size_t i, n;
+
+	if (s->kind != FMT_STREAM_TEXT)
+		return;
+	n = sections_of(s->l, v);
+	for (i = 0; i < n; i++)
+		text_widths_fit(s->l, c, v[i].cols, v[i].which, s->widths[i], &s->scratch);
+}
+
 void fmt_stream_end(struct fmt_stream *s)
 {
 	struct section v[2];

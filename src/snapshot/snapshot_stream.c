@@ -22,12 +22,23 @@ static int emit_pruned(struct sock_table *batch, void *data)
 	return batch->len ? p->st->emit(batch, p->st->data) : 0;
 }
 
+/* The rows held back, pruned the same way before anyone fits to them. */
+static void ahead_pruned(struct sock_table *rows, void *data)
+{
+	const struct pruned *p = data;
+
+	if (p->req->prune)
+		p->req->prune(rows, p->req->prune_data);
+	if (p->st->ahead && rows->len)
+		p->st->ahead(rows, p->st->data);
+}
+
 int snapshot_stream(const struct snapshot_request *req, const struct collect_stream *st,
 		    struct snapshot *ret)
 {
 	struct pruned p = { .req = req, .st = st };
 	struct collect_stream wrapped = { .batch_rows = st->batch_rows, .emit = emit_pruned,
-					  .data = &p };
+					  .ahead = ahead_pruned, .data = &p };
 	int r;
 
 	memset(ret, 0, sizeof(*ret));

@@ -138,6 +138,50 @@ static void test_ipv6_after_ipv4(void **state)
 	stream_sink_free(&k);
 }
 
+/* ahead(): drops cookie 3, records what it was shown and when. */
+static void ahead(struct sock_table *rows, void *data)
+{
+	struct seen *s = data;
+	size_t i, j = 0;
+
+	for (i = 0; i < rows->len; i++) {
+		if (rows->entries[i].cookie == 3)
+			continue;
+		rows->entries[j++] = rows->entries[i];
+		s->cookies[s->n] = 100 + rows->entries[i].cookie; /* 100+: seen ahead */
+		s->families[s->n++] = rows->entries[i].family;
+	}
+	rows->len = j;
+}
+
+static void test_ahead_before_the_rows(void **state)
+{
+	struct seen s = { 0 };
+	struct collect_stream st = { .batch_rows = 2, .emit = emit, .ahead = ahead, .data = &s };
+	struct stream_sink k;
+	const uint64_t want[] = { 101, 2, 4, 105, 6, 1, 5 };
+	size_t i;
+
+	(void)state;
+	stream_sink_init(&k, &st);
+	stream_slot_begin(&k, true);
+	stream_pass_begin(&k, false);
+	assert_int_equal(add(&k, inet(AF_INET6, 1)), 0);
+	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
+	assert_int_equal(add(&k, inet(AF_INET6, 3)), 0);
+	/* Held, and shown ahead (but not 3, dropped there) before 2 and 4. */
+	assert_int_equal(add(&k, inet(AF_INET, 4)), 0);
+	assert_int_equal(add(&k, inet(AF_INET6, 5)), 0);
+	assert_int_equal(add(&k, inet(AF_INET, 6)), 0);
+	/* Shown once only; then the held rows follow, without 3. */
+	assert_int_equal(stream_slot_end(&k), 0);
+	assert_int_equal(stream_flush(&k), 0);
+	assert_int_equal(s.n, 7);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(s.cookies[i], want[i]);
+	stream_sink_free(&k);
+}
+
 static void test_undo_only_before_a_flush(void **state)
 {
 	struct seen s = { 0 };
@@ -232,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dedupe_within_and_across_passes),
 		cmocka_unit_test(test_ipv6_after_ipv4),
+		cmocka_unit_test(test_ahead_before_the_rows),
 		cmocka_unit_test(test_undo_only_before_a_flush),
 		cmocka_unit_test(test_emit_error_ends_the_dump),
 		cmocka_unit_test(test_peer_check),
