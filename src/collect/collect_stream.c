@@ -245,6 +245,7 @@ bool stream_slot_undo(struct stream_sink *k)
 static void show_ahead(struct stream_sink *k)
 {
 	struct sock_table view;
+	size_t i;
 
 	if (!k->st->ahead || k->held6.len == k->held6_shown)
 		return;
@@ -253,6 +254,8 @@ static void show_ahead(struct stream_sink *k)
 	view.len -= k->held6_shown;
 	view.cap = view.len;
 	k->st->ahead(&view, k->st->data);
+	for (i = 0; i < view.len; i++)
+		view.entries[i].flags |= SOCK_F_FITTED;
 	k->held6.len = k->held6_shown + view.len;
 	k->held6_shown = k->held6.len;
 }

@@ -131,6 +131,9 @@ size_t text_widths_fit(const struct text_layout *l, const struct render_ctx *c,
 		if (!row_in_section(&t->entries[i], section))
 			continue;
 		rows++;
+		/* Fitted already, when it was held back (fmt_stream_ahead()). */
+		if (t->entries[i].flags & SOCK_F_FITTED)
+			continue;
 		for (k = 0; k < ncells; k++) {
 			size_t w;
 
