@@ -96,6 +96,42 @@ struct collect_report {
 int collect_run(const struct collect_spec *s, struct sock_table *t,
 		struct collect_report *ret_report);
 
+/*
+ * Streaming: collect_run() without a table of every row.  The rows are
+ * handed to emit() in batches of about batch_rows, in the order
+ * collect_run() would have appended them, each socket once: what the
+ * table would have held, whatever the churn (the same passes, merged the
+ * same way: a set of the slot's cookies, 8 bytes a socket, stands in for
+ * the table's dedupe).  Memory stays at one batch, the cookie set, and,
+ * for the dump of both TCP families, the IPv6 rows, which follow the IPv4
+ * ones.
+ *
+ * emit() gets the batch (a table: it may drop rows from it) and returns 0,
+ * or -errno to stop the collection, which then returns that error; the
+ * batch is emptied after.  Unlike the table, rows handed on cannot be
+ * taken back: so a slot whose dump fails after some of its rows were
+ * handed on is not retried from another source, and fails the collection
+ * (its slot records the error), as does out of memory.
+ */
+struct collect_stream {
+	size_t batch_rows; /* at least 1 */
+	int (*emit)(struct sock_table *batch, void *data);
+	/*
+	 * May be NULL.  Before each emit(), the rows held back to be handed on
+	 * later (a both-family TCP dump's IPv6 rows) that are new since the
+	 * last call: so that a formatter can fit its columns to them before
+	 * it prints the rows they will follow.  It may drop rows from them
+	 * (the prune), which are then never handed on.
+	 */
+	void (*ahead)(struct sock_table *rows, void *data);
+	void *data;
+};
+
+/* collect_run() for a spec without extension records (s->ext == 0: -EINVAL
+ * otherwise), streaming to st. */
+int collect_run_stream(const struct collect_spec *s, const struct collect_stream *st,
+		       struct collect_report *ret_report);
+
 /* The slot of (proto, family), or NULL if it was not asked for. */
 const struct collect_slot *collect_slot_of(const struct collect_report *r, enum sock_proto proto,
 					   uint8_t family);

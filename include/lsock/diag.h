@@ -96,6 +96,20 @@ struct diag_sink {
 	size_t base;
 	enum sock_proto proto;
 	size_t dropped; /* records that failed validation, left out */
+	struct diag_rows *rows; /* NULL: rows go to t; else to rows->add(), and t is unused */
+};
+
+/*
+ * A consumer of rows other than a table: the streaming collector
+ * (collect_stream.c), which deduplicates them and hands them on in batches.
+ * add() takes a copy of *e and its name (as sock_table_add()) and returns
+ * 0 or -errno (which ends the dump).  restart() is called when the dump is
+ * interrupted and run again: rows already taken cannot be taken back.
+ */
+struct diag_rows {
+	int (*add)(struct diag_rows *r, const struct sock_entry *e, const void *name,
+		   size_t name_len);
+	void (*restart)(struct diag_rows *r);
 };
 
 /*
@@ -124,6 +138,13 @@ int diag_sink_drop(struct diag_sink *sink);
  */
 int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
 		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped);
+
+/* diag_inet_collect() and diag_unix_collect() handing every row to rows
+ * (see struct diag_rows) instead of a table. */
+int diag_inet_collect_rows(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			   uint32_t state_mask, struct diag_rows *rows, size_t *ret_dropped);
+int diag_unix_collect_rows(struct nl_transport *nl, uint32_t state_mask, struct diag_rows *rows,
+			   size_t *ret_dropped);
 
 /*
  * Runs a dump of every state over nl and appends only the non-zero socket

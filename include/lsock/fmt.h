@@ -52,4 +52,42 @@ void fmt_ndjson(struct outbuf *o, const struct render_ctx *c);
 
 #define LSOCK_JSON_SCHEMA 1
 
+/*
+ * A listing written batch by batch as the rows come (snapshot_stream()),
+ * so that memory does not grow with them: begin, then rows() for each
+ * batch (c->table is the batch), then end.  JSON and NDJSON are what
+ * fmt_json() (without owners) and fmt_ndjson() write over the whole
+ * table, byte for byte.  Text is fmt_text()'s, but a section's widths fit
+ * the rows printed so far and the current batch (they only grow, as ss's
+ * do): the same bytes when the first batch holds the widest cell of each
+ * column, which one batch always does (the rows fmt_stream_ahead() was
+ * shown before a batch count as the batch's).  No --explain notes.
+ */
+enum fmt_stream_kind {
+	FMT_STREAM_TEXT,
+	FMT_STREAM_JSON,
+	FMT_STREAM_NDJSON,
+};
+
+struct fmt_stream {
+	struct outbuf *o;
+	enum fmt_stream_kind kind;
+	const struct text_layout *l;
+	struct json_writer w;
+	struct outbuf scratch;              /* text: a cell at a time */
+	size_t widths[2][COLUMNS_MAX + 1];  /* text: per section */
+	bool opened[2];                     /* text: the section's header is out */
+	size_t rows;
+};
+
+/* l: the text layout (l->notes must be NULL); unused for JSON. */
+void fmt_stream_begin(struct fmt_stream *s, struct outbuf *o, enum fmt_stream_kind kind,
+		      const struct text_layout *l);
+void fmt_stream_rows(struct fmt_stream *s, const struct render_ctx *c);
+/* Rows that will come in a later batch (collect_stream.ahead): text fits
+ * its widths to them now, so that the rows before them align with them. */
+void fmt_stream_ahead(struct fmt_stream *s, const struct render_ctx *c);
+/* Closes the document (JSON) or the sections (text); frees what s holds. */
+void fmt_stream_end(struct fmt_stream *s);
+
 #endif

@@ -38,7 +38,15 @@ struct query_plan {
 	enum lsock_mode mode;
 	unsigned watch_ms;        /* --watch interval */
 	const char *output_file;  /* --format=prometheus --output-file, NULL: stdout */
+	size_t batch_rows;        /* LSOCK_BATCH_ROWS: rows a streamed listing renders at a
+				   * time (list_streams()); 0: never stream */
 };
+
+/* The batch a streamed listing renders and flushes at a time: big enough
+ * that its widths are nearly always the whole listing's, small enough to
+ * stay in the cache (88 bytes a row). */
+#define PLAN_BATCH_ROWS 4096
+#define PLAN_BATCH_ROWS_MAX (1u << 24)
 
 /* Protocols --audit covers: those whose sockets can be reached from a network. */
 #define PLAN_AUDIT_PROTOS                                                                          \

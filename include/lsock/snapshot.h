@@ -84,6 +84,20 @@ struct snapshot {
  */
 int snapshot_take(const struct snapshot_request *req, struct snapshot *ret);
 
+/*
+ * snapshot_take() without the table, for a listing that needs neither
+ * owners nor an order of its own: the rows go to st in batches, pruned
+ * (req->prune) batch by batch, in the order and with the churn handling
+ * of the table (collect_run_stream()).  The namespace is named and the
+ * note checked first, since rows are rendered as they come; ret->table
+ * stays empty.  Needs !req->owners and lsock's own namespace (-EINVAL
+ * otherwise).  *ret is written on every path; release it with
+ * snapshot_free().  Returns what snapshot_take() would, or st->emit()'s
+ * error.
+ */
+int snapshot_stream(const struct snapshot_request *req, const struct collect_stream *st,
+		    struct snapshot *ret);
+
 /* Frees what the snapshot owns; an all-zero snapshot is fine. */
 void snapshot_free(struct snapshot *s);
 

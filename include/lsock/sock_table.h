@@ -87,6 +87,8 @@ enum sock_entry_flag {
 	SOCK_F_ABSTRACT = 1u << 6,      /* UNIX: the name is abstract (sun_path[0] == 0) */
 	SOCK_F_QUEUES_KNOWN = 1u << 7,  /* rqueue/wqueue are meaningful */
 	SOCK_F_IFINDEX_KNOWN = 1u << 8, /* ifindex is meaningful (0: not bound) */
+	SOCK_F_FITTED = 1u << 9,        /* streaming: the text widths were fitted to this row
+					 * ahead of its batch (collect_stream.ahead), not again */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "lsock/cli_modes.h"
 #include "lsock/filter.h"
 #include "lsock/fmt.h"
+#include "lsock/list_stream.h"
 #include "lsock/modes.h"
 #include "lsock/plan.h"
 #include "lsock/render_setup.h"
@@ -130,7 +131,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lsock: %s\n", r == -EINVAL ? err : strerror(-r));
 		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	status = plan.mode == MODE_LIST ? list(&plan) : modes_run(&plan);
+	if (plan.mode != MODE_LIST)
+		status = modes_run(&plan);
+	else
+		status = list_streams(&plan) ? list_stream(&plan) : list(&plan);
 	plan_free(&plan);
 	return status;
 }

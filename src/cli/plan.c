@@ -12,6 +12,7 @@
 #include "lsock/i18n.h"
 #include "lsock/plan.h"
 #include "lsock/proto.h"
+#include "lsock/strparse.h"
 
 static uint32_t default_states(enum state_select s)
 {
@@ -109,6 +110,25 @@ static int plan_netns(const struct lsock_options *o, struct query_plan *p, char 
 	nr->note = nr->select == NETNS_SELECT_CURRENT && nr->note_states && !p->summary;
 	nr->sockstat = p->summary && nr->select != NETNS_SELECT_CURRENT;
 	nr->addrs = p->audit && nr->select != NETNS_SELECT_CURRENT;
+	return 0;
+}
+
+/* LSOCK_BATCH_ROWS: the rows of a streamed batch (lsock(8), ENVIRONMENT);
+ * 0 never streams.  Unset or empty: PLAN_BATCH_ROWS. */
+static int plan_batch_rows(struct query_plan *p, char *err, size_t errlen)
+{
+	const char *env = getenv("LSOCK_BATCH_ROWS");
+	uint64_t v;
+
+	p->batch_rows = PLAN_BATCH_ROWS;
+	if (!env || !*env)
+		return 0;
+	if (strparse_dec(env, strlen(env), PLAN_BATCH_ROWS_MAX, false, &v) < 0) {
+		snprintf(err, errlen, _("LSOCK_BATCH_ROWS must be a number of rows from 0 to %u: %s"),
+			 PLAN_BATCH_ROWS_MAX, env);
+		return -EINVAL;
+	}
+	p->batch_rows = (size_t)v;
 	return 0;
 }
 
@@ -253,6 +273,9 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	p.spec.states = sock_states_widen(p.spec.states);
 	p.layout.states = p.spec.states;
 	r = plan_netns(o, &p, err, errlen);
+	if (r < 0)
+		return r;
+	r = plan_batch_rows(&p, err, errlen);
 	if (r < 0)
 		return r;
 	*ret = p;

@@ -9,6 +9,7 @@
 #include "lsock/nl_transport.h"
 #include "lsock/procnet.h"
 #include "lsock/proto.h"
+#include "collect_stream.h"
 #include "procnet_internal.h"
 
 bool collect_is_quiet_fallback(int err)
@@ -82,9 +83,10 @@ static int partition_inet4_first(struct sock_table *t, size_t from)
 	return 0;
 }
 
+/* One dump into t, or, streaming (k not NULL), into k's rows. */
 static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
-			struct sock_table *t, size_t *ret_dropped)
+			struct sock_table *t, struct stream_sink *k, size_t *ret_dropped)
 {
 	size_t start = t->len;
 	int r;
@@ -92,6 +94,10 @@ static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 	*ret_dropped = 0;
 	switch (d->diag) {
 	case PROTO_DIAG_INET:
+		/* The sink puts IPv6 rows after IPv4 ones itself (hold6). */
+		if (k)
+			return diag_inet_collect_rows(nl, family, proto, s->states, &k->rows,
+						      ret_dropped);
 		if (s->ext)
 			return diag_inet_collect_ext(nl, family, proto, s->states, s->ext, t,
 						     ret_dropped);
@@ -106,6 +112,8 @@ static int dump_netlink(struct nl_transport *nl, const struct collect_spec *s,
 		}
 		return r;
 	case PROTO_DIAG_UNIX:
+		if (k)
+			return diag_unix_collect_rows(nl, s->states, &k->rows, ret_dropped);
 		if (s->ext)
 			return diag_unix_collect_ext(nl, s->states, s->ext, t, ret_dropped);
 		return diag_unix_collect(nl, s->states, t, ret_dropped);
@@ -177,7 +185,7 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 
 	/* One small file read per dump: the counts a pass is judged by. */
 	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
-	r = dump_netlink(nl, s, d, proto, family, t, &slot->netlink_dropped);
+	r = dump_netlink(nl, s, d, proto, family, t, NULL, &slot->netlink_dropped);
 	if (r < 0)
 		return r;
 	slot->netlink_passes = 1;
@@ -218,8 +226,66 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 		before = after;
 		have_before = have_after;
 		pass_mark = t->len;
-		r = dump_netlink(nl, s, d, proto, family, t, &dropped);
+		r = dump_netlink(nl, s, d, proto, family, t, NULL, &dropped);
 		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return 0; /* keep what the earlier passes had */
+		slot->netlink_passes++;
+		if (dropped > slot->netlink_dropped)
+			slot->netlink_dropped = dropped;
+		reads = nl_transport_last_datagrams(nl);
+		if (reads > slot->netlink_reads)
+			slot->netlink_reads = reads;
+	}
+}
+
+/*
+ * dump_settled() streaming to k: the same passes, judged by the same
+ * signs, with the dedupe and the merge done by k as the rows come
+ * (collect_stream.h).  A failed later pass keeps the rows it handed on.
+ */
+static int dump_settled_stream(struct nl_transport *nl, const struct collect_spec *s,
+			       const struct proto_desc *d, enum sock_proto proto, uint8_t family,
+			       struct stream_sink *k, struct collect_slot *slot)
+{
+	bool peers = proto == SOCK_PROTO_UNIX && (s->states & SOCK_STATES_ALL) == SOCK_STATES_ALL;
+	struct procnet_sockstat before, after;
+	bool have_before, have_after, churn;
+	size_t dropped, reads;
+	int r;
+
+	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
+	stream_pass_begin(k, peers);
+	r = dump_netlink(nl, s, d, proto, family, &k->batch, k, &slot->netlink_dropped);
+	if (r < 0)
+		return r;
+	slot->netlink_passes = 1;
+	slot->netlink_reads = nl_transport_last_datagrams(nl);
+	reads = slot->netlink_reads;
+	for (;;) {
+		if (reads <= 1) {
+			slot->netlink_unsettled = false;
+			return 0;
+		}
+		have_after = procnet_sock_counts_read(s->proc_root, family, &after) == 0;
+		slot->netlink_repeats += k->repeats;
+		churn = k->repeats > 0 ||
+			(have_before && have_after && !sockstat_equal(&before, &after));
+		if (!churn && peers) {
+			r = stream_peer_missing(k);
+			if (r < 0)
+				return r;
+			churn = r == 1;
+		}
+		slot->netlink_unsettled = churn;
+		if (!churn || slot->netlink_passes >= COLLECT_MAX_PASSES)
+			return 0;
+		before = after;
+		have_before = have_after;
+		stream_pass_begin(k, peers);
+		r = dump_netlink(nl, s, d, proto, family, &k->batch, k, &dropped);
+		if (r == -ENOMEM || k->fatal)
 			return r;
 		if (r < 0)
 			return 0; /* keep what the earlier passes had */
@@ -239,19 +305,32 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
  */
 static int collect_slot(struct nl_transport *nl, int transport_error, const struct collect_spec *s,
 			enum sock_proto proto, uint8_t family, struct sock_table *t,
-			struct collect_slot *slot)
+			struct stream_sink *k, struct collect_slot *slot)
 {
 	const struct proto_desc *d = proto_get(proto);
 	struct procnet_stats st = { 0 };
 	size_t mark = t->len;
 	int r;
 
+	if (k)
+		stream_slot_begin(k, false);
 	if (s->source != SOURCE_PROC) {
-		r = nl ? dump_settled(nl, s, d, proto, family, t, slot) : transport_error;
+		if (!nl)
+			r = transport_error;
+		else if (k)
+			r = dump_settled_stream(nl, s, d, proto, family, k, slot);
+		else
+			r = dump_settled(nl, s, d, proto, family, t, slot);
 		if (r == 0) {
 			slot->served = true;
 			slot->source = SOCK_SOURCE_NETLINK;
-			return 0;
+			return k ? stream_slot_end(k) : 0;
+		}
+		/* Rows handed on cannot be taken back, nor listed twice by
+		 * another source. */
+		if (k && !stream_slot_undo(k)) {
+			slot->netlink_error = r;
+			return r;
 		}
 		/* Out of memory after a pass was appended (the merge): a slot
 		 * that failed leaves nothing behind. */
@@ -277,7 +356,7 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 		slot->proc_unaccounted = st.unaccounted;
 		slot->served = true;
 		slot->source = SOCK_SOURCE_PROC;
-		return 0;
+		return k ? stream_slot_end(k) : 0;
 	}
 	/* A read that failed half-way leaves nothing behind. */
 	sock_table_truncate(t, mark);
@@ -302,16 +381,28 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
  * error; on error t and both slots are as before, for the per-family path.
  */
 static int collect_tcp_both(struct nl_transport *nl, const struct collect_spec *s,
-			    struct sock_table *t, struct collect_slot *slot4,
+			    struct sock_table *t, struct stream_sink *k, struct collect_slot *slot4,
 			    struct collect_slot *slot6)
 {
+	const struct proto_desc *d = proto_get(SOCK_PROTO_TCP);
 	const struct collect_slot empty4 = *slot4;
 	size_t mark = t->len;
 	int r;
 
-	r = dump_settled(nl, s, proto_get(SOCK_PROTO_TCP), SOCK_PROTO_TCP, AF_UNSPEC, t, slot4);
-	if (r == 0)
-		r = partition_inet4_first(t, mark);
+	if (k) {
+		stream_slot_begin(k, true);
+		r = dump_settled_stream(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, k, slot4);
+		if (r == 0)
+			r = stream_slot_end(k);
+		if (r < 0 && !stream_slot_undo(k)) {
+			slot4->netlink_error = r;
+			return r;
+		}
+	} else {
+		r = dump_settled(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, t, slot4);
+		if (r == 0)
+			r = partition_inet4_first(t, mark);
+	}
 	if (r < 0) {
 		sock_table_truncate(t, mark);
 		*slot4 = empty4;
@@ -324,8 +415,9 @@ static int collect_tcp_both(struct nl_transport *nl, const struct collect_spec *
 	return 0;
 }
 
-int collect_run(const struct collect_spec *s, struct sock_table *t,
-		struct collect_report *ret_report)
+/* collect_run() into t, or, streaming (k not NULL), into k (t is k's batch). */
+static int collect_run_to(const struct collect_spec *s, struct sock_table *t,
+			  struct stream_sink *k, struct collect_report *ret_report)
 {
 	struct nl_transport *nl = NULL;
 	struct collect_report *rep = ret_report;
@@ -355,8 +447,8 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 			slot4->proto = slot6->proto = SOCK_PROTO_TCP;
 			slot4->family = AF_INET;
 			slot6->family = AF_INET6;
-			r = collect_tcp_both(nl, s, t, slot4, slot6);
-			if (r == -ENOMEM) {
+			r = collect_tcp_both(nl, s, t, k, slot4, slot6);
+			if (r == -ENOMEM || (k && k->fatal)) {
 				/* The tcp slot is the one that failed. */
 				memset(slot6, 0, sizeof(*slot6));
 				rep->nslots++;
@@ -380,8 +472,8 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 			slot->proto = (uint8_t)proto;
 			slot->family = fams[f];
 			r = collect_slot(nl, rep->transport_error, s, (enum sock_proto)proto, fams[f], t,
-					 slot);
-			if (r == -ENOMEM) {
+					 k, slot);
+			if (r == -ENOMEM || (k && k->fatal)) {
 				first_err = r;
 				goto out;
 			}
@@ -392,6 +484,30 @@ int collect_run(const struct collect_spec *s, struct sock_table *t,
 out:
 	nl_transport_close(nl);
 	return first_err;
+}
+
+int collect_run(const struct collect_spec *s, struct sock_table *t,
+		struct collect_report *ret_report)
+{
+	return collect_run_to(s, t, NULL, ret_report);
+}
+
+int collect_run_stream(const struct collect_spec *s, const struct collect_stream *st,
+		       struct collect_report *ret_report)
+{
+	struct stream_sink k;
+	int r;
+
+	memset(ret_report, 0, sizeof(*ret_report));
+	if (s->ext || !st || !st->emit || st->batch_rows == 0)
+		return -EINVAL;
+	stream_sink_init(&k, st);
+	r = collect_run_to(s, &k.batch, &k, ret_report);
+	/* The last rows; after a failure the listing stops where it was. */
+	if (r == 0)
+		r = stream_flush(&k);
+	stream_sink_free(&k);
+	return r;
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -199,25 +199,43 @@ int diag_inet_record(const struct nlmsghdr *nlh, void *data)
 		return diag_sink_drop(c);
 	if (r < 0)
 		return r;
+	if (c->rows)
+		return c->rows->add(c->rows, &e, NULL, 0);
 	return sock_table_add(c->t, &e, NULL, 0);
 }
 
-int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
-		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped)
+/* One inet dump into sink c (a table, or rows). */
+static int inet_dump(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+		     uint32_t state_mask, struct diag_sink *c, size_t *ret_dropped)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
-	struct diag_sink c = { .t = t, .base = t->len, .proto = proto };
 	int len, r;
 
 	*ret_dropped = 0;
 	len = diag_inet_build_request(req, sizeof(req), family, proto, state_mask);
 	if (len < 0)
 		return len;
-	r = nl_transport_dump(nl, req, (size_t)len, diag_inet_record, diag_sink_reset, &c);
-	*ret_dropped = r < 0 ? 0 : c.dropped;
-	if (r < 0)
-		sock_table_truncate(t, c.base);
+	r = nl_transport_dump(nl, req, (size_t)len, diag_inet_record, diag_sink_reset, c);
+	*ret_dropped = r < 0 ? 0 : c->dropped;
+	if (r < 0 && !c->rows)
+		sock_table_truncate(c->t, c->base);
 	return r;
+}
+
+int diag_inet_collect(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+		      uint32_t state_mask, struct sock_table *t, size_t *ret_dropped)
+{
+	struct diag_sink c = { .t = t, .base = t->len, .proto = proto };
+
+	return inet_dump(nl, family, proto, state_mask, &c, ret_dropped);
+}
+
+int diag_inet_collect_rows(struct nl_transport *nl, uint8_t family, enum sock_proto proto,
+			   uint32_t state_mask, struct diag_rows *rows, size_t *ret_dropped)
+{
+	struct diag_sink c = { .proto = proto, .rows = rows };
+
+	return inet_dump(nl, family, proto, state_mask, &c, ret_dropped);
 }
 
 /* Where diag_inet_collect_inodes() puts what it reads. */

@@ -183,6 +183,8 @@ int diag_unix_record(const struct nlmsghdr *nlh, void *data)
 		return diag_sink_drop(c);
 	if (r < 0)
 		return r;
+	if (c->rows)
+		return c->rows->add(c->rows, &e, name, name_len);
 	return sock_table_add(c->t, &e, name, name_len);
 }
 
@@ -196,26 +198,45 @@ void diag_sink_reset(void *data)
 {
 	struct diag_sink *c = data;
 
-	sock_table_truncate(c->t, c->base);
+	if (c->rows)
+		c->rows->restart(c->rows);
+	else
+		sock_table_truncate(c->t, c->base);
 	c->dropped = 0;
 }
 
-int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t,
-		      size_t *ret_dropped)
+/* One UNIX dump into sink c (a table, or rows). */
+static int unix_dump(struct nl_transport *nl, uint32_t state_mask, struct diag_sink *c,
+		     size_t *ret_dropped)
 {
 	uint8_t req[DIAG_REQ_MAX] __attribute__((aligned(4)));
-	struct diag_sink c = { .t = t, .base = t->len, .proto = SOCK_PROTO_UNIX };
 	int len, r;
 
 	*ret_dropped = 0;
 	len = diag_unix_build_request(req, sizeof(req), state_mask);
 	if (len < 0)
 		return len;
-	r = nl_transport_dump(nl, req, (size_t)len, diag_unix_record, diag_sink_reset, &c);
-	*ret_dropped = r < 0 ? 0 : c.dropped;
-	if (r < 0)
-		sock_table_truncate(t, c.base);
+	r = nl_transport_dump(nl, req, (size_t)len, diag_unix_record, diag_sink_reset, c);
+	*ret_dropped = r < 0 ? 0 : c->dropped;
+	if (r < 0 && !c->rows)
+		sock_table_truncate(c->t, c->base);
 	return r;
+}
+
+int diag_unix_collect(struct nl_transport *nl, uint32_t state_mask, struct sock_table *t,
+		      size_t *ret_dropped)
+{
+	struct diag_sink c = { .t = t, .base = t->len, .proto = SOCK_PROTO_UNIX };
+
+	return unix_dump(nl, state_mask, &c, ret_dropped);
+}
+
+int diag_unix_collect_rows(struct nl_transport *nl, uint32_t state_mask, struct diag_rows *rows,
+			   size_t *ret_dropped)
+{
+	struct diag_sink c = { .proto = SOCK_PROTO_UNIX, .rows = rows };
+
+	return unix_dump(nl, state_mask, &c, ret_dropped);
 }
 
 int diag_unix_fetch(struct nl_transport *nl, const uint32_t *inodes, size_t n,

@@ -8,6 +8,7 @@
 #include "lsock/escape.h"
 #include "lsock/fmt.h"
 #include "lsock/i18n.h"
+#include "fmt_text_internal.h"
 
 /* Columns are separated by two spaces; widths fit the content (nothing is
  * ever truncated, which is what netstat's -W asks for). */
@@ -108,29 +109,31 @@ static enum column_align align_of(const struct column_list *cols, size_t k)
 	return k == cols->len ? ALIGN_LEFT : column_get(cols->ids[k])->align;
 }
 
-static size_t print_section(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c,
-			    const struct column_list *cols, int section, const char *title)
+void text_widths_init(const struct text_layout *l, const struct column_list *cols, size_t *widths)
 {
-	const struct sock_table *t = c->table;
-	size_t widths[COLUMNS_MAX + 1];
-	struct outbuf scratch;
-	size_t i, k, rows = 0, ncells = cols->len + has_notes(l);
+	size_t k, ncells = cols->len + has_notes(l);
 
-	if (outbuf_init(&scratch, -1) < 0) {
-		outbuf_set_error(o, -ENOMEM);
-		return 0;
-	}
 	for (k = 0; k < ncells; k++) {
 		const char *h = header_of(cols, k);
 
 		widths[k] = l->header ? display_width(h, strlen(h)) : 0;
 	}
+}
 
-	/* Pass 1: widths over the whole section. */
+size_t text_widths_fit(const struct text_layout *l, const struct render_ctx *c,
+		       const struct column_list *cols, int section, size_t *widths,
+		       struct outbuf *scratch)
+{
+	const struct sock_table *t = c->table;
+	size_t i, k, rows = 0, ncells = cols->len + has_notes(l);
+
 	for (i = 0; i < t->len; i++) {
 		if (!row_in_section(&t->entries[i], section))
 			continue;
 		rows++;
+		/* Fitted already, when it was held back (fmt_stream_ahead()). */
+		if (t->entries[i].flags & SOCK_F_FITTED)
+			continue;
 		for (k = 0; k < ncells; k++) {
 			size_t w;
 
@@ -139,29 +142,41 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 			 * long cells such as tcp_info (-i). */
 			if (k == ncells - 1 && align_of(cols, k) == ALIGN_LEFT)
 				continue;
-			render(l, c, cols, k, &t->entries[i], &scratch);
-			w = display_width(scratch.buf, scratch.len);
+			render(l, c, cols, k, &t->entries[i], scratch);
+			w = display_width(scratch->buf, scratch->len);
 			if (w > widths[k])
 				widths[k] = w;
 		}
 	}
+	return rows;
+}
 
-	if (l->header) {
-		if (title) {
-			outbuf_puts(o, title);
-			outbuf_putc(o, '\n');
-		}
-		size_t pending = 0;
+void text_header(struct outbuf *o, const struct text_layout *l, const struct column_list *cols,
+		 const char *title, const size_t *widths)
+{
+	size_t k, pending = 0, ncells = cols->len + has_notes(l);
 
-		for (k = 0; k < ncells; k++) {
-			const char *h = header_of(cols, k);
-
-			put_cell(o, align_of(cols, k), h, strlen(h), widths[k], NULL, &pending);
-		}
+	if (!l->header)
+		return;
+	if (title) {
+		outbuf_puts(o, title);
 		outbuf_putc(o, '\n');
 	}
+	for (k = 0; k < ncells; k++) {
+		const char *h = header_of(cols, k);
 
-	/* Pass 2: the rows. */
+		put_cell(o, align_of(cols, k), h, strlen(h), widths[k], NULL, &pending);
+	}
+	outbuf_putc(o, '\n');
+}
+
+void text_rows(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c,
+	       const struct column_list *cols, int section, const size_t *widths,
+	       struct outbuf *scratch)
+{
+	const struct sock_table *t = c->table;
+	size_t i, k, ncells = cols->len + has_notes(l);
+
 	for (i = 0; i < t->len; i++) {
 		size_t pending = 0;
 
@@ -170,12 +185,30 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 		for (k = 0; k < ncells; k++) {
 			const struct sock_entry *e = &t->entries[i];
 
-			render(l, c, cols, k, e, &scratch);
-			put_cell(o, align_of(cols, k), scratch.buf, scratch.len, widths[k],
+			render(l, c, cols, k, e, scratch);
+			put_cell(o, align_of(cols, k), scratch->buf, scratch->len, widths[k],
 				 cell_color(l, cols, k, e), &pending);
 		}
 		outbuf_putc(o, '\n');
 	}
+}
+
+static size_t print_section(struct outbuf *o, const struct text_layout *l, const struct render_ctx *c,
+			    const struct column_list *cols, int section, const char *title)
+{
+	size_t widths[COLUMNS_MAX + 1];
+	struct outbuf scratch;
+	size_t rows;
+
+	if (outbuf_init(&scratch, -1) < 0) {
+		outbuf_set_error(o, -ENOMEM);
+		return 0;
+	}
+	/* Pass 1: widths over the whole section; pass 2: the rows. */
+	text_widths_init(l, cols, widths);
+	rows = text_widths_fit(l, c, cols, section, widths, &scratch);
+	text_header(o, l, cols, title, widths);
+	text_rows(o, l, c, cols, section, widths, &scratch);
 	if (outbuf_error(&scratch) == -ENOMEM)
 		outbuf_set_error(o, -ENOMEM);
 	outbuf_free(&scratch);
@@ -184,7 +217,7 @@ static size_t print_section(struct outbuf *o, const struct text_layout *l, const
 
 /* The section's title as netstat words it, whole, so that a translation
  * can word it whole ("Conexiones activas de Internet (solo servidores)"). */
-static const char *title_of(bool unix_section, uint32_t states)
+const char *text_title(bool unix_section, uint32_t states)
 {
 	if (!(states & SOCK_STATES_LISTENING))
 		return unix_section ? _("Active UNIX domain sockets (w/o servers)") :
@@ -206,7 +239,7 @@ void fmt_text(struct outbuf *o, const struct text_layout *l, const struct render
 		return;
 	}
 	if (l->inet_section)
-		print_section(o, l, c, &l->inet_cols, 0, title_of(false, l->states));
+		print_section(o, l, c, &l->inet_cols, 0, text_title(false, l->states));
 	if (l->unix_section)
-		print_section(o, l, c, &l->unix_cols, 1, title_of(true, l->states));
+		print_section(o, l, c, &l->unix_cols, 1, text_title(true, l->states));
 }

@@ -182,7 +182,7 @@ def report_memory(d):
     meta = read_meta(os.path.join(d, "memory.meta"))
     rss = read_rss(os.path.join(d, "memory.rss"))
     conns = sorted({int(k.split()[0]) for k in rss})
-    cmds = ["lsock -tan", "lsock -tanp", "ss -tan", "ss -tanp"]
+    cmds = ["lsock -tan", "baseline -tan", "lsock -tanp", "ss -tan", "ss -tanp"]
     cmds = [c for c in cmds if any(("%d %s" % (n, c)) in rss for n in conns)]
     out = ["### Peak RSS vs load", ""]
     out.append("Median of %s runs of `/usr/bin/time -f %%M`; each load also holds "

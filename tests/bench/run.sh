@@ -37,13 +37,16 @@ Options (environment variable in brackets):
   -m N            runs per peak-RSS median [BENCH_RSS_RUNS=3]
   --lsock PATH    lsock binary [LSOCK, default ./build/lsock]
   --baseline PATH an earlier lsock binary measured in the same run (compare
-                  mode), for before/after ratios; the JSON of both over the
-                  load is also compared byte for byte [BENCH_BASELINE]
+                  mode, and -tan in memory mode), for before/after ratios; the
+                  text and JSON of both over the load are also compared byte
+                  for byte [BENCH_BASELINE]
   --out DIR       results directory [BENCH_OUT=./build/bench]
   --mem-conns "A B ..."   connection counts for memory mode [BENCH_MEM_CONNS="25000 50000 100000"]
   --unix-sockets N        UNIX sockets for unix mode [BENCH_UNIX_BIG=500000]
   --unix-procs N          holder processes for unix mode [BENCH_UNIX_PROCS=25]
   --skip-ss       do not run ss -xap in unix mode (it takes ~1-2 min) [BENCH_SKIP_SS=1]
+  --mem-no-owners leave -tanp out of memory mode (ss -tanp takes minutes at 1M
+                  sockets) [BENCH_MEM_OWNERS=0]
   --skip-netstat  leave netstat out of compare mode [BENCH_SKIP_NETSTAT=1]
 EOF
 }
@@ -78,6 +81,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 		--unix-sockets) BENCH_UNIX_BIG=$2; shift ;;
 		--unix-procs) BENCH_UNIX_PROCS=$2; shift ;;
 		--skip-ss) BENCH_SKIP_SS=1 ;;
+		--mem-no-owners) BENCH_MEM_OWNERS=0 ;;
 		--skip-netstat) BENCH_SKIP_NETSTAT=1 ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage >&2; exit 2 ;;
@@ -94,6 +98,7 @@ if [[ "${1:-}" != "__inside" ]]; then
 	export BENCH_UNIX_BIG=${BENCH_UNIX_BIG:-500000}
 	export BENCH_UNIX_PROCS=${BENCH_UNIX_PROCS:-25}
 	export BENCH_SKIP_SS=${BENCH_SKIP_SS:-0}
+	export BENCH_MEM_OWNERS=${BENCH_MEM_OWNERS:-1}
 	export BENCH_SKIP_NETSTAT=${BENCH_SKIP_NETSTAT:-0}
 	export BENCH_MODE=$MODE
 	export BENCH_NETNS=${BENCH_NETNS:-100}
@@ -254,7 +259,7 @@ mode_compare() {
 
 	if [[ -n $BENCH_BASELINE && -n $LSOCK ]]; then
 		meta baseline "$BENCH_BASELINE"
-		for i in "-tan --json" "-tuxanp --json" "-tuxanpe"; do
+		for i in "-tan" "-tan --json" "-tan --ndjson" "-tuxan" "-tuxanp --json" "-tuxanpe"; do
 			# shellcheck disable=SC2086
 			if cmp -s <("$BENCH_BASELINE" $i 2>&1) <("$LSOCK" $i 2>&1); then
 				meta "identical_${i// /_}" yes
@@ -306,11 +311,14 @@ mode_memory() {
 		if [[ -n $LSOCK ]]; then
 			meta "tcp_rows_lsock_$c" "$("$LSOCK" -tan 2>/dev/null | grep -cE '^tcp6? ' || true)"
 			rss_median "$c lsock -tan" "$LSOCK" -tan
-			rss_median "$c lsock -tanp" "$LSOCK" -tanp
+			[[ $BENCH_MEM_OWNERS == 0 ]] || rss_median "$c lsock -tanp" "$LSOCK" -tanp
+		fi
+		if [[ -n $BENCH_BASELINE ]]; then
+			rss_median "$c baseline -tan" "$BENCH_BASELINE" -tan
 		fi
 		if [[ $BENCH_SKIP_SS != 1 ]]; then
 			rss_median "$c ss -tan" ss -tan
-			rss_median "$c ss -tanp" ss -tanp
+			[[ $BENCH_MEM_OWNERS == 0 ]] || rss_median "$c ss -tanp" ss -tanp
 		fi
 		load_stop
 	done
