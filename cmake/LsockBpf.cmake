@@ -68,7 +68,7 @@ if(LSOCK_HAVE_BPF)
 	target_sources(lsock_core PRIVATE src/owners/owner_bpf_obj.c)
 	set_source_files_properties(src/owners/owner_bpf_obj.c PROPERTIES
 		OBJECT_DEPENDS ${LSOCK_BPF_OBJECT}
-		COMPILE_DEFINITIONS LSOCK_BPF_OBJECT=${LSOCK_BPF_OBJECT})
+		COMPILE_DEFINITIONS "LSOCK_BPF_OBJECT=\"${LSOCK_BPF_OBJECT}\"")
 	target_compile_definitions(lsock_core PRIVATE LSOCK_HAVE_BPF=1)
 	target_link_libraries(lsock_core PUBLIC PkgConfig::LIBBPF)
 else()

@@ -86,12 +86,14 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	r = collect_run(&req->collect, &ret->table, &ret->report);
 	/* Taken before pruning: a row the filter dropped is not missing. */
 	check = r == 0 && req->owners && snapshot_unix_needs_check(&ret->report);
-	if (check)
+	/* The note takes them too: its dump of our namespace then skips
+	 * what this collection covered. */
+	if (check || (r == 0 && req->owners && note))
 		r = known_inodes(&ret->table, &known, &nknown, &nunix);
 	if (r == 0 && req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL) : 0;
+		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL, NULL, 0) : 0;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
 	 * and no held socket is looked for: the walk is stopped, as it was
 	 * never started before the overlap; unless the note reads it. */
@@ -102,6 +104,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		if (r < 0)
 			return r;
 		known = NULL;
+		nknown = 0;
 	} else {
 		r = owner_walk_join(walk, &all);
 		if (r < 0 && note_only) {
@@ -110,9 +113,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		} else if (r == 0)
 			r = owner_map_match_for(&all, &ret->table, check ? known : NULL, nknown,
 						&ret->owners, &walked, &unknown, &nunknown);
-		free(known);
 	}
 	if (r < 0) {
+		free(known);
 		owner_map_free(&all);
 		ret->owners_error = r;
 		return r;
@@ -126,7 +129,9 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r == 0 && req->prune_owned)
 		req->prune_owned(&ret->table, &ret->owners, NULL, req->prune_data);
 	if (r == 0 && req->netns)
-		r = snapshot_netns_current(req, ret, note ? &all : NULL);
+		r = snapshot_netns_current(req, ret, note ? &all : NULL, note ? known : NULL,
+					   note ? nknown : 0);
+	free(known);
 	owner_map_free(&all);
 	return r;
 }

@@ -18,9 +18,12 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
  * and counts the listeners of the other namespaces (req->netns->note).
  * all is the owner walk's map of every held socket (NULL: no walk, then
  * the namespaces that only fds and sockets hold are not counted).
- * Returns 0 or -ENOMEM; nothing else is fatal. */
+ * listed[0..nlisted) (sorted, may be NULL): the inodes of every row
+ * collected, before the prune; with all, the note does not dump our
+ * namespace again for the protocols that listing covered in every state
+ * and family.  Returns 0 or -ENOMEM; nothing else is fatal. */
 int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
-			   const struct owner_map *all);
+			   const struct owner_map *all, const uint32_t *listed, size_t nlisted);
 
 /* From snapshot_netns_walk.c: the namespaces the owner walk met. */
 

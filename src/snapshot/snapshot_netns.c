@@ -44,6 +44,8 @@ struct take {
 	uint32_t *known;          /* every inode collected, before the prune */
 	size_t nknown, known_cap;
 	bool have_report;
+	const uint32_t *listed;   /* our own listing's inodes, sorted (note), or NULL */
+	size_t nlisted;
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -313,7 +315,8 @@ static bool explained(void *data, uint32_t inode)
 	const struct take *t = data;
 
 	/* bsearch() must not be given NULL, even with no element (C11 7.22.5). */
-	return t->nknown && bsearch(&inode, t->known, t->nknown, sizeof(*t->known), cmp_u32);
+	return (t->nknown && bsearch(&inode, t->known, t->nknown, sizeof(*t->known), cmp_u32)) ||
+	       (t->nlisted && bsearch(&inode, t->listed, t->nlisted, sizeof(*t->listed), cmp_u32));
 }
 
 static void sort_known(struct take *t)
@@ -704,7 +707,7 @@ out:
  * SIOCGSKNS only of sockets no dump explains; *ret counts those of the
  * shown protocols in the shown listening states.
  */
-static int note_dump(struct take *t, int nsfd, bool all, size_t *ret)
+static int note_dump(struct take *t, int nsfd, bool all, uint32_t skip, size_t *ret)
 {
 	struct sock_table tab = { 0 };
 	struct collect_report rep;
@@ -716,10 +719,12 @@ static int note_dump(struct take *t, int nsfd, bool all, size_t *ret)
 	spec.ext = 0;
 	spec.states = t->req->netns->note_states;
 	if (all) {
-		spec.protos = SOCK_PROTOS_ALL;
+		spec.protos = SOCK_PROTOS_ALL & ~skip;
 		spec.inet4 = spec.inet6 = true;
 		spec.states = SOCK_STATES_ALL;
 	}
+	if (!spec.protos)
+		return 0; /* all listed already (skip) */
 	if (nsfd < 0)
 		spec.proc_root = t->req->collect.proc_root;
 	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
@@ -758,7 +763,7 @@ static int note_count(struct take *t, unsigned want, unsigned skip, bool all)
 			continue;
 		r = netns_open(ns, &fd);
 		if (r == 0) {
-			r = note_dump(t, fd, all, &k);
+			r = note_dump(t, fd, all, 0, &k);
 			close(fd);
 		}
 		if (r == -ENOMEM || r == -ENOTRECOVERABLE)
@@ -793,7 +798,7 @@ static int note_found(void *data, int nsfd, const struct stat *st, const struct 
 	int r = netns_set_add(&n->set, st->st_dev, st->st_ino, NETNS_SRC_SOCKET, p, &ns);
 
 	if (r == 0)
-		r = note_dump(t, nsfd, true, &k);
+		r = note_dump(t, nsfd, true, 0, &k);
 	if (r == -ENOMEM || r == -ENOTRECOVERABLE)
 		return r;
 	if (r < 0) {
@@ -820,6 +825,30 @@ static int note_found(void *data, int nsfd, const struct stat *st, const struct 
  * namespace: once per namespace not seen).  Without -p such namespaces
  * are not counted (lsock(8), NOTES).
  */
+/*
+ * The protocols whose every socket of our namespace the snapshot's own
+ * collection listed (t->listed): asked for in every state and every
+ * family.  0 when it says nothing (no list, or some states left out).
+ */
+static uint32_t listed_protos(const struct take *t)
+{
+	const struct collect_spec *s = &t->req->collect;
+	uint32_t mask = 0;
+	unsigned int p;
+
+	if (!t->listed || s->states != SOCK_STATES_ALL)
+		return 0;
+	for (p = 0; p < _SOCK_PROTO_MAX; p++) {
+		if (!(s->protos & SOCK_PROTO_BIT(p)))
+			continue;
+		if (collect_spec_wants(s, (enum sock_proto)p, AF_UNIX) ||
+		    (collect_spec_wants(s, (enum sock_proto)p, AF_INET) &&
+		     collect_spec_wants(s, (enum sock_proto)p, AF_INET6)))
+			mask |= SOCK_PROTO_BIT(p);
+	}
+	return mask;
+}
+
 static int note_check(struct take *t, const struct owner_map *all)
 {
 	struct snapshot_netns *n = &t->snap->netns;
@@ -834,8 +863,10 @@ static int note_check(struct take *t, const struct owner_map *all)
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
 	n->note_checked = true;
+	/* Our namespace's sockets explain themselves: what the collection
+	 * listed in full (every state, every family) is not dumped again. */
 	if (all)
-		r = note_dump(t, -1, true, &own);
+		r = note_dump(t, -1, true, listed_protos(t), &own);
 	if (r == 0)
 		r = note_count(t, NETNS_SRC_PROC | NETNS_SRC_MOUNT, 0, all != NULL);
 	if (r < 0 || !all)
@@ -883,7 +914,7 @@ static int label_own(struct take *t)
 }
 
 int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
-			   const struct owner_map *all)
+			   const struct owner_map *all, const uint32_t *listed, size_t nlisted)
 {
 	const struct netns_request *nr = req->netns;
 	struct take t = { .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
@@ -895,6 +926,12 @@ int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *
 	t.spec.proc_root = t.net_root;
 	if (stat_own(&t) < 0)
 		goto out; /* no namespace files at all: nothing to name or count */
+	/* Only beside the walk's map: without -p the note dumps no more than
+	 * the listeners of the others. */
+	if (all && req->owners && listed) {
+		t.listed = listed;
+		t.nlisted = nlisted;
+	}
 	if (nr->note && nr->note_states)
 		r = note_check(&t, req->owners ? all : NULL);
 	if (r == 0 && nr->label)

@@ -436,6 +436,21 @@ static void test_build_tcp(void **state)
 	len = diag_inet_build_request(buf, sizeof(buf), AF_INET, SOCK_PROTO_UDPLITE, 2);
 	assert_true(len > 0);
 	assert_int_equal(req->sdiag_protocol, 136);
+
+	/* -l (LISTEN | CLOSE): TCP asks LISTEN alone, which spares the
+	 * kernel the walk of the established hash; UDP keeps its UNCONN. */
+	len = diag_inet_build_request(buf, sizeof(buf), AF_INET, SOCK_PROTO_TCP,
+				      SOCK_STATES_LISTENING);
+	assert_true(len > 0);
+	assert_int_equal(req->idiag_states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
+	len = diag_inet_build_request(buf, sizeof(buf), AF_INET, SOCK_PROTO_UDP,
+				      SOCK_STATES_LISTENING);
+	assert_true(len > 0);
+	assert_int_equal(req->idiag_states, SOCK_STATES_LISTENING);
+	/* Any other mask is sent as it is. */
+	len = diag_inet_build_request(buf, sizeof(buf), AF_INET, SOCK_PROTO_TCP, SOCK_STATES_ALL);
+	assert_true(len > 0);
+	assert_int_equal(req->idiag_states, SOCK_STATES_ALL);
 }
 
 /* Both TCP families in one dump: the original tcp_diag request, whose
@@ -458,6 +473,10 @@ static void test_build_tcp_both_families(void **state)
 	assert_int_equal(req->idiag_dbs, 0);
 	assert_int_equal(req->id.idiag_cookie[0], 0);
 	assert_int_equal(req->idiag_states, mask | SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV));
+	len = diag_inet_build_request(buf, sizeof(buf), AF_UNSPEC, SOCK_PROTO_TCP,
+				      SOCK_STATES_LISTENING);
+	assert_true(len > 0);
+	assert_int_equal(req->idiag_states, SOCK_STATE_BIT(SOCK_STATE_LISTEN));
 	/* Only TCP has it. */
 	assert_int_equal(diag_inet_build_request(buf, sizeof(buf), AF_UNSPEC, SOCK_PROTO_UDP, mask),
 			 -EINVAL);
