@@ -30,12 +30,28 @@ struct sink {
 	struct render_ctx *ctx;
 	struct outbuf *o;
 	int error; /* the output's: write error or -ENOMEM */
+	const struct query_plan *plan;
+	const struct snapshot *snap; /* its netns (the note) is known before any row */
+	bool reported;               /* the namespace messages are out */
+	int netns_status;            /* what report_netns() said */
 };
+
+/* The note goes to stderr before the first row reaches stdout, as on the
+ * table path: printed after, it would land inside the listing (a half
+ * line on a terminal). */
+static void report_netns_once(struct sink *k)
+{
+	if (k->reported)
+		return;
+	k->reported = true;
+	k->netns_status = report_netns(k->plan, &k->snap->netns);
+}
 
 static int emit_batch(struct sock_table *batch, void *data)
 {
 	struct sink *k = data;
 
+	report_netns_once(k);
 	k->ctx->table = batch;
 	fmt_stream_rows(&k->fs, k->ctx);
 	/* Sticky: a closed pipe (lsock -tan | head) ends the dump too. */
@@ -76,7 +92,7 @@ int list_stream(const struct query_plan *p)
 	struct render_ctx ctx = { 0 };
 	struct snapshot snap = { 0 };
 	struct outbuf o;
-	struct sink k = { .ctx = &ctx, .o = &o };
+	struct sink k = { .ctx = &ctx, .o = &o, .plan = p, .snap = &snap };
 	struct collect_stream st = { .batch_rows = p->batch_rows, .emit = emit_batch,
 				     .ahead = fit_ahead, .data = &k };
 	int r, status;
@@ -97,7 +113,8 @@ int list_stream(const struct query_plan *p)
 	}
 	report_collect(&p->spec, &snap.report, p->verbose);
 	/* As in list(): the namespace messages' status counts on failure. */
-	status = report_netns(p, &snap.netns);
+	report_netns_once(&k);
+	status = k.netns_status;
 	if (k.error) {
 		status = report_output(k.error);
 	} else if (r < 0) {

@@ -20,6 +20,8 @@ table, which the note does only when -p walks them anyway (the same walk,
 not a second one), with either owner source (--owners=proc, and
 --owners=bpf where it can run): without -p they are not counted."""
 import os
+import shlex
+import socket
 import subprocess
 import sys
 
@@ -162,6 +164,22 @@ def main():
             got = notes(["-tln"])
             lt.expect(got == [want_note(sum(cheap), len(cheap))],
                       f"lsock -tln: {got}, want {want_note(sum(cheap), len(cheap))}")
+            # The streamed listing (no -p: rows flushed in batches) puts
+            # the note out before its first row, as the table path does:
+            # stdout and stderr into one pipe, the note is line one.
+            # Rows of our own to stream: 2000 listeners, more than the output
+            # buffer holds, so batches reach stdout before the dump ends.
+            ours = [socket.create_server(("127.0.0.1", 0)) for _ in range(2000)]
+            for fmt in ([], ["--json"], ["--ndjson"]):
+                argv = " ".join(map(shlex.quote, lt.lsock_argv(["-tan"] + fmt)))
+                out = subprocess.run(["sh", "-c", argv + " 2>&1"], capture_output=True,
+                                     env=dict(os.environ, LSOCK_BATCH_ROWS="1")).stdout
+                first = out.split(b"\n", 1)[0].decode(errors="replace")
+                lt.expect(first == want_note(sum(cheap), len(cheap)),
+                          f"lsock -tan {' '.join(fmt)} 2>&1 (streamed): line 1 is {first!r}, "
+                          "not the note")
+            for sk in ours:
+                sk.close()
             # -tanp lists every TCP state here: the note then dumps only
             # the other protocols of our namespace, and counts the same.
             alls = [["-tanp", w[1]] for w in walks]
