@@ -26,24 +26,24 @@
 /* host_wide: sockstat_seq_show() (net/ipv4/proc.c) prints these from
  * tcp_prot and udp_prot's global counters, the others from struct net. */
 static const struct sockstat_figure_desc figures[_SOCKSTAT_FIGURE_MAX] = {
-	[SOCKSTAT_SOCKETS_USED] = { "sockets", "used", false, NULL, "sockets_used" },
-	[SOCKSTAT_TCP_INUSE] = { "TCP", "inuse", false, "tcp", "inuse" },
+	[SOCKSTAT_SOCKETS_USED] = { "sockets", "used", false, NULL, "sockets_used", false },
+	[SOCKSTAT_TCP_INUSE] = { "TCP", "inuse", false, "tcp", "inuse", false },
 	[SOCKSTAT_TCP_ORPHAN] = { "TCP", "orphan", false, "tcp", "orphan", true },
-	[SOCKSTAT_TCP_TW] = { "TCP", "tw", false, "tcp", "tw" },
+	[SOCKSTAT_TCP_TW] = { "TCP", "tw", false, "tcp", "tw", false },
 	[SOCKSTAT_TCP_ALLOC] = { "TCP", "alloc", false, "tcp", "alloc", true },
 	[SOCKSTAT_TCP_MEM] = { "TCP", "mem", false, "tcp", "mem_pages", true },
-	[SOCKSTAT_TCP6_INUSE] = { "TCP6", "inuse", true, "tcp6", "inuse" },
-	[SOCKSTAT_UDP_INUSE] = { "UDP", "inuse", false, "udp", "inuse" },
+	[SOCKSTAT_TCP6_INUSE] = { "TCP6", "inuse", true, "tcp6", "inuse", false },
+	[SOCKSTAT_UDP_INUSE] = { "UDP", "inuse", false, "udp", "inuse", false },
 	[SOCKSTAT_UDP_MEM] = { "UDP", "mem", false, "udp", "mem_pages", true },
-	[SOCKSTAT_UDP6_INUSE] = { "UDP6", "inuse", true, "udp6", "inuse" },
-	[SOCKSTAT_UDPLITE_INUSE] = { "UDPLITE", "inuse", false, "udplite", "inuse" },
-	[SOCKSTAT_UDPLITE6_INUSE] = { "UDPLITE6", "inuse", true, "udplite6", "inuse" },
-	[SOCKSTAT_RAW_INUSE] = { "RAW", "inuse", false, "raw", "inuse" },
-	[SOCKSTAT_RAW6_INUSE] = { "RAW6", "inuse", true, "raw6", "inuse" },
-	[SOCKSTAT_FRAG_INUSE] = { "FRAG", "inuse", false, "frag", "inuse" },
-	[SOCKSTAT_FRAG_MEMORY] = { "FRAG", "memory", false, "frag", "memory_bytes" },
-	[SOCKSTAT_FRAG6_INUSE] = { "FRAG6", "inuse", true, "frag6", "inuse" },
-	[SOCKSTAT_FRAG6_MEMORY] = { "FRAG6", "memory", true, "frag6", "memory_bytes" },
+	[SOCKSTAT_UDP6_INUSE] = { "UDP6", "inuse", true, "udp6", "inuse", false },
+	[SOCKSTAT_UDPLITE_INUSE] = { "UDPLITE", "inuse", false, "udplite", "inuse", false },
+	[SOCKSTAT_UDPLITE6_INUSE] = { "UDPLITE6", "inuse", true, "udplite6", "inuse", false },
+	[SOCKSTAT_RAW_INUSE] = { "RAW", "inuse", false, "raw", "inuse", false },
+	[SOCKSTAT_RAW6_INUSE] = { "RAW6", "inuse", true, "raw6", "inuse", false },
+	[SOCKSTAT_FRAG_INUSE] = { "FRAG", "inuse", false, "frag", "inuse", false },
+	[SOCKSTAT_FRAG_MEMORY] = { "FRAG", "memory", false, "frag", "memory_bytes", false },
+	[SOCKSTAT_FRAG6_INUSE] = { "FRAG6", "inuse", true, "frag6", "inuse", false },
+	[SOCKSTAT_FRAG6_MEMORY] = { "FRAG6", "memory", true, "frag6", "memory_bytes", false },
 };
 
 static const struct sockstat_counter_desc counters[_SOCKSTAT_COUNTER_MAX] = {
