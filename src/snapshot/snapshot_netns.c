@@ -652,6 +652,7 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 	 * Without -p it runs for those alone, recording no owner to show.
 	 */
 	if (req->owners || nr->select == NETNS_SELECT_ALL) {
+		static const uint32_t none_known[1];
 		struct sock_table none;
 		bool walk_ok;
 
@@ -660,8 +661,12 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
 					    req->owners || req->collect.owner_source == OWNER_SOURCE_PROC
 						    ? req->collect.owner_source
 						    : OWNER_SOURCE_AUTO,
-					    req->owner_ctx, req->owners ? &ret->table : &none, t.known,
-					    t.nknown, &map, &walked, &unknown, &nunknown);
+					    req->owner_ctx, req->owners ? &ret->table : &none,
+					    /* Non-NULL even when no dump gave a row: a NULL
+					     * list tells the walk nobody needs it, and the
+					     * fd- and socket-held namespaces go unfound. */
+					    t.known ? t.known : none_known, t.nknown, &map, &walked,
+					    &unknown, &nunknown);
 		if (r < 0 && req->owners) {
 			ret->owners_error = r;
 			goto out;

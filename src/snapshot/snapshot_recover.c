@@ -132,7 +132,7 @@ int snapshot_recover_unix(const struct snapshot_request *req, struct snapshot *s
 			goto out;
 		if (r < 0) {
 			c->lookup_error = r;
-			c->unverified = n;
+			c->unverified += n;
 			r = 0;
 			goto out;
 		}
@@ -150,7 +150,7 @@ int snapshot_recover_unix(const struct snapshot_request *req, struct snapshot *s
 	if (budget < SNAPSHOT_LOOKUPS_MIN)
 		budget = SNAPSHOT_LOOKUPS_MIN;
 	if (n > budget) {
-		c->unverified = n - budget;
+		c->unverified += n - budget;
 		n = budget;
 	}
 	k = found.len;
