@@ -189,6 +189,17 @@ size_t sock_table_display_name(const struct sock_table *t, const struct sock_ent
  * dump saw it.  *ret_removed (written on every path) counts what was
  * dropped.  Returns 0 or -ENOMEM (the table is then unchanged).
  */
+/* A hash of a socket cookie for the cookie sets (splitmix64's finalizer:
+ * the kernel hands cookies out from a counter, so they must be spread). */
+static inline uint64_t sock_cookie_hash(uint64_t v)
+{
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
+
 int sock_table_dedupe_cookie(struct sock_table *t, size_t from, size_t *ret_removed);
 
 /*

@@ -16,21 +16,12 @@
 #define PASS_SHIFT 56
 #define COOKIE_MASK ((UINT64_C(1) << PASS_SHIFT) - 1)
 
-/* splitmix64's finalizer: cookies are sequential, spread them. */
-static uint64_t cookie_hash(uint64_t v)
-{
-	v ^= v >> 30;
-	v *= 0xbf58476d1ce4e5b9ull;
-	v ^= v >> 27;
-	v *= 0x94d049bb133111ebull;
-	return v ^ (v >> 31);
-}
 
 static uint64_t *cookie_slot(uint64_t *slots, size_t cap, uint64_t cookie)
 {
 	size_t i;
 
-	for (i = cookie_hash(cookie) & (cap - 1);; i = (i + 1) & (cap - 1))
+	for (i = sock_cookie_hash(cookie) & (cap - 1);; i = (i + 1) & (cap - 1))
 		if (slots[i] == 0 || (slots[i] & COOKIE_MASK) == cookie)
 			return &slots[i];
 }

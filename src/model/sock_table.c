@@ -104,22 +104,13 @@ struct cookie_set {
 	size_t mask;
 };
 
-static uint64_t cookie_hash(uint64_t v)
-{
-	/* splitmix64's finalizer: cookies are sequential, spread them. */
-	v ^= v >> 30;
-	v *= 0xbf58476d1ce4e5b9ull;
-	v ^= v >> 27;
-	v *= 0x94d049bb133111ebull;
-	return v ^ (v >> 31);
-}
 
 /* Adds v (not 0: an empty slot); returns true if it was there already. */
 static bool cookie_set_add(struct cookie_set *s, uint64_t v)
 {
 	size_t i;
 
-	for (i = cookie_hash(v) & s->mask;; i = (i + 1) & s->mask) {
+	for (i = sock_cookie_hash(v) & s->mask;; i = (i + 1) & s->mask) {
 		if (s->slots[i] == v)
 			return true;
 		if (s->slots[i] == 0) {
