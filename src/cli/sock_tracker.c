@@ -10,6 +10,7 @@
 #include "lsock/report.h"
 #include "lsock/snapshot.h"
 #include "lsock/sock_tracker.h"
+#include "lsock/u32set.h"
 
 int mode_render_init(struct mode_render *r, const struct query_plan *plan)
 {
@@ -55,18 +56,11 @@ struct inode_set {
 	size_t len;
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static bool in_set(uint32_t inode, void *data)
 {
 	const struct inode_set *s = data;
 
-	return s->len && bsearch(&inode, s->v, s->len, sizeof(*s->v), cmp_u32);
+	return u32_sorted_has(s->v, s->len, inode);
 }
 
 /* The inodes of t's rows. */
@@ -81,7 +75,7 @@ static int inodes_of(const struct sock_table *t, struct inode_set *ret)
 	for (i = 0; i < t->len; i++)
 		if (t->entries[i].inode)
 			ret->v[ret->len++] = t->entries[i].inode;
-	qsort(ret->v, ret->len, sizeof(*ret->v), cmp_u32);
+	ret->len = u32_sort_unique(ret->v, ret->len);
 	return 0;
 }
 
@@ -110,7 +104,7 @@ static int inodes_needed(const struct sock_tracker *t, const struct sock_table *
 		if (!old || old->inode != e->inode)
 			ret->v[ret->len++] = e->inode;
 	}
-	qsort(ret->v, ret->len, sizeof(*ret->v), cmp_u32);
+	ret->len = u32_sort_unique(ret->v, ret->len);
 	return 0;
 }
 

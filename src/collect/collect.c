@@ -9,6 +9,7 @@
 #include "lsock/nl_transport.h"
 #include "lsock/procnet.h"
 #include "lsock/proto.h"
+#include "lsock/u32set.h"
 #include "collect_stream.h"
 #include "procnet_internal.h"
 
@@ -144,27 +145,28 @@ static bool sockstat_equal(const struct procnet_sockstat *a, const struct procne
  */
 static int unix_peer_missing(const struct sock_table *t, size_t from)
 {
-	struct procnet_inode_set set = { 0 };
-	size_t i;
+	struct u32set set;
+	uint32_t *v;
+	size_t i, n = 0;
 	int r = 0;
 
-	for (i = from; i < t->len && r >= 0; i++)
+	if (from >= t->len)
+		return 0;
+	v = malloc((t->len - from) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = from; i < t->len; i++)
 		if (t->entries[i].inode)
-			r = procnet_inode_set_add(&set, t->entries[i].inode);
-	for (i = from; i < t->len && r >= 0; i++) {
+			v[n++] = t->entries[i].inode;
+	r = u32set_build(v, n, &set);
+	free(v);
+	for (i = from; i < t->len && r == 0; i++) {
 		const struct sock_entry *e = &t->entries[i];
 
-		if (!(e->flags & SOCK_F_PEER_KNOWN) || e->peer_inode == 0)
-			continue;
-		/* Adding tells whether it was there; a new one means missing. */
-		r = procnet_inode_set_add(&set, e->peer_inode);
-		if (r == 0) {
+		if ((e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode && !u32set_has(&set, e->peer_inode))
 			r = 1;
-			break;
-		}
-		r = 0;
 	}
-	procnet_inode_set_free(&set);
+	u32set_free(&set);
 	return r;
 }
 
@@ -510,13 +512,6 @@ int collect_run_stream(const struct collect_spec *s, const struct collect_stream
 	return r;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 int collect_unix_lookup(const uint32_t *inodes, size_t n, bool by_dump, struct sock_table *t,
 			size_t *ret_found)
 {
@@ -541,7 +536,7 @@ int collect_unix_lookup(const uint32_t *inodes, size_t n, bool by_dump, struct s
 	for (i = 0; r == 0 && i < all.len; i++) {
 		const struct sock_entry *e = &all.entries[i];
 
-		if (!e->inode || !n || !bsearch(&e->inode, inodes, n, sizeof(*inodes), cmp_u32))
+		if (!e->inode || !u32_sorted_has(inodes, n, e->inode))
 			continue;
 		r = sock_table_add(t, e, sock_table_name(&all, e), e->path_len);
 	}
@@ -564,7 +559,7 @@ int collect_inet_inodes(uint32_t protos, uint32_t **ret, size_t *ret_len)
 {
 	struct nl_transport *nl = NULL;
 	uint32_t *v = NULL;
-	size_t len = 0, cap = 0, i, j;
+	size_t len = 0, cap = 0, i;
 	unsigned int proto;
 	int r;
 
@@ -595,14 +590,7 @@ int collect_inet_inodes(uint32_t protos, uint32_t **ret, size_t *ret_len)
 		free(v);
 		return r;
 	}
-	if (len) {
-		qsort(v, len, sizeof(*v), cmp_u32);
-		for (i = 1, j = 0; i < len; i++)
-			if (v[i] != v[j])
-				v[++j] = v[i];
-		len = j + 1;
-	}
 	*ret = v;
-	*ret_len = len;
+	*ret_len = u32_sort_unique(v, len);
 	return 0;
 }

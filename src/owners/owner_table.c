@@ -18,44 +18,29 @@
 
 #include "lsock/array.h"
 #include "lsock/owner.h"
-
-struct inode_set {
-	uint32_t *v;
-	size_t len;
-};
+#include "lsock/u32set.h"
 
 /* What the walk's filter needs: the rows' inodes, and, when asked, the
- * inodes collected before pruning and the held inodes found outside them. */
+ * inodes collected before pruning and the held inodes found outside them.
+ * Asked once per held socket (500k times at scale): sets, not searches. */
 struct want_ctx {
-	struct inode_set want;  /* sorted inodes of the table's rows */
-	const uint32_t *known;  /* sorted; NULL: record only `want` */
-	size_t nknown;
+	struct u32set want;     /* inodes of the table's rows and their peers */
+	struct u32set known;    /* the dumps' inodes, when `track` */
+	bool track;             /* record held inodes outside known */
 	uint32_t *unknown;      /* held inodes not in known, in walk order */
 	size_t nunknown;
 	size_t unknown_cap;
 	int error;              /* -ENOMEM while recording unknown */
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static bool in_sorted(const uint32_t *v, size_t n, uint32_t inode)
-{
-	return n && bsearch(&inode, v, n, sizeof(*v), cmp_u32) != NULL;
-}
-
 static bool inode_wanted(uint32_t inode, void *data)
 {
 	struct want_ctx *w = data;
-	bool want = in_sorted(w->want.v, w->want.len, inode);
+	bool want = u32set_has(&w->want, inode);
 
 	/* Asked for as a listed socket's UNIX peer is not listed: a peer
 	 * that no dump listed is looked for too. */
-	if (!w->known || w->error || in_sorted(w->known, w->nknown, inode))
+	if (!w->track || w->error || u32set_has(&w->known, inode))
 		return want;
 	/* Held, yet no dump listed it: record it and its holders, so that the
 	 * snapshot can find out what it is. */
@@ -68,20 +53,6 @@ static bool inode_wanted(uint32_t inode, void *data)
 	return true;
 }
 
-/* Sorts v[0..*n) and drops repeats. */
-static void sort_unique(uint32_t *v, size_t *n)
-{
-	size_t i, j = 0;
-
-	if (*n == 0)
-		return;
-	qsort(v, *n, sizeof(*v), cmp_u32);
-	for (i = 1; i < *n; i++)
-		if (v[i] != v[j])
-			v[++j] = v[i];
-	*n = j + 1;
-}
-
 /* Walks proc_root from source (through ctx, may be NULL), or, with all,
  * matches that full map. */
 static int build_or_match(const char *proc_root, enum owner_source source, struct owner_ctx *ctx,
@@ -89,8 +60,9 @@ static int build_or_match(const char *proc_root, enum owner_source source, struc
 			  const uint32_t *known, size_t nknown, struct owner_map *ret,
 			  bool *ret_walked, uint32_t **ret_unknown, size_t *ret_nunknown)
 {
-	struct want_ctx w = { .known = known, .nknown = nknown };
-	size_t i, rows;
+	struct want_ctx w = { .track = known != NULL };
+	uint32_t *v;
+	size_t i, n = 0, rows;
 	int r = 0;
 
 	memset(ret, 0, sizeof(*ret));
@@ -100,45 +72,50 @@ static int build_or_match(const char *proc_root, enum owner_source source, struc
 		*ret_nunknown = 0;
 	}
 	/* Room for the rows and their UNIX peers. */
-	if (t->len > SIZE_MAX / 2 / sizeof(*w.want.v))
+	if (t->len > SIZE_MAX / 2 / sizeof(*v))
 		return -ENOMEM;
-	w.want.v = malloc((t->len ? 2 * t->len : 1) * sizeof(*w.want.v));
-	if (!w.want.v)
+	v = malloc((t->len ? 2 * t->len : 1) * sizeof(*v));
+	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < t->len; i++) {
 		const struct sock_entry *e = &t->entries[i];
 
 		if (e->inode)
-			w.want.v[w.want.len++] = e->inode;
+			v[n++] = e->inode;
 	}
 	/* The UNIX peers' holders too, from the same walk (the peer_owners
 	 * column), even when the peer's own row was filtered out.  They do
 	 * not make the walk run by themselves. */
-	rows = w.want.len;
+	rows = n;
 	for (i = 0; rows && i < t->len; i++) {
 		const struct sock_entry *e = &t->entries[i];
 
 		if (e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
-			w.want.v[w.want.len++] = e->peer_inode;
+			v[n++] = e->peer_inode;
 	}
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT):
 	 * skip the /proc walk, which ss pays even when nothing matches.
 	 * Unless held sockets that no dump listed are looked for. */
-	if (w.want.len || known) {
-		sort_unique(w.want.v, &w.want.len);
-		r = all ? owner_map_filter(all, inode_wanted, &w, ret)
-			: owner_map_build_from_ctx(proc_root, source, ctx, inode_wanted, &w, ret);
+	if (n || known) {
+		r = u32set_build(v, n, &w.want);
+		if (r == 0 && known)
+			r = u32set_build_sorted(known, nknown, &w.known);
+		if (r == 0)
+			r = all ? owner_map_filter(all, inode_wanted, &w, ret)
+				: owner_map_build_from_ctx(proc_root, source, ctx, inode_wanted, &w,
+							   ret);
 		if (r == 0 && w.error) {
 			owner_map_free(ret);
 			r = w.error;
 		}
 		*ret_walked = r == 0;
 	}
-	free(w.want.v);
+	free(v);
+	u32set_free(&w.want);
+	u32set_free(&w.known);
 	if (r == 0 && ret_unknown) {
-		sort_unique(w.unknown, &w.nunknown);
 		*ret_unknown = w.unknown;
-		*ret_nunknown = w.nunknown;
+		*ret_nunknown = u32_sort_unique(w.unknown, w.nunknown);
 	} else {
 		free(w.unknown);
 	}

@@ -6,21 +6,15 @@
 #include <sys/types.h>
 
 #include "lsock/snapshot.h"
+#include "lsock/u32set.h"
 #include "snapshot_internal.h"
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* The sorted, unique non-zero inodes of t, and how many rows are UNIX. */
 static int known_inodes(const struct sock_table *t, uint32_t **ret, size_t *ret_len,
 			size_t *ret_nunix)
 {
 	uint32_t *v = malloc((t->len ? t->len : 1) * sizeof(*v));
-	size_t i, n = 0, nunix = 0, j;
+	size_t i, n = 0, nunix = 0;
 
 	*ret = NULL;
 	*ret_len = 0;
@@ -33,15 +27,8 @@ static int known_inodes(const struct sock_table *t, uint32_t **ret, size_t *ret_
 		if (t->entries[i].inode)
 			v[n++] = t->entries[i].inode;
 	}
-	if (n) {
-		qsort(v, n, sizeof(*v), cmp_u32);
-		for (i = 1, j = 0; i < n; i++)
-			if (v[i] != v[j])
-				v[++j] = v[i];
-		n = j + 1;
-	}
 	*ret = v;
-	*ret_len = n;
+	*ret_len = u32_sort_unique(v, n);
 	*ret_nunix = nunix;
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "lsock/cgroup.h"
 #include "lsock/diag_cgroup.h"
 #include "lsock/ifaddr_dump.h"
+#include "lsock/u32set.h"
 #include "lsock/unit.h"
 #include "snapshot_internal.h"
 
@@ -47,13 +48,6 @@ struct take {
 	const uint32_t *listed;   /* our own listing's inodes, sorted (note), or NULL */
 	size_t nlisted;
 };
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 void snapshot_netns_free(struct snapshot_netns *n)
 {
@@ -314,22 +308,13 @@ static bool explained(void *data, uint32_t inode)
 {
 	const struct take *t = data;
 
-	/* bsearch() must not be given NULL, even with no element (C11 7.22.5). */
-	return (t->nknown && bsearch(&inode, t->known, t->nknown, sizeof(*t->known), cmp_u32)) ||
-	       (t->nlisted && bsearch(&inode, t->listed, t->nlisted, sizeof(*t->listed), cmp_u32));
+	return u32_sorted_has(t->known, t->nknown, inode) ||
+	       u32_sorted_has(t->listed, t->nlisted, inode);
 }
 
 static void sort_known(struct take *t)
 {
-	size_t i, j;
-
-	if (!t->nknown)
-		return;
-	qsort(t->known, t->nknown, sizeof(*t->known), cmp_u32);
-	for (i = 1, j = 0; i < t->nknown; i++)
-		if (t->known[i] != t->known[j])
-			t->known[++j] = t->known[i];
-	t->nknown = j + 1;
+	t->nknown = u32_sort_unique(t->known, t->nknown);
 }
 
 /* A namespace a socket holds, listed yet?  (snapshot_sockns_scan.seen) */
@@ -540,7 +525,7 @@ static int read_socket_units(struct snapshot *s, uint16_t own_idx, bool check_id
 	}
 	if (!k)
 		goto out;
-	qsort(inodes, k, sizeof(*inodes), cmp_u32);
+	k = u32_sort_unique(inodes, k);
 	ids = calloc(k, sizeof(*ids));
 	paths = calloc(k, sizeof(*paths));
 	n->socket_units = calloc(k, sizeof(*n->socket_units));
