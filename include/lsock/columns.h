@@ -136,6 +136,12 @@ struct owner;
 size_t render_owners(const struct render_ctx *c, const struct sock_entry *e, bool peer,
 		     const struct owner **ret_first);
 
+struct owner_proc;
+/* The same, and *ret_one the process of all of them when the spans know
+ * they are one (else NULL: read each holder's). */
+size_t render_owner_procs(const struct render_ctx *c, const struct sock_entry *e, bool peer,
+			  const struct owner **ret_first, const struct owner_proc **ret_one);
+
 /* Writes the cell of e.  last: the cell ends the row, so inner spaces in a
  * name cannot be mistaken for a column break.  Never writes nothing: an
  * unknown value is "-". */

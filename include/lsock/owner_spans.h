@@ -13,10 +13,15 @@
 #include "lsock/owner.h"
 #include "lsock/sock_table.h"
 
-/* The holders of one inode: m->owners[lo .. lo + n). */
+/* The holders of one inode: m->owners[lo .. lo + n), all in process
+ * m->procs[proc] when one_proc (so cells that show processes, not fds,
+ * need not read the owners: a cache miss per cell, the rows being in dump
+ * order and the owners in inode order). */
 struct owner_span {
 	uint32_t lo;
-	uint32_t n;
+	uint32_t n : 31;
+	uint32_t one_proc : 1;
+	uint32_t proc;
 };
 
 /*

@@ -393,23 +393,27 @@ enum owner_part {
 
 /* All holders, one per process (a process holding the socket on two fds is
  * one owner here; JSON lists every fd), comma-separated; "-" if none seen. */
-static void put_owners(const struct render_ctx *c, const struct sock_entry *e, unsigned parts,
-		       bool last, struct outbuf *o)
+/* The holders' processes of e (of its peer: "->" first), each once. */
+static void put_owners(const struct render_ctx *c, const struct sock_entry *e, bool peer,
+		       unsigned parts, bool last, struct outbuf *o)
 {
+	const struct owner_proc *one = NULL;
 	const struct owner *first;
 	size_t i, n = 0;
 	int32_t last_pid = -1;
 	bool any = false;
 
-	n = render_owners(c, e, false, &first);
+	if (!peer || (c->owners && e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) &&
+		      e->peer_inode))
+		n = render_owner_procs(c, e, peer, &first, &one);
 	for (i = 0; i < n; i++) {
-		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
+		const struct owner_proc *p = one ? one : owner_map_proc(c->owners, &first[i]);
 
 		if (p->pid == last_pid)
 			continue;
 		last_pid = p->pid;
-		if (any)
-			outbuf_putc(o, ',');
+		if (any || peer)
+			outbuf_puts(o, any ? "," : "->");
 		any = true;
 		if (parts & OWNER_PID)
 			outbuf_i64(o, p->pid);
@@ -420,6 +424,8 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, u
 		 * comm "x,999/sshd" must not pass for a second owner). */
 		if (parts & OWNER_COMM)
 			put_name(o, p->comm, p->comm_len, last, ',');
+		if (one)
+			break;
 	}
 	if (!any)
 		put_dash(o);
@@ -427,17 +433,17 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, u
 
 CELL_TEXT(owners)
 {
-	put_owners(c, e, OWNER_PID | OWNER_COMM, last, o);
+	put_owners(c, e, false, OWNER_PID | OWNER_COMM, last, o);
 }
 
 CELL_TEXT(pid)
 {
-	put_owners(c, e, OWNER_PID, last, o);
+	put_owners(c, e, false, OWNER_PID, last, o);
 }
 
 CELL_TEXT(program)
 {
-	put_owners(c, e, OWNER_COMM, last, o);
+	put_owners(c, e, false, OWNER_COMM, last, o);
 }
 
 CELL_JSON(owners)
@@ -470,27 +476,7 @@ CELL_JSON(owners)
 
 CELL_TEXT(peer_owners)
 {
-	const struct owner *first;
-	size_t i, n = 0;
-	int32_t last_pid = -1;
-	bool any = false;
-
-	if (c->owners && e->family == AF_UNIX && (e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
-		n = render_owners(c, e, true, &first);
-	for (i = 0; i < n; i++) {
-		const struct owner_proc *p = owner_map_proc(c->owners, &first[i]);
-
-		if (p->pid == last_pid)
-			continue;
-		last_pid = p->pid;
-		outbuf_puts(o, any ? "," : "->");
-		any = true;
-		outbuf_i64(o, p->pid);
-		outbuf_putc(o, '/');
-		put_name(o, p->comm, p->comm_len, last, ',');
-	}
-	if (!any)
-		put_dash(o);
+	put_owners(c, e, true, OWNER_PID | OWNER_COMM, last, o);
 }
 
 CELL_JSON(peer_owners)

@@ -54,7 +54,7 @@ int owner_map_spans(const struct owner_map *m, const struct sock_table *t,
 	*ret_spans = NULL;
 	if (!t->len)
 		return 0;
-	if (t->len > UINT32_MAX / 2)
+	if (t->len > UINT32_MAX / 2 || m->len > INT32_MAX)
 		return -ENOMEM;
 	spans = calloc(2 * t->len, sizeof(*spans));
 	keys = malloc(2 * t->len * sizeof(*keys));
@@ -84,8 +84,15 @@ int owner_map_spans(const struct owner_map *m, const struct sock_table *t,
 			o++;
 		for (end = (uint32_t)o; end < m->len && m->owners[end].inode == inode; end++)
 			;
-		spans[(uint32_t)keys[i]] = (struct owner_span){ .lo = (uint32_t)o,
-								.n = end - (uint32_t)o };
+		/* Owners are sorted by (inode, proc, fd): one process iff the
+		 * first and last holder are in the same. */
+		if (end > o)
+			spans[(uint32_t)keys[i]] = (struct owner_span){
+				.lo = (uint32_t)o,
+				.n = (end - (uint32_t)o) & INT32_MAX,
+				.one_proc = m->owners[o].proc == m->owners[end - 1].proc,
+				.proc = m->owners[o].proc,
+			};
 	}
 	free(keys);
 	*ret_spans = spans;

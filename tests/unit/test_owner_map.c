@@ -373,8 +373,16 @@ static void check_spans(const struct owner_map *m)
 		size_t n = owner_map_find(m, i % 2 ? e->peer_inode : e->inode, &first);
 
 		assert_int_equal(spans[i].n, n);
-		if (n)
+		if (n) {
+			size_t k;
+			bool one = true;
+
 			assert_ptr_equal(&m->owners[spans[i].lo], first);
+			for (k = 1; k < n; k++)
+				one = one && first[k].proc == first[0].proc;
+			assert_int_equal(spans[i].one_proc, one);
+			assert_int_equal(spans[i].proc, first[0].proc);
+		}
 	}
 	free(spans);
 	free(t.entries);
@@ -387,8 +395,8 @@ static void check_spans(const struct owner_map *m)
 static void test_find_spreads(void **state)
 {
 	static const unsigned spreads = 4;
-	struct owner_proc proc = { .pid = 1 };
-	struct owner_map m = { .procs = &proc, .nprocs = 1 }, empty = { 0 }, sorted;
+	struct owner_proc procs[3] = { { .pid = 1 }, { .pid = 2 }, { .pid = 3 } };
+	struct owner_map m = { .procs = procs, .nprocs = 3 }, empty = { 0 }, sorted;
 	unsigned sp;
 	size_t i;
 
@@ -402,7 +410,11 @@ static void test_find_spreads(void **state)
 				     : sp == 1 ? (i < 4000 ? 10 + (uint32_t)i : 3000000000u + (uint32_t)i)
 				     : sp == 2 ? 50 + (uint32_t)(i / 7) * 2
 						: (i + 1 < m.len ? 5 + (uint32_t)i : UINT32_MAX - 1);
-			m.owners[i] = (struct owner){ .inode = v, .fd = (int32_t)i };
+			/* Spread 2's runs of 7 holders: in one process, or in
+			 * three, every other run (the spans' one_proc). */
+			uint32_t proc = sp == 2 && (i / 7) % 2 ? (uint32_t)(i % 3) : 0;
+
+			m.owners[i] = (struct owner){ .inode = v, .fd = (int32_t)i, .proc = proc };
 		}
 		check_find(&m, sp);
 		assert_int_equal(owner_map_merge(&m, &empty, NULL, NULL, &sorted), 0);
