@@ -12,17 +12,31 @@ bool addr_is_any(uint8_t family, const uint8_t *addr)
 	return memcmp(addr, zero, family == AF_INET ? 4 : 16) == 0;
 }
 
+/* Decimal digits of v, most significant first, with no NUL: the length
+ * first, then two digits a step from the end (ports and octets have at
+ * most five and three; this runs four times per address, twice a row). */
 static size_t put_u32(char *p, uint32_t v)
 {
-	char tmp[10];
-	size_t n = 0, i;
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	size_t n = 1, k;
+	uint32_t t;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	for (k = n; v >= 100; v /= 100) {
+		k -= 2;
+		p[k] = pairs[2 * (v % 100)];
+		p[k + 1] = pairs[2 * (v % 100) + 1];
+	}
+	if (v >= 10) {
+		p[0] = pairs[2 * v];
+		p[1] = pairs[2 * v + 1];
+	} else {
+		p[0] = (char)('0' + v);
+	}
 	return n;
 }
 

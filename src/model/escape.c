@@ -299,12 +299,27 @@ size_t utf8_display_width(const void *s, size_t len)
 {
 	const uint8_t *p = s;
 	size_t i = 0, width = 0;
+	uint64_t any8 = 0;
+	uint8_t any = 0;
 
+	/* Cells are mostly short and ASCII (numbers, addresses, states): one
+	 * column a byte, found by OR-ing every byte, a word at a time. */
+	for (; len - i >= 8; i += 8) {
+		uint64_t word;
+
+		memcpy(&word, p + i, 8);
+		any8 |= word;
+	}
+	for (; i < len; i++)
+		any |= p[i];
+	if (!((any8 & 0x8080808080808080ull) || (any & 0x80)))
+		return len;
+	i = 0;
 	while (i < len) {
 		uint32_t cp;
 		size_t n;
 
-		/* Cells are mostly ASCII: one column a byte, eight bytes at a time. */
+		/* Runs of ASCII: one column a byte, eight bytes at a time. */
 		while (len - i >= 8) {
 			uint64_t word;
 
