@@ -255,7 +255,8 @@ int owner_map_build_for_ctx(const char *proc_root, enum owner_source source,
  * with "UNIX"; without the xattr this is not checked), and whose holder is
  * in lsock's network namespace (<proc_root>/PID/ns/net is
  * <proc_root>/self/ns/net; not checked if the latter cannot be read).  Two
- * or three system calls per inode.  Returns how many were kept, at the
+ * system calls per inode held in our namespace, and one per holder process
+ * for the namespace.  Returns how many were kept, at the
  * front of inodes.
  */
 size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m,

@@ -172,21 +172,51 @@ static bool netns_of(const char *proc_root, const char *what, struct stat *ret)
 	return n > 0 && (size_t)n < sizeof(path) && stat(path, ret) == 0;
 }
 
+/* Holder processes' namespaces, each asked once: a container's process
+ * may hold 100k sockets that no dump of ours lists. */
+enum { NS_UNASKED, NS_OURS, NS_OTHER };
+
+/* Whether process p is in our network namespace, or may be (unreadable). */
+static bool proc_here(const char *proc_root, const struct owner_proc *p, const struct stat *our_ns)
+{
+	char pid[16];
+	struct stat ns;
+
+	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
+	if (!netns_of(proc_root, pid, &ns))
+		return errno != ENOENT && errno != ESRCH; /* gone: not held any more */
+	return ns.st_dev == our_ns->st_dev && ns.st_ino == our_ns->st_ino;
+}
+
 /*
  * Whether the holder o still holds socket inode at its fd, and that socket
  * may be a UNIX one of our namespace.  Paths, not pinned dirfds as in the
  * walk: a pid reused since can only fail the inode check, or hold the same
- * socket.
+ * socket.  here[o->proc] caches the holder's namespace (NULL: no cache).
  */
 static bool holder_is_unix_here(const char *proc_root, const struct owner_map *m,
-				const struct owner *o, uint32_t inode, const struct stat *our_ns)
+				const struct owner *o, uint32_t inode, const struct stat *our_ns,
+				uint8_t *here)
 {
-	char path[4096], link[32], want[32], proto[32], pid[16];
+	char path[4096], link[32], want[32], proto[32];
 	const struct owner_proc *p = owner_map_proc(m, o);
-	struct stat ns;
 	ssize_t len;
 	int n;
 
+	/* Sockets of other namespaces (containers) are not in our dumps, and
+	 * a lookup in ours would walk our whole table to say ENOENT.  Our own
+	 * namespace unknown (a fake tree): the lookup will tell. */
+	if (our_ns) {
+		uint8_t where = here ? here[o->proc] : NS_UNASKED;
+
+		if (where == NS_UNASKED) {
+			where = proc_here(proc_root, p, our_ns) ? NS_OURS : NS_OTHER;
+			if (here)
+				here[o->proc] = where;
+		}
+		if (where == NS_OTHER)
+			return false;
+	}
 	n = snprintf(path, sizeof(path), "%s/%d/fd/%d", proc_root, (int)p->pid, (int)o->fd);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return false;
@@ -202,17 +232,7 @@ static bool holder_is_unix_here(const char *proc_root, const struct owner_map *m
 	/* (No xattr at all, an old or odd kernel: the lookup will tell.) */
 	len = readlink(path, link, sizeof(link));
 	n = snprintf(want, sizeof(want), "socket:[%u]", inode);
-	if (len != n || memcmp(link, want, (size_t)n) != 0)
-		return false; /* closed, or the fd now holds something else */
-	/* Our own namespace unknown (a fake tree): the lookup will tell. */
-	if (!our_ns)
-		return true;
-	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
-	if (!netns_of(proc_root, pid, &ns))
-		return errno != ENOENT && errno != ESRCH; /* gone: not held any more */
-	/* Sockets of other namespaces (containers) are not in our dumps, and
-	 * a lookup in ours would walk our whole table to say ENOENT. */
-	return ns.st_dev == our_ns->st_dev && ns.st_ino == our_ns->st_ino;
+	return len == n && memcmp(link, want, (size_t)n) == 0; /* else closed, or reused */
 }
 
 size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m,
@@ -220,6 +240,8 @@ size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m
 {
 	struct stat self;
 	const struct stat *our_ns = netns_of(proc_root, "self", &self) ? &self : NULL;
+	/* Without room for the cache, each holder is asked each time. */
+	uint8_t *here = calloc(m->nprocs ? m->nprocs : 1, sizeof(*here));
 	size_t i, j = 0;
 
 	for (i = 0; i < n; i++) {
@@ -227,11 +249,12 @@ size_t owner_map_keep_unix_held(const char *proc_root, const struct owner_map *m
 		size_t k, nh = owner_map_find(m, inodes[i], &o);
 
 		for (k = 0; k < nh; k++) {
-			if (holder_is_unix_here(proc_root, m, &o[k], inodes[i], our_ns)) {
+			if (holder_is_unix_here(proc_root, m, &o[k], inodes[i], our_ns, here)) {
 				inodes[j++] = inodes[i];
 				break;
 			}
 		}
 	}
+	free(here);
 	return j;
 }

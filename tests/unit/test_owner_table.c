@@ -13,14 +13,31 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "lsock/owner.h"
 #include "lsock/sock_table.h"
 
 #include "test_owner_tree.h"
+
+/* getxattr(2) calls, counted through ld --wrap (test_owner_table.wrap). */
+static size_t getxattr_calls;
+
+ssize_t __real_getxattr(const char *path, const char *name, void *value, size_t size);
+
+ssize_t __wrap_getxattr(const char *path, const char *name, void *value, size_t size)
+{
+	getxattr_calls++;
+	return __real_getxattr(path, name, value, size);
+}
 
 static void add_row(struct sock_table *t, uint32_t inode)
 {
@@ -260,12 +277,75 @@ static void test_keep_unix_held_live(void **state)
 	close(u);
 }
 
+/*
+ * A process in another network namespace holding many UNIX sockets: none
+ * is ours, and its namespace is asked once, not each socket's protocol
+ * (two system calls per socket before).  Needs root for the namespace.
+ */
+static void test_keep_unix_held_other_netns(void **state)
+{
+	enum { PAIRS = 500 };
+	int ready[2], i;
+	uint32_t *inodes = calloc(2 * PAIRS, sizeof(*inodes));
+	struct owner_map m;
+	size_t kept;
+	pid_t child;
+	int r;
+
+	(void)state;
+	assert_non_null(inodes);
+	if (geteuid() != 0) {
+		free(inodes);
+		skip();
+	}
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		int sv[2];
+
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		for (i = 0; i < PAIRS; i++) {
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+				_exit(1);
+			inodes[2 * i] = inode_of(sv[0]);
+			inodes[2 * i + 1] = inode_of(sv[1]);
+		}
+		if (write(ready[1], inodes, 2 * PAIRS * sizeof(*inodes)) !=
+		    (ssize_t)(2 * PAIRS * sizeof(*inodes)))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], inodes, 2 * PAIRS * sizeof(*inodes)) !=
+	    (ssize_t)(2 * PAIRS * sizeof(*inodes))) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		fail_msg("the child made no sockets in a new network namespace");
+	}
+	close(ready[0]);
+	r = owner_map_build("/proc", want_all, NULL, &m);
+	getxattr_calls = 0;
+	kept = r == 0 ? owner_map_keep_unix_held("/proc", &m, inodes, 2 * PAIRS) : 1;
+	/* The child first: a failed assertion must not leave it paused. */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(r, 0);
+	owner_map_free(&m);
+	free(inodes);
+	assert_int_equal(kept, 0);
+	assert_int_equal(getxattr_calls, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unknown_held, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_match_equals_walk, tree_setup, tree_teardown),
 		cmocka_unit_test(test_keep_unix_held_live),
+		cmocka_unit_test(test_keep_unix_held_other_netns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
