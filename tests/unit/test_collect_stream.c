@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -59,83 +60,117 @@ static int add(struct stream_sink *k, struct sock_entry e)
 	return k->rows.add(&k->rows, &e, NULL, 0);
 }
 
+/* A sink and what it handed on; one per test (setup() and teardown()). */
+struct fixture {
+	struct seen s;
+	struct collect_stream st;
+	struct stream_sink k;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	*state = f;
+	return f ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	stream_sink_free(&f->k);
+	free(f);
+	return 0;
+}
+
+/* The sink handing batches of batch_rows to emit() (and to ahead_fn, if
+ * not NULL), in the first pass of its first slot: hold6 and track_peers as
+ * stream_slot_begin() and stream_pass_begin() take them. */
+static struct stream_sink *start(void **state, size_t batch_rows,
+				 void (*ahead_fn)(struct sock_table *, void *), bool hold6,
+				 bool track_peers)
+{
+	struct fixture *f = *state;
+
+	f->st = (struct collect_stream){ .batch_rows = batch_rows, .emit = emit, .ahead = ahead_fn,
+					 .data = &f->s };
+	stream_sink_init(&f->k, &f->st);
+	stream_slot_begin(&f->k, hold6);
+	stream_pass_begin(&f->k, track_peers);
+	return &f->k;
+}
+
+static struct seen *seen(void **state)
+{
+	return &((struct fixture *)*state)->s;
+}
+
 static void test_dedupe_within_and_across_passes(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 100, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 100, NULL, false, false);
+	struct seen *s = seen(state);
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 1)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 1)), 0); /* a resumed dump's repeat */
-	assert_int_equal(k.repeats, 1);
+	assert_int_equal(add(k, inet(AF_INET, 1)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 1)), 0); /* a resumed dump's repeat */
+	assert_int_equal(k->repeats, 1);
 	/* The next pass: what the first had is merged away, not a repeat... */
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 3)), 0);
-	assert_int_equal(k.repeats, 0);
+	stream_pass_begin(k, false);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 3)), 0);
+	assert_int_equal(k->repeats, 0);
 	/* ...unless this pass sends it twice. */
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_int_equal(k.repeats, 1);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_int_equal(k->repeats, 1);
 	/* No cookie: never merged. */
 	struct sock_entry none = inet(AF_INET, 0);
 	none.flags = 0;
-	assert_int_equal(add(&k, none), 0);
-	assert_int_equal(add(&k, none), 0);
-	assert_int_equal(stream_slot_end(&k), 0);
-	assert_int_equal(stream_flush(&k), 0);
-	assert_int_equal(s.n, 5);
-	assert_int_equal(s.cookies[0], 1);
-	assert_int_equal(s.cookies[1], 2);
-	assert_int_equal(s.cookies[2], 3);
-	assert_int_equal(s.cookies[3], 0);
-	assert_int_equal(s.cookies[4], 0);
+	assert_int_equal(add(k, none), 0);
+	assert_int_equal(add(k, none), 0);
+	assert_int_equal(stream_slot_end(k), 0);
+	assert_int_equal(stream_flush(k), 0);
+	assert_int_equal(s->n, 5);
+	assert_int_equal(s->cookies[0], 1);
+	assert_int_equal(s->cookies[1], 2);
+	assert_int_equal(s->cookies[2], 3);
+	assert_int_equal(s->cookies[3], 0);
+	assert_int_equal(s->cookies[4], 0);
 	/* A new slot starts with no cookies. */
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 1)), 0);
-	assert_int_equal(stream_flush(&k), 0);
-	assert_int_equal(s.n, 6);
-	stream_sink_free(&k);
+	stream_slot_begin(k, false);
+	stream_pass_begin(k, false);
+	assert_int_equal(add(k, inet(AF_INET, 1)), 0);
+	assert_int_equal(stream_flush(k), 0);
+	assert_int_equal(s->n, 6);
 }
 
 static void test_ipv6_after_ipv4(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 2, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 2, NULL, true, false);
+	struct seen *s = seen(state);
 	const uint8_t want[] = { AF_INET, AF_INET, AF_INET, AF_INET6, AF_INET6 };
 	size_t i;
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, true);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET6, 1)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_int_equal(add(&k, inet(AF_INET6, 3)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 4)), 0);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET6, 1)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 5)), 0);
-	assert_int_equal(stream_slot_end(&k), 0);
-	assert_int_equal(stream_flush(&k), 0);
-	assert_int_equal(s.n, 5);
+	assert_int_equal(add(k, inet(AF_INET6, 1)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_int_equal(add(k, inet(AF_INET6, 3)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 4)), 0);
+	stream_pass_begin(k, false);
+	assert_int_equal(add(k, inet(AF_INET6, 1)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 5)), 0);
+	assert_int_equal(stream_slot_end(k), 0);
+	assert_int_equal(stream_flush(k), 0);
+	assert_int_equal(s->n, 5);
 	for (i = 0; i < 5; i++)
-		assert_int_equal(s.families[i], want[i]);
-	assert_int_equal(s.cookies[0], 2);
-	assert_int_equal(s.cookies[2], 5);
-	assert_int_equal(s.cookies[3], 1);
-	assert_int_equal(s.cookies[4], 3);
+		assert_int_equal(s->families[i], want[i]);
+	assert_int_equal(s->cookies[0], 2);
+	assert_int_equal(s->cookies[2], 5);
+	assert_int_equal(s->cookies[3], 1);
+	assert_int_equal(s->cookies[4], 3);
 	/* Batches of two, the last one short. */
-	assert_int_equal(s.nbatches, 3);
-	assert_int_equal(s.batches[0], 2);
-	assert_int_equal(s.batches[2], 1);
-	stream_sink_free(&k);
+	assert_int_equal(s->nbatches, 3);
+	assert_int_equal(s->batches[0], 2);
+	assert_int_equal(s->batches[2], 1);
 }
 
 /* ahead(): drops cookie 3, records what it was shown and when. */
@@ -156,131 +191,100 @@ static void ahead(struct sock_table *rows, void *data)
 
 static void test_ahead_before_the_rows(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 2, .emit = emit, .ahead = ahead, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 2, ahead, true, false);
+	struct seen *s = seen(state);
 	const uint64_t want[] = { 101, 2, 4, 105, 6, 1, 5 };
 	size_t i;
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, true);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET6, 1)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_int_equal(add(&k, inet(AF_INET6, 3)), 0);
+	assert_int_equal(add(k, inet(AF_INET6, 1)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_int_equal(add(k, inet(AF_INET6, 3)), 0);
 	/* Held, and shown ahead (but not 3, dropped there) before 2 and 4. */
-	assert_int_equal(add(&k, inet(AF_INET, 4)), 0);
-	assert_int_equal(add(&k, inet(AF_INET6, 5)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 6)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 4)), 0);
+	assert_int_equal(add(k, inet(AF_INET6, 5)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 6)), 0);
 	/* Shown once only; then the held rows follow, without 3. */
-	assert_int_equal(stream_slot_end(&k), 0);
-	assert_int_equal(stream_flush(&k), 0);
-	assert_int_equal(s.n, 7);
+	assert_int_equal(stream_slot_end(k), 0);
+	assert_int_equal(stream_flush(k), 0);
+	assert_int_equal(s->n, 7);
 	for (i = 0; i < 7; i++)
-		assert_int_equal(s.cookies[i], want[i]);
-	stream_sink_free(&k);
+		assert_int_equal(s->cookies[i], want[i]);
 }
 
 static void test_undo_only_before_a_flush(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 3, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 3, NULL, false, false);
+	struct seen *s = seen(state);
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 1)), 0);
-	assert_int_equal(stream_slot_end(&k), 0);
+	assert_int_equal(add(k, inet(AF_INET, 1)), 0);
+	assert_int_equal(stream_slot_end(k), 0);
 	/* A slot that fails before any of its rows went out: dropped. */
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 2)), 0);
-	assert_true(stream_slot_undo(&k));
-	assert_false(k.fatal);
-	assert_int_equal(k.batch.len, 1);
+	stream_slot_begin(k, false);
+	stream_pass_begin(k, false);
+	assert_int_equal(add(k, inet(AF_INET, 2)), 0);
+	assert_true(stream_slot_undo(k));
+	assert_false(k->fatal);
+	assert_int_equal(k->batch.len, 1);
 	/* One that fails after: cannot be undone. */
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 3)), 0);
-	assert_int_equal(add(&k, inet(AF_INET, 4)), 0);
-	assert_int_equal(s.n, 3);
-	assert_false(stream_slot_undo(&k));
-	assert_true(k.fatal);
-	stream_sink_free(&k);
+	stream_slot_begin(k, false);
+	stream_pass_begin(k, false);
+	assert_int_equal(add(k, inet(AF_INET, 3)), 0);
+	assert_int_equal(add(k, inet(AF_INET, 4)), 0);
+	assert_int_equal(s->n, 3);
+	assert_false(stream_slot_undo(k));
+	assert_true(k->fatal);
 }
 
 static void test_emit_error_ends_the_dump(void **state)
 {
-	struct seen s = { .fail = -EPIPE };
-	struct collect_stream st = { .batch_rows = 1, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 1, NULL, false, false);
+	struct seen *s = seen(state);
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
-	assert_int_equal(add(&k, inet(AF_INET, 1)), -EPIPE);
-	assert_true(k.fatal);
-	stream_sink_free(&k);
+	s->fail = -EPIPE;
+	assert_int_equal(add(k, inet(AF_INET, 1)), -EPIPE);
+	assert_true(k->fatal);
 }
 
 static void test_peer_check(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 100, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 100, NULL, false, true);
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, true);
-	assert_int_equal(add(&k, unix_sock(10, 11)), 0);
-	assert_int_equal(add(&k, unix_sock(11, 10)), 0);
-	assert_int_equal(stream_peer_missing(&k), 0);
+	assert_int_equal(add(k, unix_sock(10, 11)), 0);
+	assert_int_equal(add(k, unix_sock(11, 10)), 0);
+	assert_int_equal(stream_peer_missing(k), 0);
 	/* The next pass sees one end of a pair only; its rows were merged
 	 * away, but they count for the check. */
-	stream_pass_begin(&k, true);
-	assert_int_equal(add(&k, unix_sock(10, 11)), 0);
-	assert_int_equal(add(&k, unix_sock(12, 13)), 0);
-	assert_int_equal(stream_peer_missing(&k), 1);
-	stream_sink_free(&k);
+	stream_pass_begin(k, true);
+	assert_int_equal(add(k, unix_sock(10, 11)), 0);
+	assert_int_equal(add(k, unix_sock(12, 13)), 0);
+	assert_int_equal(stream_peer_missing(k), 1);
 }
 
 static void test_many_cookies(void **state)
 {
-	struct seen s = { 0 };
-	struct collect_stream st = { .batch_rows = 4096, .emit = emit, .data = &s };
-	struct stream_sink k;
+	struct stream_sink *k = start(state, 4096, NULL, false, false);
 	uint64_t c;
 
-	(void)state;
-	stream_sink_init(&k, &st);
-	stream_slot_begin(&k, false);
-	stream_pass_begin(&k, false);
 	for (c = 1; c <= 100000; c++)
-		assert_int_equal(add(&k, inet(AF_INET, c * 7919)), 0);
-	stream_pass_begin(&k, false);
+		assert_int_equal(add(k, inet(AF_INET, c * 7919)), 0);
+	stream_pass_begin(k, false);
 	for (c = 1; c <= 100000; c++)
-		assert_int_equal(add(&k, inet(AF_INET, c * 7919)), 0);
-	assert_int_equal(k.repeats, 0);
-	assert_int_equal(k.cookies_len, 100000);
-	assert_true(8 * k.cookies_len <= 7 * k.cookies_cap);
-	stream_sink_free(&k);
+		assert_int_equal(add(k, inet(AF_INET, c * 7919)), 0);
+	assert_int_equal(k->repeats, 0);
+	assert_int_equal(k->cookies_len, 100000);
+	assert_true(8 * k->cookies_len <= 7 * k->cookies_cap);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dedupe_within_and_across_passes),
-		cmocka_unit_test(test_ipv6_after_ipv4),
-		cmocka_unit_test(test_ahead_before_the_rows),
-		cmocka_unit_test(test_undo_only_before_a_flush),
-		cmocka_unit_test(test_emit_error_ends_the_dump),
-		cmocka_unit_test(test_peer_check),
-		cmocka_unit_test(test_many_cookies),
+		cmocka_unit_test_setup_teardown(test_dedupe_within_and_across_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_after_ipv4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ahead_before_the_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_only_before_a_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emit_error_ends_the_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_cookies, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
