@@ -180,16 +180,30 @@ struct pass_target {
 	size_t pass_mark;     /* t->len when this pass began */
 };
 
-/* One pass: a dump into g (peers: a UNIX dump of every state, whose
- * peers the pass is judged by).  Returns as dump_netlink(). */
+/*
+ * One pass: a dump into g (peers: a UNIX dump of every state, whose peers
+ * the pass is judged by; later: not the slot's first).  A failed later
+ * pass leaves nothing: the collector restores the table, and the stream
+ * holds the pass's rows until it completed.  Returns as dump_netlink(),
+ * or, streaming, the error of handing the rows on.
+ */
 static int target_dump(struct pass_target *g, struct nl_transport *nl,
 		       const struct collect_spec *s, const struct proto_desc *d,
-		       enum sock_proto proto, uint8_t family, bool peers, size_t *ret_dropped)
+		       enum sock_proto proto, uint8_t family, bool peers, bool later,
+		       size_t *ret_dropped)
 {
+	int r, end;
+
 	g->pass_mark = g->t->len;
 	if (g->k)
-		stream_pass_begin(g->k, peers);
-	return dump_netlink(nl, s, d, proto, family, g->t, g->k, ret_dropped);
+		stream_pass_begin(g->k, peers, later);
+	r = dump_netlink(nl, s, d, proto, family, g->t, g->k, ret_dropped);
+	if (g->k && later) {
+		end = stream_pass_end(g->k, r == 0);
+		if (r == 0)
+			r = end;
+	}
+	return r;
 }
 
 /* Drops the rows this pass sent twice; *ret_n counts them (a sign of
@@ -221,10 +235,9 @@ static int target_merge(struct pass_target *g)
 /*
  * The sock_diag part of a slot, with the churn handling collect_run()
  * documents, into the table t or, streaming (k not NULL), into k (t is
- * then k's batch).  A failed later pass is dropped (the collector restored
- * t) and leaves the slot unsettled; streaming, the rows it handed on are
- * kept.  Returns 0, -ENOMEM, the first pass's error (t is then as before),
- * or, streaming, an error that made k fatal.
+ * then k's batch).  A failed later pass is dropped (target_dump()) and
+ * leaves the slot unsettled.  Returns 0, -ENOMEM, the first pass's error
+ * (t is then as before), or, streaming, an error that made k fatal.
  */
 static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
@@ -239,7 +252,7 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 
 	/* One small file read per dump: the counts a pass is judged by. */
 	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
-	r = target_dump(&g, nl, s, d, proto, family, peers, &slot->netlink_dropped);
+	r = target_dump(&g, nl, s, d, proto, family, peers, false, &slot->netlink_dropped);
 	if (r < 0)
 		return r;
 	slot->netlink_passes = 1;
@@ -278,7 +291,7 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			return 0;
 		before = after;
 		have_before = have_after;
-		r = target_dump(&g, nl, s, d, proto, family, peers, &dropped);
+		r = target_dump(&g, nl, s, d, proto, family, peers, true, &dropped);
 		if (r == -ENOMEM || (k && k->fatal))
 			return r;
 		if (r < 0)
