@@ -62,6 +62,17 @@ int nl_transport_open(struct nl_transport **ret_nl);
  */
 int nl_transport_open_bus(int bus, struct nl_transport **ret_nl);
 
+/*
+ * Starts a request in buf: zeroes its first len bytes and puts there a
+ * netlink header of type and flags followed by a family header of hdr_len
+ * bytes (mnl_nlmsg_put_extra_header(): nlmsg_len counts both, aligned),
+ * which mnl_nlmsg_get_payload() returns.  len is the whole request, with
+ * any attributes the caller then appends.  Returns the header, or NULL if
+ * buflen < len (the builders' -ENOBUFS).
+ */
+struct nlmsghdr *nl_transport_put_request(void *buf, size_t buflen, size_t len, uint16_t type,
+					  uint16_t flags, size_t hdr_len);
+
 /* Closes the socket and frees the transport.  NULL is a no-op. */
 void nl_transport_close(struct nl_transport *nl);
 

@@ -18,6 +18,7 @@
 #include "lsock/filter.h"
 #include "lsock/ifnames.h"
 #include "lsock/netns_pins.h"
+#include "lsock/outbuf.h"
 #include "lsock/owner.h"
 #include "lsock/plan.h"
 #include "lsock/protonames.h"
@@ -95,5 +96,20 @@ void sock_tracker_free(struct sock_tracker *t);
  * only there and a loop can poll() for them with no handler or global
  * flag.  Returns the fd or -errno. */
 int mode_signalfd(void);
+
+/* What a mode that runs until a signal (--watch, --events) holds besides
+ * its tracker: the signalfd it polls, the render caches, stdout's buffer. */
+struct mode_io {
+	int sigfd;
+	struct mode_render mr;
+	struct outbuf o;
+};
+
+/* Sets up *m for plan; on failure says why on stderr, leaves nothing
+ * open, and returns 3 (the exit status); else 0. */
+int mode_begin(struct mode_io *m, const struct query_plan *plan);
+
+/* Frees what mode_begin() set up (stdout's buffer is not written). */
+void mode_end(struct mode_io *m);
 
 #endif

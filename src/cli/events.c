@@ -171,26 +171,14 @@ int events_run(const struct query_plan *plan)
 {
 	struct nl_transport *nl = NULL;
 	struct sock_tracker t = { 0 };
-	struct mode_render mr;
-	struct outbuf o;
+	struct mode_io m;
 	unsigned groups[4];
 	size_t n = groups_of(plan, groups);
-	int sigfd, r, status;
+	int r, status;
 
-	sigfd = mode_signalfd();
-	if (sigfd < 0) {
-		fprintf(stderr, _("lsock: cannot watch for signals: %s\n"), strerror(-sigfd));
-		return 3;
-	}
-	r = mode_render_init(&mr, plan);
-	if (r == 0)
-		r = outbuf_init(&o, STDOUT_FILENO);
-	if (r < 0) {
-		fprintf(stderr, "lsock: %s\n", strerror(-r));
-		mode_render_free(&mr);
-		close(sigfd);
-		return 3;
-	}
+	status = mode_begin(&m, plan);
+	if (status)
+		return status;
 	/* Join first, then take the snapshot: a socket destroyed in between
 	 * is reported (without owner) rather than missed. */
 	r = nl_transport_open(&nl);
@@ -208,9 +196,9 @@ int events_run(const struct query_plan *plan)
 		fprintf(stderr, _("lsock: events: listening for destroyed %s sockets\n"),
 			n == 4 ? "TCP and UDP" : "selected");
 	{
-		struct events_ctx x = { .plan = plan, .tracker = &t, .mr = &mr, .o = &o };
+		struct events_ctx x = { .plan = plan, .tracker = &t, .mr = &m.mr, .o = &m.o };
 
-		status = loop(&x, nl, sigfd);
+		status = loop(&x, nl, m.sigfd);
 		if (x.malformed)
 			fprintf(stderr, P_("lsock: warning: left out %zu malformed destroy event\n",
 					   "lsock: warning: left out %zu malformed destroy events\n", x.malformed),
@@ -218,9 +206,7 @@ int events_run(const struct query_plan *plan)
 	}
 out:
 	nl_transport_close(nl);
-	outbuf_free(&o);
 	sock_tracker_free(&t);
-	mode_render_free(&mr);
-	close(sigfd);
+	mode_end(&m);
 	return status;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "lsock/i18n.h"
 #include "lsock/report.h"
@@ -349,4 +350,32 @@ int mode_signalfd(void)
 		return -errno;
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return fd < 0 ? -errno : fd;
+}
+
+int mode_begin(struct mode_io *m, const struct query_plan *plan)
+{
+	int r;
+
+	m->sigfd = mode_signalfd();
+	if (m->sigfd < 0) {
+		fprintf(stderr, _("lsock: cannot watch for signals: %s\n"), strerror(-m->sigfd));
+		return 3;
+	}
+	r = mode_render_init(&m->mr, plan);
+	if (r == 0)
+		r = outbuf_init(&m->o, STDOUT_FILENO);
+	if (r < 0) {
+		fprintf(stderr, "lsock: %s\n", strerror(-r));
+		mode_render_free(&m->mr);
+		close(m->sigfd);
+		return 3;
+	}
+	return 0;
+}
+
+void mode_end(struct mode_io *m)
+{
+	outbuf_free(&m->o);
+	mode_render_free(&m->mr);
+	close(m->sigfd);
 }

@@ -107,29 +107,17 @@ static int wait_until(int sigfd, uint64_t deadline)
 int watch_run(const struct query_plan *plan)
 {
 	struct sock_tracker t;
-	struct mode_render mr;
-	struct outbuf o;
+	struct mode_io m;
 	uint64_t next;
 	bool warned_slow = false;
-	int sigfd, r, status = 0;
+	int r, status;
 
-	sigfd = mode_signalfd();
-	if (sigfd < 0) {
-		fprintf(stderr, _("lsock: cannot watch for signals: %s\n"), strerror(-sigfd));
-		return 3;
-	}
-	r = mode_render_init(&mr, plan);
-	if (r == 0)
-		r = outbuf_init(&o, STDOUT_FILENO);
-	if (r < 0) {
-		fprintf(stderr, "lsock: %s\n", strerror(-r));
-		mode_render_free(&mr);
-		close(sigfd);
-		return 3;
-	}
+	status = mode_begin(&m, plan);
+	if (status)
+		return status;
 	status = sock_tracker_start(&t, plan);
 	if (status == 0) {
-		struct render_ctx c = mode_render_ctx(&mr, plan, &t.table, &t.owners, &t.netns);
+		struct render_ctx c = mode_render_ctx(&m.mr, plan, &t.table, &t.owners, &t.netns);
 
 		if (plan->sort.len) {
 			sort_table(&t.table, &plan->sort,
@@ -139,8 +127,8 @@ int watch_run(const struct query_plan *plan)
 			if (snapshot_diff_index(&t.table, &t.netns, &t.order) < 0)
 				status = 3;
 		}
-		put_first(&o, plan, &c);
-		if (flush_line(&o) < 0)
+		put_first(&m.o, plan, &c);
+		if (flush_line(&m.o) < 0)
 			status = 3;
 	}
 	next = now_ms() + plan->watch_ms;
@@ -148,7 +136,7 @@ int watch_run(const struct query_plan *plan)
 		struct sock_tracker_tick k;
 		uint64_t start;
 
-		r = wait_until(sigfd, next);
+		r = wait_until(m.sigfd, next);
 		if (r != 0) {
 			if (r < 0) {
 				fprintf(stderr, "lsock: %s\n", strerror(-r));
@@ -161,7 +149,7 @@ int watch_run(const struct query_plan *plan)
 		if (status == 0 && k.walked && plan->verbose)
 			fprintf(stderr, _("lsock: watch: walked %s for the owners of new sockets\n"),
 				plan->spec.proc_root);
-		if (status == 0 && put_changes(&o, plan, &mr, &t, &k) < 0)
+		if (status == 0 && put_changes(&m.o, plan, &m.mr, &t, &k) < 0)
 			status = 3;
 		sock_tracker_tick_free(&k);
 		next += plan->watch_ms;
@@ -175,9 +163,7 @@ int watch_run(const struct query_plan *plan)
 			next = now_ms();
 		}
 	}
-	outbuf_free(&o);
 	sock_tracker_free(&t);
-	mode_render_free(&mr);
-	close(sigfd);
+	mode_end(&m);
 	return status;
 }

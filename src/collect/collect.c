@@ -171,23 +171,90 @@ static int unix_peer_missing(const struct sock_table *t, size_t from)
 }
 
 /*
+ * Where the passes of a slot go: the table t, from mark on, or, streaming
+ * (k not NULL), k, which dedupes and merges the rows as they come
+ * (collect_stream.h), so that the table's steps are nothing there.
+ */
+struct pass_target {
+	struct sock_table *t; /* streaming: k's batch */
+	struct stream_sink *k;
+	size_t mark;          /* t->len when the slot began */
+	size_t pass_mark;     /* t->len when this pass began */
+};
+
+/*
+ * One pass: a dump into g (peers: a UNIX dump of every state, whose peers
+ * the pass is judged by; later: not the slot's first).  A failed later
+ * pass leaves nothing: the collector restores the table, and the stream
+ * holds the pass's rows until it completed.  Returns as dump_netlink(),
+ * or, streaming, the error of handing the rows on.
+ */
+static int target_dump(struct pass_target *g, struct nl_transport *nl,
+		       const struct collect_spec *s, const struct proto_desc *d,
+		       enum sock_proto proto, uint8_t family, bool peers, bool later,
+		       size_t *ret_dropped)
+{
+	int r, end;
+
+	g->pass_mark = g->t->len;
+	if (g->k)
+		stream_pass_begin(g->k, peers, later);
+	r = dump_netlink(nl, s, d, proto, family, g->t, g->k, ret_dropped);
+	if (g->k && later) {
+		end = stream_pass_end(g->k, r == 0);
+		if (r == 0)
+			r = end;
+	}
+	return r;
+}
+
+/* Drops the rows this pass sent twice; *ret_n counts them (a sign of
+ * churn).  Returns 0 or -ENOMEM. */
+static int target_pass_repeats(struct pass_target *g, size_t *ret_n)
+{
+	if (g->k) {
+		*ret_n = g->k->repeats;
+		return 0;
+	}
+	return sock_table_dedupe_cookie(g->t, g->pass_mark, ret_n);
+}
+
+/* unix_peer_missing() of this pass: 1, 0, or -ENOMEM. */
+static int target_peer_missing(struct pass_target *g)
+{
+	return g->k ? stream_peer_missing(g->k) : unix_peer_missing(g->t, g->pass_mark);
+}
+
+/* Merges the slot's passes: a socket an earlier one had is dropped.
+ * Returns 0 or -ENOMEM. */
+static int target_merge(struct pass_target *g)
+{
+	size_t n;
+
+	return g->k ? 0 : sock_table_dedupe_cookie(g->t, g->mark, &n);
+}
+
+/*
  * The sock_diag part of a slot, with the churn handling collect_run()
- * documents.  A failed later pass is dropped (the collector restored t)
- * and leaves the slot unsettled.  Returns 0, -ENOMEM, or the first pass's
- * error (t is then as before).
+ * documents, into the table t or, streaming (k not NULL), into k (t is
+ * then k's batch).  A failed later pass is dropped (target_dump()) and
+ * leaves the slot unsettled.  Returns 0, -ENOMEM, the first pass's error
+ * (t is then as before), or, streaming, an error that made k fatal.
  */
 static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			const struct proto_desc *d, enum sock_proto proto, uint8_t family,
-			struct sock_table *t, struct collect_slot *slot)
+			struct sock_table *t, struct stream_sink *k, struct collect_slot *slot)
 {
+	bool peers = proto == SOCK_PROTO_UNIX && (s->states & SOCK_STATES_ALL) == SOCK_STATES_ALL;
+	struct pass_target g = { .t = t, .k = k, .mark = t->len };
 	struct procnet_sockstat before, after;
-	size_t mark = t->len, pass_mark = mark, n, dropped, reads;
 	bool have_before, have_after, churn;
+	size_t n, dropped, reads;
 	int r;
 
 	/* One small file read per dump: the counts a pass is judged by. */
 	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
-	r = dump_netlink(nl, s, d, proto, family, t, NULL, &slot->netlink_dropped);
+	r = target_dump(&g, nl, s, d, proto, family, peers, false, &slot->netlink_dropped);
 	if (r < 0)
 		return r;
 	slot->netlink_passes = 1;
@@ -196,20 +263,19 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 	for (;;) {
 		if (reads <= 1) {
 			/* One walk: consistent on its own; merge it, done. */
-			r = sock_table_dedupe_cookie(t, mark, &n);
+			r = target_merge(&g);
 			slot->netlink_unsettled = false;
 			return r;
 		}
 		have_after = procnet_sock_counts_read(s->proc_root, family, &after) == 0;
 		/* Repeats inside this pass are a sign of churn... */
-		r = sock_table_dedupe_cookie(t, pass_mark, &n);
+		r = target_pass_repeats(&g, &n);
 		if (r < 0)
 			return r;
 		slot->netlink_repeats += n;
 		churn = n > 0 || (have_before && have_after && !sockstat_equal(&before, &after));
-		if (!churn && proto == SOCK_PROTO_UNIX &&
-		    (s->states & SOCK_STATES_ALL) == SOCK_STATES_ALL) {
-			r = unix_peer_missing(t, pass_mark);
+		if (!churn && peers) {
+			r = target_peer_missing(&g);
 			if (r < 0)
 				return r;
 			churn = r == 1;
@@ -217,8 +283,8 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 		/* ...while a later pass meeting an earlier one's sockets is
 		 * the merge, and says nothing (the first pass has no earlier
 		 * one: it was deduplicated just above). */
-		if (pass_mark != mark) {
-			r = sock_table_dedupe_cookie(t, mark, &n);
+		if (g.pass_mark != g.mark) {
+			r = target_merge(&g);
 			if (r < 0)
 				return r;
 		}
@@ -227,67 +293,8 @@ static int dump_settled(struct nl_transport *nl, const struct collect_spec *s,
 			return 0;
 		before = after;
 		have_before = have_after;
-		pass_mark = t->len;
-		r = dump_netlink(nl, s, d, proto, family, t, NULL, &dropped);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			return 0; /* keep what the earlier passes had */
-		slot->netlink_passes++;
-		if (dropped > slot->netlink_dropped)
-			slot->netlink_dropped = dropped;
-		reads = nl_transport_last_datagrams(nl);
-		if (reads > slot->netlink_reads)
-			slot->netlink_reads = reads;
-	}
-}
-
-/*
- * dump_settled() streaming to k: the same passes, judged by the same
- * signs, with the dedupe and the merge done by k as the rows come
- * (collect_stream.h).  A failed later pass keeps the rows it handed on.
- */
-static int dump_settled_stream(struct nl_transport *nl, const struct collect_spec *s,
-			       const struct proto_desc *d, enum sock_proto proto, uint8_t family,
-			       struct stream_sink *k, struct collect_slot *slot)
-{
-	bool peers = proto == SOCK_PROTO_UNIX && (s->states & SOCK_STATES_ALL) == SOCK_STATES_ALL;
-	struct procnet_sockstat before, after;
-	bool have_before, have_after, churn;
-	size_t dropped, reads;
-	int r;
-
-	have_before = procnet_sock_counts_read(s->proc_root, family, &before) == 0;
-	stream_pass_begin(k, peers);
-	r = dump_netlink(nl, s, d, proto, family, &k->batch, k, &slot->netlink_dropped);
-	if (r < 0)
-		return r;
-	slot->netlink_passes = 1;
-	slot->netlink_reads = nl_transport_last_datagrams(nl);
-	reads = slot->netlink_reads;
-	for (;;) {
-		if (reads <= 1) {
-			slot->netlink_unsettled = false;
-			return 0;
-		}
-		have_after = procnet_sock_counts_read(s->proc_root, family, &after) == 0;
-		slot->netlink_repeats += k->repeats;
-		churn = k->repeats > 0 ||
-			(have_before && have_after && !sockstat_equal(&before, &after));
-		if (!churn && peers) {
-			r = stream_peer_missing(k);
-			if (r < 0)
-				return r;
-			churn = r == 1;
-		}
-		slot->netlink_unsettled = churn;
-		if (!churn || slot->netlink_passes >= COLLECT_MAX_PASSES)
-			return 0;
-		before = after;
-		have_before = have_after;
-		stream_pass_begin(k, peers);
-		r = dump_netlink(nl, s, d, proto, family, &k->batch, k, &dropped);
-		if (r == -ENOMEM || k->fatal)
+		r = target_dump(&g, nl, s, d, proto, family, peers, true, &dropped);
+		if (r == -ENOMEM || (k && k->fatal))
 			return r;
 		if (r < 0)
 			return 0; /* keep what the earlier passes had */
@@ -319,10 +326,8 @@ static int collect_slot(struct nl_transport *nl, int transport_error, const stru
 	if (s->source != SOURCE_PROC) {
 		if (!nl)
 			r = transport_error;
-		else if (k)
-			r = dump_settled_stream(nl, s, d, proto, family, k, slot);
 		else
-			r = dump_settled(nl, s, d, proto, family, t, slot);
+			r = dump_settled(nl, s, d, proto, family, t, k, slot);
 		if (r == 0) {
 			slot->served = true;
 			slot->source = SOCK_SOURCE_NETLINK;
@@ -393,7 +398,7 @@ static int collect_tcp_both(struct nl_transport *nl, const struct collect_spec *
 
 	if (k) {
 		stream_slot_begin(k, true);
-		r = dump_settled_stream(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, k, slot4);
+		r = dump_settled(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, t, k, slot4);
 		if (r == 0)
 			r = stream_slot_end(k);
 		if (r < 0 && !stream_slot_undo(k)) {
@@ -401,7 +406,7 @@ static int collect_tcp_both(struct nl_transport *nl, const struct collect_spec *
 			return r;
 		}
 	} else {
-		r = dump_settled(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, t, slot4);
+		r = dump_settled(nl, s, d, SOCK_PROTO_TCP, AF_UNSPEC, t, NULL, slot4);
 		if (r == 0)
 			r = partition_inet4_first(t, mark);
 	}

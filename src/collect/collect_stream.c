@@ -95,6 +95,21 @@ static int track(struct stream_sink *k, const struct sock_entry *e)
 	return 0;
 }
 
+/* Where a new row of the slot goes: after the rows before it, or, for the
+ * IPv6 row of a both-family dump, after the slot's IPv4 rows. */
+static int place(struct stream_sink *k, const struct sock_entry *e, const void *name,
+		 size_t name_len)
+{
+	int r;
+
+	if (k->hold6 && e->family == AF_INET6)
+		return sock_table_add(&k->held6, e, name, name_len);
+	r = sock_table_add(&k->batch, e, name, name_len);
+	if (r == 0 && k->batch.len >= k->st->batch_rows)
+		r = stream_flush(k);
+	return r;
+}
+
 static int sink_add(struct diag_rows *rows, const struct sock_entry *e, const void *name,
 		    size_t name_len)
 {
@@ -110,12 +125,9 @@ static int sink_add(struct diag_rows *rows, const struct sock_entry *e, const vo
 	r = cookie_seen(k, e);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	if (k->hold6 && e->family == AF_INET6)
-		return sock_table_add(&k->held6, e, name, name_len);
-	r = sock_table_add(&k->batch, e, name, name_len);
-	if (r == 0 && k->batch.len >= k->st->batch_rows)
-		r = stream_flush(k);
-	return r;
+	if (k->defer)
+		return sock_table_add(&k->pending, e, name, name_len);
+	return place(k, e, name, name_len);
 }
 
 /* An interrupted dump is run again: what it sent is kept (and the second
@@ -124,7 +136,7 @@ static void sink_restart(struct diag_rows *rows)
 {
 	struct stream_sink *k = (struct stream_sink *)rows;
 
-	stream_pass_begin(k, k->track_peers);
+	stream_pass_begin(k, k->track_peers, k->defer);
 }
 
 static void show_ahead(struct stream_sink *k);
@@ -141,6 +153,7 @@ void stream_sink_free(struct stream_sink *k)
 {
 	sock_table_free(&k->batch);
 	sock_table_free(&k->held6);
+	sock_table_free(&k->pending);
 	free(k->cookies);
 	procnet_inode_set_free(&k->inodes);
 	free(k->peers);
@@ -163,6 +176,8 @@ void stream_slot_begin(struct stream_sink *k, bool hold6)
 	}
 	k->cookies_len = 0;
 	k->pass = 0;
+	k->defer = false;
+	sock_table_truncate(&k->pending, 0);
 	k->hold6 = hold6;
 	sock_table_truncate(&k->held6, 0);
 	k->held6_shown = 0;
@@ -170,7 +185,7 @@ void stream_slot_begin(struct stream_sink *k, bool hold6)
 	k->slot_flushed = false;
 }
 
-void stream_pass_begin(struct stream_sink *k, bool track_peers)
+void stream_pass_begin(struct stream_sink *k, bool track_peers, bool defer)
 {
 	/* 255 passes in a slot: the restarts of COLLECT_MAX_PASSES dumps are
 	 * far fewer. */
@@ -178,8 +193,28 @@ void stream_pass_begin(struct stream_sink *k, bool track_peers)
 		k->pass++;
 	k->repeats = 0;
 	k->track_peers = track_peers;
+	/* A restart of a deferred pass keeps what it held (the cookies say
+	 * they were sent): the pass ends once, with its last run. */
+	k->defer = defer;
 	procnet_inode_set_free(&k->inodes);
 	k->npeers = 0;
+}
+
+int stream_pass_end(struct stream_sink *k, bool ok)
+{
+	size_t i;
+	int r = 0;
+
+	/* The cookies of dropped rows stay in the set: no pass follows a
+	 * failed one in the slot (collect.c). */
+	for (i = 0; ok && i < k->pending.len && r == 0; i++) {
+		const struct sock_entry *e = &k->pending.entries[i];
+
+		r = place(k, e, sock_table_name(&k->pending, e), e->path_len);
+	}
+	sock_table_truncate(&k->pending, 0);
+	k->defer = false;
+	return r;
 }
 
 int stream_peer_missing(struct stream_sink *k)
@@ -227,6 +262,8 @@ bool stream_slot_undo(struct stream_sink *k)
 	}
 	sock_table_truncate(&k->batch, k->slot_mark);
 	sock_table_truncate(&k->held6, 0);
+	sock_table_truncate(&k->pending, 0);
+	k->defer = false;
 	k->held6_shown = 0;
 	k->hold6 = false;
 	return true;

@@ -6,7 +6,8 @@
  * pass and the merge of passes (a set of the slot's cookies, each tagged
  * with the pass that last saw it), the UNIX peer check of a pass, and the
  * IPv4-first order of a dump of both TCP families (the IPv6 rows are held
- * until the slot ends).  Internal to src/collect.
+ * until the slot ends).  The new rows of a later pass are held until that
+ * pass completed, since a failed one is dropped.  Internal to src/collect.
  */
 #ifndef LSOCK_COLLECT_STREAM_H
 #define LSOCK_COLLECT_STREAM_H
@@ -30,6 +31,8 @@ struct stream_sink {
 	size_t cookies_cap; /* power of two, or 0 */
 	size_t cookies_len;
 	uint8_t pass;       /* 1.. within the slot (a restarted dump counts as a pass) */
+	bool defer;         /* a later pass: its new rows wait in pending until it ends */
+	struct sock_table pending;
 	size_t repeats;     /* records of this pass that this pass had sent already */
 	bool track_peers;   /* UNIX dump of every state: record inodes and peers */
 	struct procnet_inode_set inodes;
@@ -46,8 +49,15 @@ void stream_sink_free(struct stream_sink *k);
 /* A slot begins; hold6: it is the dump of both TCP families. */
 void stream_slot_begin(struct stream_sink *k, bool hold6);
 
-/* A pass (one dump) of the slot begins; track_peers: check its UNIX peers. */
-void stream_pass_begin(struct stream_sink *k, bool track_peers);
+/* A pass (one dump) of the slot begins; track_peers: check its UNIX peers;
+ * defer: it is a later pass (a re-dump under churn), whose rows are held
+ * until stream_pass_end() says whether it completed. */
+void stream_pass_begin(struct stream_sink *k, bool track_peers, bool defer);
+
+/* A deferred pass ended: if ok, its rows follow, as they would have come;
+ * if not, they are dropped, as the table drops a failed later pass (the
+ * slot ends with it).  Returns 0, -ENOMEM, or emit()'s error (fatal). */
+int stream_pass_end(struct stream_sink *k, bool ok);
 
 /* Whether some peer the pass reported is a socket it did not list (see
  * unix_peer_missing() in collect.c): 1, 0, or -ENOMEM.  Once per pass,

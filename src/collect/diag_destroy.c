@@ -30,13 +30,11 @@ int diag_build_destroy(void *buf, size_t buflen, const struct sock_entry *e)
 		struct unix_diag_req *u;
 		size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*u));
 
-		if (buflen < len)
+		nlh = nl_transport_put_request(buf, buflen, len, SOCK_DESTROY,
+					       NLM_F_REQUEST | NLM_F_ACK, sizeof(*u));
+		if (!nlh)
 			return -ENOBUFS;
-		memset(buf, 0, len);
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = SOCK_DESTROY;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		u = mnl_nlmsg_put_extra_header(nlh, sizeof(*u));
+		u = mnl_nlmsg_get_payload(nlh);
 		u->sdiag_family = AF_UNIX;
 		u->udiag_ino = e->inode;
 		u->udiag_states = ~0u;
@@ -55,13 +53,11 @@ int diag_build_destroy(void *buf, size_t buflen, const struct sock_entry *e)
 			return -EINVAL;
 		if (d->diag_req_protocol)
 			len += MNL_ATTR_HDRLEN + sizeof(uint32_t);
-		if (buflen < len)
+		nlh = nl_transport_put_request(buf, buflen, len, SOCK_DESTROY,
+					       NLM_F_REQUEST | NLM_F_ACK, sizeof(*req));
+		if (!nlh)
 			return -ENOBUFS;
-		memset(buf, 0, len);
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = SOCK_DESTROY;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req = mnl_nlmsg_get_payload(nlh);
 		req->sdiag_family = e->family;
 		req->sdiag_protocol = d->ipproto[proto_family_index(e->family)];
 		req->idiag_states = ~0u;

@@ -70,13 +70,11 @@ static int build_tcp_compat_request(void *buf, size_t buflen, uint32_t state_mas
 	struct nlmsghdr *nlh;
 	size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
 
-	if (buflen < len)
+	nlh = nl_transport_put_request(buf, buflen, len, TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP,
+				       sizeof(*req));
+	if (!nlh)
 		return -ENOBUFS;
-	memset(buf, 0, len);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = TCPDIAG_GETSOCK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req = mnl_nlmsg_get_payload(nlh);
 	req->idiag_family = AF_INET; /* ignored by the kernel, see above */
 	req->idiag_states = request_states(SOCK_PROTO_TCP, state_mask);
 	return (int)nlh->nlmsg_len;
@@ -103,14 +101,11 @@ int diag_inet_build_request_ext(void *buf, size_t buflen, uint8_t family, enum s
 	len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
 	if (d->diag_req_protocol)
 		len += MNL_ATTR_HDRLEN + sizeof(uint32_t);
-	if (buflen < len)
+	nlh = nl_transport_put_request(buf, buflen, len, SOCK_DIAG_BY_FAMILY,
+				       NLM_F_REQUEST | NLM_F_DUMP, sizeof(*req));
+	if (!nlh)
 		return -ENOBUFS;
-
-	memset(buf, 0, len);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req = mnl_nlmsg_get_payload(nlh);
 	req->sdiag_family = family;
 	req->sdiag_protocol = d->ipproto[proto_family_index(family)];
 	/* Since 4.4 tcp_diag widens a SYN_RECV request to NEW_SYN_RECV

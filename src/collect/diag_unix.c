@@ -37,13 +37,10 @@ static int build_request(void *buf, size_t buflen, uint16_t flags, uint32_t stat
 	struct nlmsghdr *nlh;
 	size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req));
 
-	if (buflen < len)
+	nlh = nl_transport_put_request(buf, buflen, len, SOCK_DIAG_BY_FAMILY, flags, sizeof(*req));
+	if (!nlh)
 		return -ENOBUFS;
-	memset(buf, 0, len);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = flags;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req = mnl_nlmsg_get_payload(nlh);
 	req->sdiag_family = AF_UNIX;
 	req->udiag_states = state_mask;
 	req->udiag_ino = inode;

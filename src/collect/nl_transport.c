@@ -596,3 +596,18 @@ fail:
 	nl->stale = true;
 	return r;
 }
+
+struct nlmsghdr *nl_transport_put_request(void *buf, size_t buflen, size_t len, uint16_t type,
+					  uint16_t flags, size_t hdr_len)
+{
+	struct nlmsghdr *nlh;
+
+	if (buflen < len)
+		return NULL;
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	mnl_nlmsg_put_extra_header(nlh, hdr_len);
+	return nlh;
+}

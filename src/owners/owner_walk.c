@@ -148,10 +148,12 @@ static enum pid_fate errno_fate(int e)
 	return (e == EACCES || e == EPERM) ? PID_DENIED : PID_SKIP;
 }
 
-bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
+/* Whether an fd link target of len bytes is PREFIX[INODE]], as the
+ * kernel's d_dname() handlers spell an anonymous file's name (prefix
+ * includes the '['), with a non-zero 32-bit INODE. */
+static bool parse_inode_link(const char *s, size_t len, const char *prefix, uint32_t *ret_inode)
 {
-	static const char prefix[] = "socket:[";
-	const size_t plen = sizeof(prefix) - 1;
+	const size_t plen = strlen(prefix);
 	uint64_t v;
 
 	if (len < plen + 2 || memcmp(s, prefix, plen) != 0 || s[len - 1] != ']')
@@ -160,6 +162,11 @@ bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
 		return false;
 	*ret_inode = (uint32_t)v;
 	return true;
+}
+
+bool owner_parse_socket_link(const char *s, size_t len, uint32_t *ret_inode)
+{
+	return parse_inode_link(s, len, "socket:[", ret_inode);
 }
 
 /*
@@ -208,16 +215,7 @@ static int read_comm(int dfd, struct owner_proc *p)
  * namespace's file (ns_dname()); the inode is the namespace's inum. */
 static bool parse_netns_link(const char *s, size_t len, uint32_t *ret_ino)
 {
-	static const char prefix[] = "net:[";
-	const size_t plen = sizeof(prefix) - 1;
-	uint64_t v;
-
-	if (len < plen + 2 || memcmp(s, prefix, plen) != 0 || s[len - 1] != ']')
-		return false;
-	if (!owner_parse_dec(s + plen, len - plen - 1, UINT32_MAX, &v) || v == 0)
-		return false;
-	*ret_ino = (uint32_t)v;
-	return true;
+	return parse_inode_link(s, len, "net:[", ret_ino);
 }
 
 /* Records an nsfs fd of a network namespace: namespace discovery reads
