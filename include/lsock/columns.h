@@ -121,7 +121,25 @@ struct render_ctx {
 					  * keys needing more are left out) */
 	const struct owner_span *spans;  /* with owners: each row's holders resolved
 					  * (owner_map_spans()); NULL: looked up per cell */
+	const struct owner_labels *labels; /* owners' names escaped once; NULL: per cell */
 };
+
+/*
+ * Each process's comm escaped for text once, not once per cell: in a middle
+ * column (text[2i]) and in the last (text[2i + 1], where inner spaces may
+ * stay), both with ',' escaped, the owners' separator.  For map only.
+ */
+struct owner_labels {
+	const struct owner_map *map;
+	char *text;     /* the labels, back to back */
+	uint32_t *off;  /* label k is text[off[k] .. off[k + 1]) */
+	size_t nprocs;
+};
+
+/* Builds *ret for m (NULL: an empty set).  Returns 0 or -ENOMEM; *ret is
+ * always written, and freed with owner_labels_free(). */
+int owner_labels_build(const struct owner_map *m, struct owner_labels *ret);
+void owner_labels_free(struct owner_labels *l);
 
 /* The interface names of e's own network namespace (an ifindex means
  * nothing elsewhere): its view's cache under -G/-N, else c->ifnames. */

@@ -20,6 +20,7 @@ struct render_caches {
 	struct ifname_cache ifnames;
 	struct protoname_cache protonames;
 	struct owner_span *spans; /* render_resolve_owners() */
+	struct owner_labels labels; /* render_resolve_owners() */
 };
 
 /*

@@ -33,14 +33,19 @@ void render_resolve_owners(struct render_ctx *ctx, struct render_caches *caches)
 	free(caches->spans);
 	caches->spans = NULL;
 	ctx->spans = NULL;
+	owner_labels_free(&caches->labels);
+	ctx->labels = NULL;
 	if (ctx->owners && owner_map_spans(ctx->owners, ctx->table, &caches->spans) == 0)
 		ctx->spans = caches->spans;
+	if (ctx->owners && owner_labels_build(ctx->owners, &caches->labels) == 0)
+		ctx->labels = &caches->labels;
 }
 
 void render_caches_free(struct render_caches *caches)
 {
 	free(caches->spans);
 	caches->spans = NULL;
+	owner_labels_free(&caches->labels);
 	user_cache_free(&caches->users);
 	ifname_cache_free(&caches->ifnames);
 	protoname_cache_free(&caches->protonames);

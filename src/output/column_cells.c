@@ -8,6 +8,8 @@
  * kernel said.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -393,6 +395,60 @@ enum owner_part {
 
 /* All holders, one per process (a process holding the socket on two fds is
  * one owner here; JSON lists every fd), comma-separated; "-" if none seen. */
+int owner_labels_build(const struct owner_map *m, struct owner_labels *ret)
+{
+	struct outbuf o;
+	size_t i, k;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!m || !m->nprocs)
+		return 0;
+	if (m->nprocs > (UINT32_MAX - 1) / 2 || outbuf_init(&o, -1) < 0)
+		return -ENOMEM;
+	ret->off = malloc((2 * m->nprocs + 1) * sizeof(*ret->off));
+	for (i = 0; ret->off && i < m->nprocs; i++) {
+		for (k = 0; k < 2; k++) {
+			ret->off[2 * i + k] = (uint32_t)o.len;
+			put_name(&o, m->procs[i].comm, m->procs[i].comm_len, k == 1, ',');
+		}
+	}
+	/* A comm is at most 64 bytes, 256 escaped: no label set nears 4 GB. */
+	if (!ret->off || outbuf_error(&o) < 0 || o.len > UINT32_MAX) {
+		outbuf_free(&o);
+		free(ret->off);
+		ret->off = NULL;
+		return -ENOMEM;
+	}
+	ret->off[2 * m->nprocs] = (uint32_t)o.len;
+	ret->text = o.buf; /* the outbuf's buffer is ours now */
+	ret->map = m;
+	ret->nprocs = m->nprocs;
+	return 0;
+}
+
+void owner_labels_free(struct owner_labels *l)
+{
+	free(l->text);
+	free(l->off);
+	memset(l, 0, sizeof(*l));
+}
+
+/* p's comm as put_name() writes it: from the labels when they are m's. */
+static void put_comm(const struct render_ctx *c, const struct owner_proc *p, bool last,
+		     struct outbuf *o)
+{
+	const struct owner_labels *l = c->labels;
+
+	if (l && l->map == c->owners && p >= c->owners->procs &&
+	    p < c->owners->procs + l->nprocs) {
+		size_t k = 2 * (size_t)(p - c->owners->procs) + last;
+
+		outbuf_put(o, l->text + l->off[k], l->off[k + 1] - l->off[k]);
+		return;
+	}
+	put_name(o, p->comm, p->comm_len, last, ',');
+}
+
 /* The holders' processes of e (of its peer: "->" first), each once. */
 static void put_owners(const struct render_ctx *c, const struct sock_entry *e, bool peer,
 		       unsigned parts, bool last, struct outbuf *o)
@@ -423,7 +479,7 @@ static void put_owners(const struct render_ctx *c, const struct sock_entry *e, b
 		 * pass for a Path column), and never the owners' separator (a
 		 * comm "x,999/sshd" must not pass for a second owner). */
 		if (parts & OWNER_COMM)
-			put_name(o, p->comm, p->comm_len, last, ',');
+			put_comm(c, p, last, o);
 		if (one)
 			break;
 	}
