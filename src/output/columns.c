@@ -376,15 +376,19 @@ int column_sort_parse(const char *spec, struct sort_spec *ret, unsigned *ret_nee
 
 void column_help(struct outbuf *o)
 {
-	size_t id, i;
+	size_t id, i, width = 0;
 
+	/* The help texts line up after the longest name, whatever it is. */
+	for (id = 0; id < _COL_MAX; id++)
+		if (strlen(columns[id].name) > width)
+			width = strlen(columns[id].name);
 	outbuf_puts(o, _("Columns (for -k/--columns; every column is also a --sort key):\n"));
 	for (id = 0; id < _COL_MAX; id++) {
 		size_t n = strlen(columns[id].name);
 
 		outbuf_puts(o, "  ");
 		outbuf_puts(o, columns[id].name);
-		outbuf_pad(o, n < 11 ? 11 - n : 1);
+		outbuf_pad(o, width + 1 - n);
 		outbuf_puts(o, _(columns[id].help));
 		outbuf_putc(o, '\n');
 	}

@@ -364,7 +364,7 @@ static void test_help_lists_every_column(void **state)
 {
 	struct outbuf o;
 	char line[256];
-	size_t id, lines = 0;
+	size_t id, lines = 0, width = 0;
 	const char *p;
 
 	assert_int_equal(outbuf_init(&o, -1), 0);
@@ -376,17 +376,22 @@ static void test_help_lists_every_column(void **state)
 	assert_int_equal(lines, _COL_MAX + 2);
 	assert_int_equal(o.buf[o.len - 1], '\n');
 	assert_memory_equal(o.buf, "Columns (", 9);
+	for (id = 0; id < _COL_MAX; id++)
+		if (strlen(column_get((enum column_id)id)->name) > width)
+			width = strlen(column_get((enum column_id)id)->name);
 	for (id = 0; id < _COL_MAX; id++) {
 		const struct column *c = column_get((enum column_id)id);
 		size_t n = strlen(c->name);
 
-		/* "  name       help": the descriptions line up at column 13 */
-		snprintf(line, sizeof(line), "\n  %s%*s%s\n", c->name, (int)(n < 11 ? 11 - n : 1), "",
+		/* "  name   help": the descriptions line up one space after the
+		 * longest name (peer_owners), so every name has a space after */
+		snprintf(line, sizeof(line), "\n  %s%*s%s\n", c->name, (int)(width + 1 - n), "",
 			 c->help);
 		assert_non_null(strstr(o.buf, line));
 	}
-	assert_non_null(strstr(o.buf, "\n  pid        PIDs of the owning processes\n"));
-	assert_non_null(strstr(o.buf, "\n  interface  network interface the socket is bound to\n"));
+	assert_int_equal(width, strlen("peer_owners"));
+	assert_non_null(strstr(o.buf, "\n  pid         PIDs of the owning processes\n"));
+	assert_non_null(strstr(o.buf, "\n  peer_owners processes holding the connected UNIX peer"));
 	assert_non_null(strstr(o.buf, "Sort keys: the column names, plus lport, rport and queue; "
 				      "prefix '-' to reverse.\n"));
 	outbuf_free(&o);
