@@ -4,7 +4,7 @@
  *
  * src/bpf/owner_iter.bpf.c, built into this binary (owner_bpf_obj.c),
  * visits every fd table of every process of our PID namespace inside the
- * kernel and writes (pid, fd, inode, comm) for socket fds only: one
+ * kernel and writes (pid, tid, fd, inode, comm) for socket and nsfs fds: one
  * read(2) per ~2000 sockets instead of one readlinkat(2) per fd.  libbpf
  * opens it from memory (Debian 12's bpftool cannot make skeletons), fixes
  * up its CO-RE relocations against /sys/kernel/btf/vmlinux, loads it, and
@@ -222,7 +222,9 @@ static int add_nsfd(struct owner_map *m, const struct owner_bpf_record *rec)
 	nf = &m->nsfds[m->nnsfds++];
 	nf->ns_ino = rec->netns;
 	nf->pid = (int32_t)rec->pid;
-	nf->tid = 0;
+	/* A thread's own table: opened through /proc/PID/task/TID/fd, as the
+	 * /proc walk records it. */
+	nf->tid = (int32_t)rec->tid;
 	nf->fd = (int32_t)rec->fd;
 	return 0;
 }
@@ -270,7 +272,7 @@ static int add_record(struct owner_map *m, const struct owner_bpf_record *rec,
 	uint32_t proc;
 	int r;
 
-	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->fd > INT32_MAX)
+	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->tid > INT32_MAX || rec->fd > INT32_MAX)
 		return 0;
 	if (rec->inode == 0)
 		return rec->netns ? add_nsfd(m, rec) : 0;
