@@ -230,17 +230,46 @@ static int add_nsfd(struct owner_map *m, const struct owner_bpf_record *rec)
 }
 
 /*
- * Notes the namespace of a socket record, with that socket, if it is new.
- * Sockets come in runs of one namespace (a process's fds), so the last
- * one found answers most; the rest is a bisection of the few namespaces.
+ * Takes socket rec as a candidate of namespace k (see owner_sockns): while
+ * there is room, any; then only one of a process not among them, in place
+ * of the last candidate whose process an earlier one has.
+ */
+static void add_sockns_cand(struct owner_sockns *k, const struct owner_bpf_record *rec)
+{
+	struct owner_sockns_cand c = { .pid = (int32_t)rec->pid, .fd = (int32_t)rec->fd,
+				       .sock_inode = rec->inode };
+	size_t i, j;
+
+	if (k->ncand < OWNER_SOCKNS_CANDS) {
+		k->cand[k->ncand++] = c;
+		return;
+	}
+	for (i = 0; i < k->ncand; i++)
+		if (k->cand[i].pid == c.pid)
+			return;
+	for (i = k->ncand - 1; i > 0; i--)
+		for (j = 0; j < i; j++)
+			if (k->cand[j].pid == k->cand[i].pid) {
+				k->cand[i] = c;
+				return;
+			}
+}
+
+/*
+ * Notes the namespace of a socket record, with that socket as one to ask
+ * it through.  Sockets come in runs of one namespace (a process's fds), so
+ * the last one found answers most; the rest is a bisection of the few
+ * namespaces.
  */
 static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, size_t *last)
 {
 	size_t lo = 0, hi = m->nsocknss;
 	int r;
 
-	if (*last < m->nsocknss && m->socknss[*last].ns_ino == rec->netns)
+	if (*last < m->nsocknss && m->socknss[*last].ns_ino == rec->netns) {
+		add_sockns_cand(&m->socknss[*last], rec);
 		return 0;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -250,6 +279,7 @@ static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, s
 			hi = mid;
 	}
 	if (lo < m->nsocknss && m->socknss[lo].ns_ino == rec->netns) {
+		add_sockns_cand(&m->socknss[lo], rec);
 		*last = lo;
 		return 0;
 	}
@@ -258,8 +288,8 @@ static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, s
 	if (r < 0)
 		return r;
 	memmove(&m->socknss[lo + 1], &m->socknss[lo], (m->nsocknss - lo) * sizeof(*m->socknss));
-	m->socknss[lo] = (struct owner_sockns){ .ns_ino = rec->netns, .pid = (int32_t)rec->pid,
-						 .fd = (int32_t)rec->fd, .sock_inode = rec->inode };
+	m->socknss[lo] = (struct owner_sockns){ .ns_ino = rec->netns };
+	add_sockns_cand(&m->socknss[lo], rec);
 	m->nsocknss++;
 	*last = lo;
 	return 0;
