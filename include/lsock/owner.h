@@ -75,6 +75,7 @@ struct owner_nsfd {
 /* A socket to ask its namespace through: fd of process pid. */
 struct owner_sockns_cand {
 	int32_t pid;
+	int32_t tid; /* the thread whose own fd table holds fd; 0: the process's */
 	int32_t fd;
 	uint32_t sock_inode;
 };

@@ -236,8 +236,8 @@ static int add_nsfd(struct owner_map *m, const struct owner_bpf_record *rec)
  */
 static void add_sockns_cand(struct owner_sockns *k, const struct owner_bpf_record *rec)
 {
-	struct owner_sockns_cand c = { .pid = (int32_t)rec->pid, .fd = (int32_t)rec->fd,
-				       .sock_inode = rec->inode };
+	struct owner_sockns_cand c = { .pid = (int32_t)rec->pid, .tid = (int32_t)rec->tid,
+				       .fd = (int32_t)rec->fd, .sock_inode = rec->inode };
 	size_t i, j;
 
 	if (k->ncand < OWNER_SOCKNS_CANDS) {

@@ -46,7 +46,7 @@ struct snapshot_sockns_scan {
 	void *data;
 	/* How a holder's socket is asked: NULL is netns_socket_open() (unit
 	 * tests pass a fake, to make holders fail). */
-	int (*open_socket)(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd);
+	int (*open_socket)(int32_t pid, int32_t tid, int32_t fd, uint32_t sock_inode, int *ret_fd);
 };
 
 /*

@@ -37,22 +37,23 @@ int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
 }
 
 /*
- * Asks the socket inode of holder (pid, fd) for its namespace, and hands a
- * new one to found().  Returns 1 if the socket answered, 0 if it could not
- * (gone, reused, denied: *ret_denied says which), or a fatal -errno
- * (found()'s, -ENOMEM/-EMFILE/-ENFILE, or -ENOSYS: no pidfd_getfd()).
+ * Asks the socket inode of holder (pid, fd; tid: see netns_socket_open())
+ * for its namespace, and hands a new one to found().  Returns 1 if the
+ * socket answered, 0 if it could not (gone, reused, denied: *ret_denied
+ * says which), or a fatal -errno (found()'s, -ENOMEM/-EMFILE/-ENFILE, or
+ * -ENOSYS: no pidfd_getfd()).
  */
-static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t fd, uint32_t inode,
-	       bool *ret_denied)
+static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t tid, int32_t fd,
+	       uint32_t inode, bool *ret_denied)
 {
 	struct netns_path p = {
-		.kind = NETNS_PATH_SOCKET, .pid = pid, .fd = fd, .sock_inode = inode
+		.kind = NETNS_PATH_SOCKET, .pid = pid, .tid = tid, .fd = fd, .sock_inode = inode
 	};
 	struct stat st;
 	int nsfd, r;
 
 	*ret_denied = false;
-	r = (sc->open_socket ? sc->open_socket : netns_socket_open)(pid, fd, inode, &nsfd);
+	r = (sc->open_socket ? sc->open_socket : netns_socket_open)(pid, tid, fd, inode, &nsfd);
 	if (r < 0) {
 		if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
 			return r;
@@ -83,7 +84,8 @@ static int ask_sockns(const struct snapshot_sockns_scan *sc, const struct owner_
 	int r = 0;
 
 	for (j = 0; r == 0 && j < k->ncand && j < OWNER_SOCKNS_CANDS; j++) {
-		r = ask(sc, k->cand[j].pid, k->cand[j].fd, k->cand[j].sock_inode, &d);
+		r = ask(sc, k->cand[j].pid, k->cand[j].tid, k->cand[j].fd, k->cand[j].sock_inode,
+			&d);
 		denied |= d;
 	}
 	if (r == 0 && denied)
@@ -123,7 +125,9 @@ int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const stru
 			continue;
 		if (!owner_map_find(m, inode, &o))
 			continue;
-		r = ask(sc, owner_map_proc(m, o)->pid, o->fd, inode, &denied);
+		/* (the walk's owners say no thread: a thread's own table is
+		 * reached through the process, and its sockets not asked) */
+		r = ask(sc, owner_map_proc(m, o)->pid, 0, o->fd, inode, &denied);
 		if (denied)
 			sc->set->n_denied_sockets++;
 		if (r > 0)

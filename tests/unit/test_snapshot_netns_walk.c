@@ -29,10 +29,11 @@ static struct {
 	bool seen;
 } S;
 
-static int fake_open(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd)
+static int fake_open(int32_t pid, int32_t tid, int32_t fd, uint32_t sock_inode, int *ret_fd)
 {
 	size_t i;
 
+	(void)tid;
 	(void)fd;
 	(void)sock_inode;
 	*ret_fd = -1;
