@@ -43,33 +43,40 @@ static void listeners(struct sock_table *t, void *data)
 	t->len = n;
 }
 
-/* A proc root whose net/tcp is the fixture; the path in root[]. */
-static void make_root(char *root, size_t len)
+/* A proc root whose net/tcp is the fixture, removed after the test even
+ * when it fails (teardown). */
+static char root[64]; /* (one test at a time) */
+
+static int root_setup(void **state)
 {
 	char dst[512], cmd[1200];
 
-	snprintf(root, len, "/tmp/lsock-test-snapstream.XXXXXX");
-	assert_non_null(mkdtemp(root));
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/lsock-test-snapstream.XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
 	snprintf(dst, sizeof(dst), "%s/net", root);
-	assert_int_equal(mkdir(dst, 0755), 0);
+	if (mkdir(dst, 0755) < 0)
+		return -1;
 	snprintf(cmd, sizeof(cmd), "cp %s/proc_net_tcp.txt %s/tcp", LSOCK_FIXTURES, dst);
-	assert_int_equal(system(cmd), 0);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
-static void remove_root(const char *root)
+static int root_teardown(void **state)
 {
 	char cmd[600];
 
+	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
-static struct snapshot_request request(const char *root)
+static struct snapshot_request request(const char *proc_root)
 {
 	struct snapshot_request req = {
 		.collect = { .protos = SOCK_PROTO_BIT(SOCK_PROTO_TCP), .protos_given = true,
 			     .inet4 = true, .states = SOCK_STATES_ALL, .source = SOURCE_PROC,
-			     .proc_root = root },
+			     .proc_root = proc_root },
 	};
 
 	return req;
@@ -78,7 +85,6 @@ static struct snapshot_request request(const char *root)
 /* The rows the table would hold, pruned, reach emit(); the table stays empty. */
 static void test_streams_pruned_batches(void **state)
 {
-	char root[64];
 	struct snapshot_request req;
 	struct sock_table all = { 0 };
 	struct collect_report rep;
@@ -88,7 +94,6 @@ static void test_streams_pruned_batches(void **state)
 	size_t i, listening = 0;
 
 	(void)state;
-	make_root(root, sizeof(root));
 	req = request(root);
 	assert_int_equal(collect_run(&req.collect, &all, &rep), 0);
 	for (i = 0; i < all.len; i++)
@@ -102,7 +107,6 @@ static void test_streams_pruned_batches(void **state)
 	assert_int_equal(snap.table.len, 0);
 	snapshot_free(&snap);
 	sock_table_free(&all);
-	remove_root(root);
 }
 
 /* A missing stream, or one without emit() or with batches of 0 rows, is
@@ -131,7 +135,7 @@ static void test_bad_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_streams_pruned_batches),
+		cmocka_unit_test_setup_teardown(test_streams_pruned_batches, root_setup, root_teardown),
 		cmocka_unit_test(test_bad_stream),
 	};
 
