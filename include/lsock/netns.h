@@ -61,6 +61,7 @@ struct netns_path {
 	enum netns_path_kind kind;
 	int32_t pid;         /* PROC, FD, SOCKET: the holder (0 for MOUNT in our mount ns) */
 	int32_t fd;          /* FD, SOCKET */
+	int32_t tid;         /* SOCKET: the thread whose own fd table holds fd; 0: the process's */
 	uint32_t sock_inode; /* SOCKET */
 	char *path;          /* NUL-terminated; NULL for SOCKET */
 };
@@ -171,14 +172,17 @@ int netns_add_fd_holder(struct netns_set *s, const char *proc_root, int32_t pid,
 /*
  * Opens the network namespace of socket fd of process pid: pidfd_open(pid),
  * pidfd_getfd(fd) (ptrace-attach rights on pid), then ioctl(SIOCGSKNS)
- * (CAP_NET_ADMIN over the socket's namespace).  sock_inode, if not 0, must
- * be the socket's inode: a pid or fd number reused since it was read
- * answers -ESTALE rather than some other socket's namespace.  pid is in
- * the caller's PID namespace.  Returns 0 and an O_CLOEXEC nsfs fd, or
- * -errno (-ESRCH gone, -EBADF no such fd, -EPERM, -ENOTSOCK, -ENOSYS
+ * (CAP_NET_ADMIN over the socket's namespace).  tid, if not 0, is the
+ * thread of pid whose own fd table (unshare(CLONE_FILES)) holds fd: its
+ * pidfd is opened with PIDFD_THREAD (Linux 6.9; -EINVAL before), since a
+ * process's pidfd reaches the leader's table only.  sock_inode, if not 0,
+ * must be the socket's inode: a pid or fd number reused since it was read
+ * answers -ESTALE rather than some other socket's namespace.  pid and tid
+ * are in the caller's PID namespace.  Returns 0 and an O_CLOEXEC nsfs fd,
+ * or -errno (-ESRCH gone, -EBADF no such fd, -EPERM, -ENOTSOCK, -ENOSYS
  * before Linux 5.6); *ret_fd is -1 on failure.
  */
-int netns_socket_open(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd);
+int netns_socket_open(int32_t pid, int32_t tid, int32_t fd, uint32_t sock_inode, int *ret_fd);
 
 /* Whether proc_root shows our own PID namespace (its "self" is us): then
  * its pids are the ones netns_socket_open() takes. */

@@ -69,17 +69,32 @@ struct owner_nsfd {
 	int32_t fd;
 };
 
+/* The sockets kept per namespace of owner_map.socknss (see there). */
+#define OWNER_SOCKNS_CANDS 4
+
+/* A socket to ask its namespace through: fd of process pid. */
+struct owner_sockns_cand {
+	int32_t pid;
+	int32_t tid; /* the thread whose own fd table holds fd; 0: the process's */
+	int32_t fd;
+	uint32_t sock_inode;
+};
+
 /*
- * A network namespace that some socket belongs to, with one socket of it
- * (the BPF iterator reads sk->sk_net for each socket; the /proc walk
- * cannot tell, and records none): a namespace held only by a socket is
- * then entered with one SIOCGSKNS on that socket, not one per socket.
+ * A network namespace that some socket belongs to, with a few sockets of
+ * it (the BPF iterator reads sk->sk_net for each socket; the /proc walk
+ * cannot tell, and records none): a namespace held only by sockets is
+ * then entered with one SIOCGSKNS on one of them, not one per socket.
+ * More than one, because the one asked may be gone by then (its process
+ * exited, the fd was closed or reused): the next is tried.  They are the
+ * first sockets met, of as many processes as there are, up to
+ * OWNER_SOCKNS_CANDS: a socket of a process already among them gives way
+ * to one of a new process once all are taken.
  */
 struct owner_sockns {
 	uint32_t ns_ino;
-	int32_t pid;
-	int32_t fd;
-	uint32_t sock_inode;
+	uint32_t ncand; /* 1 to OWNER_SOCKNS_CANDS */
+	struct owner_sockns_cand cand[OWNER_SOCKNS_CANDS]; /* in the order to try */
 };
 
 struct owner_map {

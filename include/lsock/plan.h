@@ -62,7 +62,8 @@ bool plan_color(enum color_when when, enum output_format format);
 
 /*
  * Builds the plan.  *ret is written on every path (and is safe to
- * plan_free()).  Usage errors (bad -o column, bad --sort key, bad filter)
+ * plan_free()); on failure it is the zeroed plan and nothing built on the
+ * way (filter, namespace path) is kept.  Usage errors (bad -o column, bad --sort key, bad filter)
  * return -EINVAL with a one-line message in err; -ENOMEM otherwise.
  */
 int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err, size_t errlen);

@@ -90,8 +90,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret);
  * (req->prune) batch by batch, in the order and with the churn handling
  * of the table (collect_run_stream()).  The namespace is named and the
  * note checked first, since rows are rendered as they come; ret->table
- * stays empty.  Needs !req->owners and lsock's own namespace (-EINVAL
- * otherwise).  *ret is written on every path; release it with
+ * stays empty.  Needs !req->owners, lsock's own namespace and a stream
+ * (st non-NULL, with emit() and batch_rows >= 1): -EINVAL otherwise.  *ret is written on every path; release it with
  * snapshot_free().  Returns what snapshot_take() would, or st->emit()'s
  * error.
  */

@@ -14,9 +14,12 @@
  * A socket fd: inode is its sockfs inode, netns its network namespace's
  * inode (0 if it could not be read).  An nsfs fd of a network namespace
  * (what /proc shows as "net:[N]"): inode 0, netns that namespace's inode.
+ * tid: the fd table is a thread's own (unshare(CLONE_FILES)), not the
+ * group leader's that /proc/PID/fd shows; reach it by /proc/PID/task/TID/fd.
  */
 struct owner_bpf_record {
 	__u32 pid;   /* tgid, as the reader's PID namespace numbers it */
+	__u32 tid;   /* the thread whose own table holds fd, numbered so; 0: the leader's table */
 	__u32 fd;
 	__u32 inode; /* the socket's sockfs inode, as in "socket:[INODE]"; 0: an nsfs fd */
 	__u32 netns; /* the network namespace's inode (ns_common.inum) */

@@ -45,6 +45,7 @@ struct pid {
 } CORE;
 
 struct task_struct {
+	int pid;
 	int tgid;
 	struct task_struct *group_leader;
 	struct pid *thread_pid;
@@ -137,6 +138,26 @@ static __always_inline unsigned int nsfs_netns(const struct file *file)
 	return (unsigned int)inode->i_ino;
 }
 
+/*
+ * The number struct pid p has in the PID namespace at `level` (the
+ * reader's): numbers[level].nr (pid_nr_ns()), or 0 if p is not seen there.
+ */
+static __always_inline int pid_nr_at(const struct pid *pid, unsigned int level)
+{
+	const char *upid;
+	int nr = 0;
+
+	if (level >= PID_NS_LEVEL_MAX || !pid || pid->level < level)
+		return 0;
+	/* numbers[] is a flexible array: step by the running kernel's
+	 * sizeof(struct upid), not by this file's. */
+	upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
+	       (unsigned long)level * bpf_core_type_size(struct upid);
+	if (bpf_probe_read_kernel(&nr, sizeof(nr), &((const struct upid *)upid)->nr))
+		return 0;
+	return nr;
+}
+
 /* Helpers that read kernel memory are GPL-only; this object is MIT OR GPL. */
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -149,10 +170,9 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	struct owner_bpf_record rec = { 0 };
 	struct task_struct *leader;
 	struct socket *sock;
-	const char *upid;
 	unsigned long ino = 0;
 	unsigned int level, netns = 0;
-	int nr = 0;
+	int nr = 0, tid = 0;
 
 	if (!task || !file)
 		return 0;
@@ -184,23 +204,22 @@ int lsock_task_file(struct bpf_iter__task_file *ctx)
 	 * is in that namespace.  At level 0 that is the global tgid.
 	 */
 	level = bpf_get_current_task_btf()->thread_pid->level;
-	if (level == 0) {
-		nr = leader->tgid;
-	} else {
-		struct pid *pid = leader->thread_pid;
-
-		if (level >= PID_NS_LEVEL_MAX || !pid || pid->level < level)
-			return 0;
-		/* numbers[] is a flexible array: step by the running kernel's
-		 * sizeof(struct upid), not by this file's. */
-		upid = (const char *)pid + bpf_core_field_offset(struct pid, numbers) +
-		       (unsigned long)level * bpf_core_type_size(struct upid);
-		if (bpf_probe_read_kernel(&nr, sizeof(nr), &((const struct upid *)upid)->nr))
-			return 0;
-	}
+	nr = level == 0 ? leader->tgid : pid_nr_at(leader->thread_pid, level);
 	if (nr <= 0)
 		return 0;
+	/*
+	 * Any task but the leader is visited only when its files_struct is
+	 * not the leader's (skip_if_dup_files): a table of its own, which
+	 * /proc/PID/fd does not show and /proc/PID/task/TID/fd does.  Its
+	 * tid, numbered as the pid is (task_pid_nr_ns()).
+	 */
+	if (task != leader) {
+		tid = level == 0 ? task->pid : pid_nr_at(task->thread_pid, level);
+		if (tid <= 0)
+			return 0;
+	}
 	rec.pid = (__u32)nr;
+	rec.tid = (__u32)tid;
 	rec.fd = ctx->fd;
 	rec.inode = (__u32)ino;
 	rec.netns = netns;

@@ -352,6 +352,15 @@ static int check_mode(const struct lsock_options *o, char *err, size_t errlen)
 		set_err(err, errlen, _("--summary cannot be used with --watch, --events, --kill or --format=prometheus"));
 		return -EINVAL;
 	}
+	/* The destroy groups multicast to listeners in the socket's own
+	 * namespace only (sock_diag_broadcast_destroy() uses sock_net(sk)), so
+	 * --events sees lsock's namespace and no other: refused rather than
+	 * quietly showing another namespace's events than the one asked for. */
+	if (o->mode == MODE_EVENTS && (o->all_netns || o->netns)) {
+		set_err(err, errlen, _("--events cannot be used with --all-netns or --netns (the "
+				     "kernel sends destroy events only to lsock's own network namespace)"));
+		return -EINVAL;
+	}
 	if ((o->mode == MODE_WATCH || o->mode == MODE_EVENTS) && o->format == OUTPUT_JSON) {
 		set_err(err, errlen, "--%s streams: use --ndjson, not --json",
 			o->mode == MODE_WATCH ? "watch" : "events");

@@ -263,10 +263,12 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 		if (o->states == STATES_CONNECTED)
 			p.spec.states = SOCK_STATES_ALL;
 	}
+	/* From here on p owns memory (the filter, the namespace's path):
+	 * every failure frees it, and *ret stays the zeroed plan. */
 	if (o->nwords) {
 		r = plan_filter(o, &p, err, errlen);
 		if (r < 0)
-			return r;
+			goto fail;
 	}
 	/* What is shown decides what is collected: no extension, plain requests. */
 	p.spec.ext = column_needs_ext_parts(p.needs);
@@ -274,12 +276,15 @@ int plan_build(const struct lsock_options *o, struct query_plan *ret, char *err,
 	p.layout.states = p.spec.states;
 	r = plan_netns(o, &p, err, errlen);
 	if (r < 0)
-		return r;
+		goto fail;
 	r = plan_batch_rows(&p, err, errlen);
 	if (r < 0)
-		return r;
+		goto fail;
 	*ret = p;
 	return 0;
+fail:
+	plan_free(&p);
+	return r;
 }
 
 void plan_free(struct query_plan *p)

@@ -139,9 +139,13 @@ static bool filter_dev_name_match(const struct filter_eval *v, const struct filt
 
 	if (!(e->flags & SOCK_F_IFINDEX_KNOWN))
 		return false;
-	if (!ns && !v->here)
-		return n->cmp ? e->ifindex != n->ifindex : e->ifindex == n->ifindex;
-	/* Index 0: bound to no device, which has no name. */
+	/* Index 0: bound to no device, which has no name.  Nor has it the
+	 * name that resolved to no index at parse time (n->ifindex 0, which
+	 * -G and -N let through): that one names no socket here. */
+	if (!ns && !v->here) {
+		eq = n->ifindex && e->ifindex == n->ifindex;
+		return n->cmp ? !eq : eq;
+	}
 	if (e->ifindex && ns)
 		name = ifname_cache_peek(&ns->ifnames, e->ifindex, &found);
 	else if (e->ifindex)

@@ -14,7 +14,7 @@ static int open_path(const struct netns *ns, const struct netns_path *p, int *re
 
 	*ret_fd = -1;
 	if (p->kind == NETNS_PATH_SOCKET) {
-		r = netns_socket_open(p->pid, p->fd, p->sock_inode, &fd);
+		r = netns_socket_open(p->pid, p->tid, p->fd, p->sock_inode, &fd);
 		if (r < 0)
 			return r;
 	} else {

@@ -25,11 +25,36 @@
 /* "socket:[4294967295]" is 19 bytes. */
 #define LINK_BUF_SIZE 32
 
+/* linux/pidfd.h (Linux 6.9): a pidfd of one thread, not of its process. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
 static int pidfd_open_pid(int32_t pid)
 {
 	long fd = syscall(SYS_pidfd_open, (pid_t)pid, 0U);
 
 	return fd < 0 ? -errno : (int)fd;
+}
+
+/* A pidfd of thread tid of process pid: pidfd_getfd() then reads that
+ * thread's fd table (pidfd_get_task() takes PIDTYPE_PID for it). */
+static int pidfd_open_thread(int32_t pid, int32_t tid)
+{
+	char path[64];
+	struct stat st;
+	long fd;
+
+	fd = syscall(SYS_pidfd_open, (pid_t)tid, (unsigned)PIDFD_THREAD);
+	if (fd < 0)
+		return -errno;
+	/* A tid reused since the walk by a thread of another process. */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pid, (int)tid);
+	if (stat(path, &st) < 0) {
+		close((int)fd);
+		return -ESRCH;
+	}
+	return (int)fd;
 }
 
 /* SIOCGSKNS on fd of the process behind pidfd. */
@@ -62,12 +87,12 @@ static int socket_ns_via(int pidfd, int32_t fd, uint32_t sock_inode, int *ret_fd
 	return r;
 }
 
-int netns_socket_open(int32_t pid, int32_t fd, uint32_t sock_inode, int *ret_fd)
+int netns_socket_open(int32_t pid, int32_t tid, int32_t fd, uint32_t sock_inode, int *ret_fd)
 {
 	int pidfd, r;
 
 	*ret_fd = -1;
-	pidfd = pidfd_open_pid(pid);
+	pidfd = tid ? pidfd_open_thread(pid, tid) : pidfd_open_pid(pid);
 	if (pidfd < 0)
 		return pidfd;
 	r = socket_ns_via(pidfd, fd, sock_inode, ret_fd);

@@ -4,7 +4,7 @@
  *
  * src/bpf/owner_iter.bpf.c, built into this binary (owner_bpf_obj.c),
  * visits every fd table of every process of our PID namespace inside the
- * kernel and writes (pid, fd, inode, comm) for socket fds only: one
+ * kernel and writes (pid, tid, fd, inode, comm) for socket and nsfs fds: one
  * read(2) per ~2000 sockets instead of one readlinkat(2) per fd.  libbpf
  * opens it from memory (Debian 12's bpftool cannot make skeletons), fixes
  * up its CO-RE relocations against /sys/kernel/btf/vmlinux, loads it, and
@@ -222,23 +222,54 @@ static int add_nsfd(struct owner_map *m, const struct owner_bpf_record *rec)
 	nf = &m->nsfds[m->nnsfds++];
 	nf->ns_ino = rec->netns;
 	nf->pid = (int32_t)rec->pid;
-	nf->tid = 0;
+	/* A thread's own table: opened through /proc/PID/task/TID/fd, as the
+	 * /proc walk records it. */
+	nf->tid = (int32_t)rec->tid;
 	nf->fd = (int32_t)rec->fd;
 	return 0;
 }
 
 /*
- * Notes the namespace of a socket record, with that socket, if it is new.
- * Sockets come in runs of one namespace (a process's fds), so the last
- * one found answers most; the rest is a bisection of the few namespaces.
+ * Takes socket rec as a candidate of namespace k (see owner_sockns): while
+ * there is room, any; then only one of a process not among them, in place
+ * of the last candidate whose process an earlier one has.
+ */
+static void add_sockns_cand(struct owner_sockns *k, const struct owner_bpf_record *rec)
+{
+	struct owner_sockns_cand c = { .pid = (int32_t)rec->pid, .tid = (int32_t)rec->tid,
+				       .fd = (int32_t)rec->fd, .sock_inode = rec->inode };
+	size_t i, j;
+
+	if (k->ncand < OWNER_SOCKNS_CANDS) {
+		k->cand[k->ncand++] = c;
+		return;
+	}
+	for (i = 0; i < k->ncand; i++)
+		if (k->cand[i].pid == c.pid)
+			return;
+	for (i = k->ncand - 1; i > 0; i--)
+		for (j = 0; j < i; j++)
+			if (k->cand[j].pid == k->cand[i].pid) {
+				k->cand[i] = c;
+				return;
+			}
+}
+
+/*
+ * Notes the namespace of a socket record, with that socket as one to ask
+ * it through.  Sockets come in runs of one namespace (a process's fds), so
+ * the last one found answers most; the rest is a bisection of the few
+ * namespaces.
  */
 static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, size_t *last)
 {
 	size_t lo = 0, hi = m->nsocknss;
 	int r;
 
-	if (*last < m->nsocknss && m->socknss[*last].ns_ino == rec->netns)
+	if (*last < m->nsocknss && m->socknss[*last].ns_ino == rec->netns) {
+		add_sockns_cand(&m->socknss[*last], rec);
 		return 0;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -248,6 +279,7 @@ static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, s
 			hi = mid;
 	}
 	if (lo < m->nsocknss && m->socknss[lo].ns_ino == rec->netns) {
+		add_sockns_cand(&m->socknss[lo], rec);
 		*last = lo;
 		return 0;
 	}
@@ -256,8 +288,8 @@ static int add_sockns(struct owner_map *m, const struct owner_bpf_record *rec, s
 	if (r < 0)
 		return r;
 	memmove(&m->socknss[lo + 1], &m->socknss[lo], (m->nsocknss - lo) * sizeof(*m->socknss));
-	m->socknss[lo] = (struct owner_sockns){ .ns_ino = rec->netns, .pid = (int32_t)rec->pid,
-						 .fd = (int32_t)rec->fd, .sock_inode = rec->inode };
+	m->socknss[lo] = (struct owner_sockns){ .ns_ino = rec->netns };
+	add_sockns_cand(&m->socknss[lo], rec);
 	m->nsocknss++;
 	*last = lo;
 	return 0;
@@ -270,7 +302,7 @@ static int add_record(struct owner_map *m, const struct owner_bpf_record *rec,
 	uint32_t proc;
 	int r;
 
-	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->fd > INT32_MAX)
+	if (rec->pid == 0 || rec->pid > INT32_MAX || rec->tid > INT32_MAX || rec->fd > INT32_MAX)
 		return 0;
 	if (rec->inode == 0)
 		return rec->netns ? add_nsfd(m, rec) : 0;

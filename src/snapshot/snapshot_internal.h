@@ -44,12 +44,17 @@ struct snapshot_sockns_scan {
 	 * socket of p; a negative return stops the scan and is returned. */
 	int (*found)(void *data, int nsfd, const struct stat *st, const struct netns_path *p);
 	void *data;
+	/* How a holder's socket is asked: NULL is netns_socket_open() (unit
+	 * tests pass a fake, to make holders fail). */
+	int (*open_socket)(int32_t pid, int32_t tid, int32_t fd, uint32_t sock_inode, int *ret_fd);
 };
 
 /*
  * The namespaces held by sockets of m that sc->seen() does not know:
  * with the BPF iterator's map (sockns_known), one SIOCGSKNS per namespace
- * of m->socknss; with the /proc walk's, one per socket inode of cands
+ * of m->socknss, through its next candidate socket while one cannot
+ * answer (a namespace none could is counted denied if one was); with the
+ * /proc walk's, one per socket inode of cands
  * (NULL: every socket of m) that sc->explained() does not claim.  Returns 0, found()'s
  * negative return, or -ENOMEM/-EMFILE/-ENFILE.
  */

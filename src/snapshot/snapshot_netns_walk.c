@@ -36,27 +36,32 @@ int snapshot_netns_add_nsfds(struct netns_set *s, const char *proc_root,
 	return 0;
 }
 
-/* Asks the socket inode of holder (pid, fd) for its namespace, and hands a
- * new one to found().  Returns 0 or a fatal -errno (found()'s, or
- * -ENOMEM/-EMFILE/-ENFILE). */
-static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t fd, uint32_t inode)
+/*
+ * Asks the socket inode of holder (pid, fd; tid: see netns_socket_open())
+ * for its namespace, and hands a new one to found().  Returns 1 if the
+ * socket answered, 0 if it could not (gone, reused, denied: *ret_denied
+ * says which), or a fatal -errno (found()'s, -ENOMEM/-EMFILE/-ENFILE, or
+ * -ENOSYS: no pidfd_getfd()).
+ */
+static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t tid, int32_t fd,
+	       uint32_t inode, bool *ret_denied)
 {
 	struct netns_path p = {
-		.kind = NETNS_PATH_SOCKET, .pid = pid, .fd = fd, .sock_inode = inode
+		.kind = NETNS_PATH_SOCKET, .pid = pid, .tid = tid, .fd = fd, .sock_inode = inode
 	};
 	struct stat st;
 	int nsfd, r;
 
-	r = netns_socket_open(pid, fd, inode, &nsfd);
+	*ret_denied = false;
+	r = (sc->open_socket ? sc->open_socket : netns_socket_open)(pid, tid, fd, inode, &nsfd);
 	if (r < 0) {
 		if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
 			return r;
-		if (r == -EPERM || r == -EACCES)
-			sc->set->n_denied_sockets++;
+		*ret_denied = r == -EPERM || r == -EACCES;
 		/* No pidfd_getfd() (before Linux 5.6): no socket can tell. */
 		return r == -ENOSYS ? r : 0;
 	}
-	r = 0;
+	r = 1;
 	if (fstat(nsfd, &st) == 0) {
 		if (!sc->set->have_nsfs_dev) {
 			sc->set->nsfs_dev = st.st_dev;
@@ -64,9 +69,28 @@ static int ask(const struct snapshot_sockns_scan *sc, int32_t pid, int32_t fd, u
 		}
 		if (!sc->seen(sc->data, st.st_dev, st.st_ino))
 			r = sc->found(sc->data, nsfd, &st, &p);
+		if (r == 0)
+			r = 1;
 	}
 	close(nsfd);
 	return r;
+}
+
+/* Namespace k through its candidates, the next while one cannot answer. */
+static int ask_sockns(const struct snapshot_sockns_scan *sc, const struct owner_sockns *k)
+{
+	bool denied = false, d;
+	size_t j;
+	int r = 0;
+
+	for (j = 0; r == 0 && j < k->ncand && j < OWNER_SOCKNS_CANDS; j++) {
+		r = ask(sc, k->cand[j].pid, k->cand[j].tid, k->cand[j].fd, k->cand[j].sock_inode,
+			&d);
+		denied |= d;
+	}
+	if (r == 0 && denied)
+		sc->set->n_denied_sockets++;
+	return r > 0 ? 0 : r;
 }
 
 int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const struct owner_map *m,
@@ -74,6 +98,7 @@ int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const stru
 {
 	size_t i;
 	int r = 0;
+	bool denied;
 
 	if (!m || !netns_proc_root_is_ours(sc->proc_root))
 		return 0;
@@ -84,7 +109,7 @@ int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const stru
 			if (sc->set->have_nsfs_dev &&
 			    sc->seen(sc->data, sc->set->nsfs_dev, k->ns_ino))
 				continue;
-			r = ask(sc, k->pid, k->fd, k->sock_inode);
+			r = ask_sockns(sc, k);
 		}
 		return r == -ENOSYS ? 0 : r;
 	}
@@ -100,7 +125,13 @@ int snapshot_netns_find_sockns(const struct snapshot_sockns_scan *sc, const stru
 			continue;
 		if (!owner_map_find(m, inode, &o))
 			continue;
-		r = ask(sc, owner_map_proc(m, o)->pid, o->fd, inode);
+		/* (the walk's owners say no thread: a thread's own table is
+		 * reached through the process, and its sockets not asked) */
+		r = ask(sc, owner_map_proc(m, o)->pid, 0, o->fd, inode, &denied);
+		if (denied)
+			sc->set->n_denied_sockets++;
+		if (r > 0)
+			r = 0;
 	}
 	return r == -ENOSYS ? 0 : r;
 }

@@ -37,12 +37,16 @@ int snapshot_stream(const struct snapshot_request *req, const struct collect_str
 		    struct snapshot *ret)
 {
 	struct pruned p = { .req = req, .st = st };
-	struct collect_stream wrapped = { .batch_rows = st->batch_rows, .emit = emit_pruned,
-					  .ahead = ahead_pruned, .data = &p };
+	struct collect_stream wrapped = { .emit = emit_pruned, .ahead = ahead_pruned, .data = &p };
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	sock_table_init(&ret->table);
+	/* Checked here, not left to collect_run_stream(): st is read first
+	 * (its batch size), and wrapped.emit is never NULL. */
+	if (!st || !st->emit || st->batch_rows == 0)
+		return -EINVAL;
+	wrapped.batch_rows = st->batch_rows;
 	if (req->owners || req->prune_owned ||
 	    (req->netns && req->netns->select != NETNS_SELECT_CURRENT))
 		return -EINVAL;

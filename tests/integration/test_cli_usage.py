@@ -7,7 +7,9 @@
   - 4.4 `--json --ndjson` (either order) is a usage error: exit 2, one
     line on stderr, nothing on stdout;
   - 4.5 an ambiguous abbreviation (`--so=proc`) says it is ambiguous and
-    names the candidates (`--sort`, `--source`)."""
+    names the candidates (`--sort`, `--source`);
+  - --events with -G or -N is a usage error: the destroy groups are of
+    lsock's own network namespace only."""
 
 import lsocktest as lt
 
@@ -107,10 +109,20 @@ def main():
                 problems.append(f"--sor=local: {r.describe()}")
             lt.check(problems, "ambiguous abbreviations")
 
+        def events_other_netns():
+            # The destroy groups multicast in the socket's own namespace
+            # only: --events cannot follow -G or -N, and says so.
+            problems = []
+            for args in (["-E", "-G"], ["--events", "--all-netns", "dev", "=", "nosuch0"],
+                         ["-E", "-N", "1"], ["-E", "--ndjson", "--netns=nosuch"]):
+                problems += usage_error(args, ["--events", "--all-netns", "--netns"])
+            lt.check(problems, "--events with -G/-N")
+
         lt.main([
             ("titles follow the selected states", titles),
             ("--json --ndjson is a usage error", conflicting_formats),
             ("--so=proc is ambiguous: --sort, --source", ambiguous_abbreviation),
+            ("--events with -G or -N is a usage error", events_other_netns),
         ])
 
 

@@ -672,6 +672,44 @@ static void test_dev_name_netns(void **state)
 	f_dev_lo_here();
 }
 
+/* A name that resolves to no index here (let through by -G/-N) names no
+ * socket: not the unbound ones (index 0), in no evaluation mode. */
+static void test_dev_name_unknown(void **state)
+{
+	char buf[64], *words[4];
+	struct sock_entry e = inet(AF_INET, SOCK_PROTO_TCP, SOCK_STATE_LISTEN, "127.0.0.1", 22,
+				   "0.0.0.0", 0);
+	struct sock_table t = { 0 };
+	struct filter *f = NULL;
+	struct filter_error err;
+	uint32_t st;
+	int n;
+
+	(void)state;
+	n = split("dev = no-such-dev0", buf, sizeof(buf), words, 4);
+	assert_int_equal(filter_parse_flags(n, words, AF_UNSPEC, FILTER_PARSE_ANY_DEV,
+					    SOCK_STATES_ALL, &f, &st, &err), 0);
+	e.ifindex = 0; /* bound to no device, index known (a sock_diag row) */
+	assert_true(e.flags & SOCK_F_IFINDEX_KNOWN);
+	/* Without namespaces (--events' filter_match_owners()). */
+	assert_false(filter_match(f, &e, NULL));
+	/* Looked up in the caller's namespace (filter_apply()). */
+	assert_int_equal(sock_table_add(&t, &e, NULL, 0), 0);
+	filter_apply(&t, SOCK_STATES_ALL, f);
+	assert_int_equal(t.len, 0);
+	filter_free(f);
+	/* And != holds for it: no socket has that name. */
+	f = NULL;
+	n = split("dev != no-such-dev0", buf, sizeof(buf), words, 4);
+	assert_int_equal(filter_parse_flags(n, words, AF_UNSPEC, FILTER_PARSE_ANY_DEV,
+					    SOCK_STATES_ALL, &f, &st, &err), 0);
+	assert_true(filter_match(f, &e, NULL));
+	e.ifindex = 1;
+	assert_true(filter_match(f, &e, NULL));
+	filter_free(f);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_preferred_family),
 		cmocka_unit_test(test_dev),
 		cmocka_unit_test(test_dev_name_netns),
+		cmocka_unit_test(test_dev_name_unknown),
 		cmocka_unit_test(test_error_line_escaped),
 	};
 

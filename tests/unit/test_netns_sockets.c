@@ -127,7 +127,7 @@ static void test_socket_open(void **state)
 
 	if (!ch)
 		skip();
-	assert_int_equal(netns_socket_open(ch->pid, ch->sock_fd, ch->sock_ino, &fd), 0);
+	assert_int_equal(netns_socket_open(ch->pid, 0, ch->sock_fd, ch->sock_ino, &fd), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_dev, ch->ns_dev);
 	assert_int_equal(st.st_ino, ch->ns_ino);
@@ -136,14 +136,14 @@ static void test_socket_open(void **state)
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	close(fd);
 	/* inode 0: no check. */
-	assert_int_equal(netns_socket_open(ch->pid, ch->sock_fd, 0, &fd), 0);
+	assert_int_equal(netns_socket_open(ch->pid, 0, ch->sock_fd, 0, &fd), 0);
 	close(fd);
 	/* Another socket now under that number: refused. */
-	assert_int_equal(netns_socket_open(ch->pid, ch->sock_fd, ch->sock_ino + 1, &fd), -ESTALE);
+	assert_int_equal(netns_socket_open(ch->pid, 0, ch->sock_fd, ch->sock_ino + 1, &fd), -ESTALE);
 	assert_int_equal(fd, -1);
-	assert_int_equal(netns_socket_open(ch->pid, ch->pipe_fd, ch->sock_ino, &fd), -ENOTSOCK);
-	assert_int_equal(netns_socket_open(ch->pid, ch->pipe_fd, 0, &fd), -ENOTSOCK);
-	assert_int_equal(netns_socket_open(ch->pid, 1000, 0, &fd), -EBADF);
+	assert_int_equal(netns_socket_open(ch->pid, 0, ch->pipe_fd, ch->sock_ino, &fd), -ENOTSOCK);
+	assert_int_equal(netns_socket_open(ch->pid, 0, ch->pipe_fd, 0, &fd), -ENOTSOCK);
+	assert_int_equal(netns_socket_open(ch->pid, 0, 1000, 0, &fd), -EBADF);
 	assert_int_equal(fd, -1);
 }
 

@@ -168,6 +168,12 @@ static void test_modes(void **state)
 	assert_int_equal(o.mode, MODE_EVENTS);
 	assert_int_equal(PARSE(&o, err, "-E", "-c"), -EINVAL);
 	assert_non_null(strstr(err, "cannot be combined"));
+	/* The destroy groups are of lsock's own namespace only. */
+	assert_int_equal(PARSE(&o, err, "-E", "-G"), -EINVAL);
+	assert_non_null(strstr(err, "--events cannot be used with --all-netns or --netns"));
+	assert_int_equal(PARSE(&o, err, "--netns", "x", "--events", "dev", "=", "eth9"), -EINVAL);
+	assert_non_null(strstr(err, "--events cannot be used with --all-netns or --netns"));
+	assert_int_equal(PARSE(&o, err, "-c", "-G"), 0);
 	/* ss -K without a filter closes everything; lsock refuses. */
 	assert_int_equal(PARSE(&o, err, "-K"), -EINVAL);
 	assert_non_null(strstr(err, "--kill needs a FILTER"));

@@ -195,18 +195,31 @@ static bool want_nothing(uint32_t inode, void *data)
 	return false;
 }
 
+/* How many of k's candidates pid holds. */
+static size_t cands_of(const struct owner_sockns *k, int32_t pid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->ncand; i++)
+		n += k->cand[i].pid == pid;
+	return n;
+}
+
 /*
  * On live /proc: both sources report our nsfs fd of a network namespace
  * (and not the one of our mount namespace), whatever want() says; the
- * iterator also names the namespace of each socket, ours and that of a
- * socket made in a namespace nothing else holds, one entry each.
+ * iterator also names the namespace of each socket, ours and that of
+ * sockets made in a namespace nothing else holds, one entry each, with up
+ * to OWNER_SOCKNS_CANDS of its sockets: ours first, then, once full, one
+ * of a child that holds the same sockets in place of one of ours.
  */
 static void test_live_namespaces(void **state)
 {
 	struct owner_map a, b;
 	const struct owner_nsfd *nf;
 	struct stat net_st, other_st = { 0 };
-	int netfd, mntfd, home, sock, other = -1, r;
+	int netfd, mntfd, home, sock, other[OWNER_SOCKNS_CANDS + 1], nother = 0, hold[2], r;
+	pid_t child = -1;
 	size_t i;
 	bool ours = false, theirs = false;
 
@@ -216,15 +229,28 @@ static void test_live_namespaces(void **state)
 	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	assert_true(netfd >= 0 && mntfd >= 0 && home >= 0);
 	assert_int_equal(fstat(netfd, &net_st), 0);
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	assert_true(sock >= 0);
-	/* A socket whose namespace only it holds (root only). */
+	/* Sockets whose namespace only they hold (root only). */
 	if (unshare(CLONE_NEWNET) == 0) {
-		other = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		for (nother = 0; nother < OWNER_SOCKNS_CANDS + 1; nother++) {
+			other[nother] = socket(AF_INET, SOCK_DGRAM, 0);
+			assert_true(other[nother] >= 0);
+		}
 		assert_int_equal(stat("/proc/thread-self/ns/net", &other_st), 0);
 		assert_int_equal(setns(home, CLONE_NEWNET), 0);
-		assert_true(other >= 0);
+		/* A second process holding them (not CLOEXEC: it only waits). */
+		child = fork();
+		assert_true(child >= 0);
+		if (child == 0) {
+			char c;
+
+			close(hold[1]);
+			_exit(read(hold[0], &c, 1) < 0);
+		}
 	}
+	close(hold[0]);
 	r = owner_map_build_from("/proc", OWNER_SOURCE_BPF, want_nothing, NULL, &a);
 	assert_int_equal(owner_map_build_from("/proc", OWNER_SOURCE_PROC, want_nothing, NULL, &b), 0);
 	nf = our_nsfd(&b, netfd);
@@ -245,20 +271,33 @@ static void test_live_namespaces(void **state)
 
 			if (i)
 				assert_true(a.socknss[i - 1].ns_ino < k->ns_ino);
+			assert_true(k->ncand >= 1 && k->ncand <= OWNER_SOCKNS_CANDS);
 			ours |= k->ns_ino == net_st.st_ino;
-			if (other >= 0 && k->ns_ino == other_st.st_ino) {
-				/* The one socket there, ours. */
-				assert_int_equal(k->pid, (int32_t)getpid());
-				assert_int_equal(k->fd, other);
+			if (nother && k->ns_ino == other_st.st_ino) {
+				/* Four of the five there: whichever process the
+				 * iterator met first (pid order) has three, the
+				 * other one, in place of a fourth of the first's. */
+				size_t me = cands_of(k, (int32_t)getpid()), it = cands_of(k, child);
+
+				assert_int_equal(k->ncand, OWNER_SOCKNS_CANDS);
+				assert_true((me == 3 && it == 1) || (me == 1 && it == 3));
+				assert_int_equal(k->cand[0].fd, other[0]);
+				assert_int_equal(k->cand[1].fd, other[1]);
+				assert_int_equal(k->cand[2].fd, other[2]);
+				assert_int_equal(k->cand[3].fd, other[0]);
+				assert_true(k->cand[3].pid != k->cand[0].pid);
 				theirs = true;
 			}
 		}
 		assert_true(ours);
-		assert_true(other < 0 || theirs);
+		assert_true(!nother || theirs);
 		owner_map_free(&a);
 	}
-	if (other >= 0)
-		close(other);
+	close(hold[1]);
+	if (child > 0)
+		assert_int_equal(waitpid(child, NULL, 0), child);
+	while (nother > 0)
+		close(other[--nother]);
 	close(sock);
 	close(home);
 	close(mntfd);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -15,6 +16,61 @@
 #define PLAN(p, err, ...)                                                                          \
 	build((p), (err), sizeof(err), (int)(sizeof((char *[]){ "lsock", __VA_ARGS__ }) / sizeof(char *)), \
 	      (char *[]){ "lsock", __VA_ARGS__, NULL })
+
+/* The blocks the code under test holds (ld --wrap, test_plan.wrap), counted
+ * while `counting`: a failing plan_build() must leave none. */
+static struct {
+	bool counting;
+	long live;
+} A;
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+void __wrap_free(void *p);
+
+static void *counted(void *p)
+{
+	if (p && A.counting)
+		A.live++;
+	return p;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return counted(__real_malloc(n));
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return counted(__real_calloc(n, size));
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	void *q = __real_realloc(p, n);
+
+	/* a grown block is the same block; realloc(NULL) is a new one */
+	return p ? q : counted(q);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return counted(__real_strdup(s));
+}
+
+void __wrap_free(void *p)
+{
+	if (p && A.counting)
+		A.live--;
+	__real_free(p);
+}
 
 static int build(struct query_plan *p, char *err, size_t errlen, int argc, char **argv)
 {
@@ -180,6 +236,43 @@ static void test_summary_states(void **state)
 	plan_free(&p);
 }
 
+/* A bad LSOCK_BATCH_ROWS, after the filter and the namespace's path were
+ * built: a usage error in one line, *ret the zeroed plan, no block kept
+ * (the wrapped allocator counts them; LeakSanitizer too under
+ * LSOCK_SANITIZE). */
+static void test_bad_batch_rows(void **state)
+{
+	struct lsock_options o;
+	struct query_plan p;
+	char err[256];
+	char *argv[] = { "lsock", "-N", "/proc/self/ns/net", "-t", "sport", "=", ":22", NULL };
+	int r;
+
+	(void)state;
+	assert_int_equal(options_parse(7, argv, &o, err, sizeof(err)), 0);
+	assert_int_equal(setenv("LSOCK_BATCH_ROWS", "bogus", 1), 0);
+	memset(&p, 0xa5, sizeof(p));
+	A.live = 0;
+	A.counting = true;
+	r = plan_build(&o, &p, err, sizeof(err));
+	A.counting = false;
+	assert_int_equal(r, -EINVAL);
+	assert_int_equal(A.live, 0);
+	assert_non_null(strstr(err, "LSOCK_BATCH_ROWS"));
+	assert_null(strchr(err, '\n'));
+	assert_null(p.filter);
+	assert_null(p.netns.path);
+	plan_free(&p);
+	/* The same plan with a good value keeps both. */
+	assert_int_equal(setenv("LSOCK_BATCH_ROWS", "7", 1), 0);
+	assert_int_equal(plan_build(&o, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.batch_rows, 7);
+	assert_non_null(p.filter);
+	assert_non_null(p.netns.path);
+	plan_free(&p);
+	assert_int_equal(unsetenv("LSOCK_BATCH_ROWS"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_filter_states),
 		cmocka_unit_test(test_summary_states),
+		cmocka_unit_test(test_bad_batch_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,7 +125,7 @@ static int sockns(char **argv)
 	struct stat st;
 	int fd, r;
 
-	r = netns_socket_open(atoi(argv[0]), atoi(argv[1]), (uint32_t)strtoul(argv[2], NULL, 10),
+	r = netns_socket_open(atoi(argv[0]), 0, atoi(argv[1]), (uint32_t)strtoul(argv[2], NULL, 10),
 			      &fd);
 	if (r < 0) {
 		printf("{\"error\":%d}\n", r);
