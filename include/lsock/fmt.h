@@ -69,12 +69,38 @@ enum fmt_stream_kind {
 	FMT_STREAM_NDJSON,
 };
 
+/*
+ * A text section's work space: one cell, and the cells the width pass
+ * rendered, kept for the row pass so that it prints them instead of
+ * rendering every cell a second time.  Bounded (TEXT_CACHE_BYTES): a
+ * stream's batch fits whole, a long table keeps its first rows and renders
+ * the rest twice.  Set up with text_scratch_init(), freed with
+ * text_scratch_free() (fmt_text_internal.h).
+ */
+struct text_scratch {
+	struct outbuf cell;  /* a cell at a time */
+	struct outbuf text;  /* the kept cells, back to back */
+	uint32_t *cells;     /* per kept cell: its end in text, then its width */
+	size_t ncells, cells_cap;
+	size_t nrows;        /* rows kept, in the order the width pass met them */
+	size_t per_row;      /* cells kept per row */
+	const struct sock_table *table; /* what the cells are of */
+	const struct column_list *cols;
+	size_t table_len;
+	int section;
+	size_t budget;       /* most bytes of cells kept (TEXT_CACHE_BYTES) */
+	bool full;           /* the budget ran out: later rows are not kept */
+};
+
+/* Frees what s holds; s may be freed again. */
+void text_scratch_free(struct text_scratch *s);
+
 struct fmt_stream {
 	struct outbuf *o;
 	enum fmt_stream_kind kind;
 	const struct text_layout *l;
 	struct json_writer w;
-	struct outbuf scratch;              /* text: a cell at a time */
+	struct text_scratch scratch;        /* text */
 	size_t widths[2][COLUMNS_MAX + 1];  /* text: per section */
 	bool opened[2];                     /* text: the section's header is out */
 	size_t rows;

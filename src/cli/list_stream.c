@@ -133,7 +133,7 @@ int list_stream(const struct query_plan *p)
 		status = k.fs.rows ? 0 : 1;
 out:
 	if (k.fs.kind == FMT_STREAM_TEXT)
-		outbuf_free(&k.fs.scratch);
+		text_scratch_free(&k.fs.scratch);
 	outbuf_free(&o);
 	render_caches_free(&caches);
 	snapshot_free(&snap);

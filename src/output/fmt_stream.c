@@ -49,7 +49,7 @@ void fmt_stream_begin(struct fmt_stream *s, struct outbuf *o, enum fmt_stream_ki
 	}
 	if (kind != FMT_STREAM_TEXT)
 		return;
-	if (outbuf_init(&s->scratch, -1) < 0)
+	if (text_scratch_init(&s->scratch) < 0)
 		outbuf_set_error(o, -ENOMEM);
 	n = sections_of(l, v);
 	for (i = 0; i < n; i++)
@@ -73,7 +73,7 @@ static void text_batch(struct fmt_stream *s, const struct render_ctx *c)
 	/* The collectors list Internet sockets before UNIX ones, so a
 	 * section's rows come after the previous section's. */
 	for (i = 0; i < n; i++) {
-		if (!text_widths_fit(s->l, c, v[i].cols, v[i].which, s->widths[i], &s->scratch))
+		if (!text_widths_fit(s->l, c, v[i].cols, v[i].which, s->widths[i], &s->scratch, true))
 			continue;
 		for (j = 0; j <= i; j++)
 			open_section(s, v, j);
@@ -113,7 +113,7 @@ void fmt_stream_ahead(struct fmt_stream *s, const struct render_ctx *c)
 		return;
 	n = sections_of(s->l, v);
 	for (i = 0; i < n; i++)
-		text_widths_fit(s->l, c, v[i].cols, v[i].which, s->widths[i], &s->scratch);
+		text_widths_fit(s->l, c, v[i].cols, v[i].which, s->widths[i], &s->scratch, false);
 }
 
 void fmt_stream_end(struct fmt_stream *s)
@@ -130,8 +130,8 @@ void fmt_stream_end(struct fmt_stream *s)
 		n = s->l->header || s->rows ? sections_of(s->l, v) : 0;
 		for (i = 0; i < n; i++)
 			open_section(s, v, i);
-		if (outbuf_error(&s->scratch) == -ENOMEM)
+		if (text_scratch_error(&s->scratch) < 0)
 			outbuf_set_error(s->o, -ENOMEM);
-		outbuf_free(&s->scratch);
+		text_scratch_free(&s->scratch);
 	}
 }

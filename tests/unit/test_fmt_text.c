@@ -10,6 +10,7 @@
 
 #include "fmt_fixture.h"
 #include "lsock/fmt.h"
+#include "output/fmt_text_internal.h"
 
 static char *render(const struct text_layout *p, const struct render_ctx *c, struct outbuf *o)
 {
@@ -214,10 +215,73 @@ static void test_columns_option(void **state)
 	sock_table_free(&t);
 }
 
+/* The two passes of one section over t, keeping at most budget bytes of
+ * cells between them; rows with SOCK_F_FITTED were fitted before. */
+static char *two_passes(const struct text_layout *p, const struct render_ctx *c, size_t budget,
+			struct outbuf *o, size_t *ret_kept)
+{
+	size_t widths[COLUMNS_MAX + 1];
+	struct text_scratch s;
+
+	assert_int_equal(text_scratch_init(&s), 0);
+	s.budget = budget;
+	assert_int_equal(outbuf_init(o, -1), 0);
+	text_widths_init(p, &p->unix_cols, widths);
+	text_widths_fit(p, c, &p->unix_cols, 1, widths, &s, true);
+	*ret_kept = s.nrows;
+	text_rows(o, p, c, &p->unix_cols, 1, widths, &s);
+	assert_int_equal(text_scratch_error(&s), 0);
+	text_scratch_free(&s);
+	text_scratch_free(&s); /* twice is fine (the CLI's error path) */
+	outbuf_putc(o, '\0');
+	return o->buf;
+}
+
+/* The row pass prints what the width pass kept, byte for byte as if it
+ * rendered each cell again: with nothing kept, all kept, and the budget
+ * running out mid-table; with rows fitted earlier (skipped by the width
+ * pass, rendered by the row pass) among them, and multibyte names. */
+static void test_kept_cells_same_bytes(void **state)
+{
+	struct text_layout p = plan(SOCK_PROTO_BIT(SOCK_PROTO_UNIX), true, true);
+	struct owner_map m;
+	struct render_ctx c;
+	struct sock_table t;
+	struct outbuf ref, o;
+	size_t i, kept;
+	char name[64];
+
+	(void)state;
+	fx_owners(&m);
+	c = (struct render_ctx){ .table = &t, .owners = &m };
+	sock_table_init(&t);
+	for (i = 0; i < 3000; i++) {
+		int n = snprintf(name, sizeof(name), "/run/s\xc3\xa9%zu%s", i * 7919 % 100003,
+				 i % 5 ? "" : " x");
+
+		fx_unix(&t, i % 3 ? SOCK_STREAM : SOCK_DGRAM, i % 2 ? 10 : 1,
+			i % 4 ? 100 + (uint32_t)i : 300, name, (size_t)n, false);
+		if (i % 11 == 0)
+			t.entries[t.len - 1].flags |= SOCK_F_FITTED;
+	}
+	two_passes(&p, &c, 0, &ref, &kept);
+	assert_int_equal(kept, 0);
+	assert_non_null(strstr(ref.buf, "/run/s\xc3\xa9"));
+	assert_string_equal(two_passes(&p, &c, SIZE_MAX, &o, &kept), ref.buf);
+	assert_int_equal(kept, 3000 - 273); /* every row but the fitted ones */
+	outbuf_free(&o);
+	assert_string_equal(two_passes(&p, &c, 20000, &o, &kept), ref.buf);
+	assert_true(kept > 0 && kept < 1000);
+	outbuf_free(&o);
+	outbuf_free(&ref);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tulpn_layout),
+		cmocka_unit_test(test_kept_cells_same_bytes),
 		cmocka_unit_test(test_unix_section_and_escapes),
 		cmocka_unit_test(test_names_cannot_fake_columns),
 		cmocka_unit_test(test_no_empty_cells),
