@@ -21,6 +21,7 @@ COMPARE_TARGETS = [
     ("rss", "-tan", "ss -tan", 2.5),
     ("rss", "-tanp", "ss -tanp", 1.0),
 ]
+UNIX_TIME_LIMIT_BPF_S = 1.0
 UNIX_TIME_LIMIT_S = 5.0
 UNIX_RSS_LIMIT_BYTES = 150e6
 
@@ -230,13 +231,18 @@ def report_unix(d):
     r = times.get("lsock -xap")
     kib = rss.get("lsock -xap")
     if r is not None or kib is not None:
-        ok = (r is not None and r["median"] < UNIX_TIME_LIMIT_S and kib is not None and
+        # Issue 16: <= 1.0 s with the BPF owner source; the /proc walk's
+        # floor is the fd walk itself (~2.4 s at this load), so < 5 s.
+        bpf = meta.get("unix_owner_source", "").startswith("bpf")
+        limit = UNIX_TIME_LIMIT_BPF_S if bpf else UNIX_TIME_LIMIT_S
+        ok = (r is not None and r["median"] <= limit and kib is not None and
               kib * 1024 < UNIX_RSS_LIMIT_BYTES)
         rows = meta.get("unix_rows_lsock", "0")
         ok = ok and rows.isdigit() and int(rows) >= int(meta.get("unix_sockets", "0"))
         cpu = None if r is None else r["user"] + r["system"]
-        out.append("| `lsock -xap` | %s | %s | %s | < 5 s, < 150 MB, all rows | %s |" %
-                   (fmt_s(r), fmt_cpu(cpu), fmt_mb(kib), "pass" if ok else "**FAIL**"))
+        out.append("| `lsock -xap` (owners: %s) | %s | %s | %s | %s %g s, < 150 MB, all rows | %s |" %
+                   (meta.get("unix_owner_source") or "?", fmt_s(r), fmt_cpu(cpu), fmt_mb(kib),
+                    "≤" if bpf else "<", limit, "pass" if ok else "**FAIL**"))
     if "ss_xap_rc" in meta:
         rc = meta["ss_xap_rc"]
         secs = meta.get("ss_xap_seconds", "?")

@@ -340,6 +340,8 @@ mode_unix() {
 	meta unix_rows_ss_noproc "$(ss -xaH | wc -l)"
 	if [[ -n $LSOCK ]]; then
 		meta unix_rows_lsock "$("$LSOCK" -xap 2>/dev/null | grep -cE '^unix ' || true)"
+		# -v names the owner source: the 1.0 s target is the BPF iterator's.
+		meta unix_owner_source "$("$LSOCK" -xap -v 2>&1 >/dev/null | sed -n 's/^lsock: owners: //p' | head -n 1)"
 		if usable "$LSOCK" -xap; then
 			hyperfine -N --style basic --warmup 1 --runs 3 --export-json "$OUT/unix.json" \
 				--command-name "lsock -xap" "$LSOCK -xap" >&2
