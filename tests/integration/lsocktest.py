@@ -245,6 +245,43 @@ def unmount_foreign_netns():
             subprocess.run(["umount", "-l", f[4]], capture_output=True)
 
 
+# ioctl(2) on a socket: an fd on its network namespace (linux/sockios.h).
+SIOCGSKNS = 0x894C
+
+
+def socket_ns_fd(pid, fd, pidfd_flags=0):
+    """An fd on the namespace of socket fd of pid (a tid with PIDFD_THREAD
+    in pidfd_flags, for a thread's own fd table): pidfd_getfd + SIOCGSKNS."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = os.pidfd_open(pid, pidfd_flags)
+    try:
+        sfd = libc.syscall(438, pidfd, fd, 0)  # pidfd_getfd
+        if sfd < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+        try:
+            return fcntl.ioctl(sfd, SIOCGSKNS)
+        finally:
+            os.close(sfd)
+    finally:
+        os.close(pidfd)
+
+
+def ss_in_netns(path, ss_args, fds=(), what="nsenter ss"):
+    """parse_ss() of `nsenter --net=PATH ss SS_ARGS...` (path: str or bytes;
+    fds: open fds PATH names, such as /proc/self/fd/N, closed here)."""
+    path = path.encode() if isinstance(path, str) else path
+    try:
+        r = subprocess.run([b"nsenter", b"--net=" + path, b"ss", *[a.encode() for a in ss_args]],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=tuple(fds))
+    finally:
+        for fd in fds:
+            os.close(fd)
+    if r.returncode != 0:
+        raise TestFailure(f"{what}: {r.stderr!r}")
+    return parse_ss(r.stdout.decode("utf-8", "replace"))
+
+
 def connect_settled(sock, addr, timeout=5.0):
     """sock.connect(addr), retried while the route to an address added a
     moment ago is not installed yet (ENETUNREACH, EHOSTUNREACH,

@@ -24,7 +24,6 @@ namespaces), and list the same namespaces without -p; names must be the ip netns
 in text).  The note must appear exactly when listeners hide: with -tl and
 -xl, not with -t (no listeners shown), and not before the namespaces
 exist.  A bad --netns is exit status 2, an unenterable one exit status 3."""
-import ctypes
 import json
 import os
 import subprocess
@@ -65,24 +64,6 @@ print("ready", ino, flush=True)
 sys.stdin.read()
 """
 
-SIOCGSKNS = 0x894C
-
-
-def socket_ns_fd(pid, fd):
-    """An fd on the namespace of socket fd of pid (pidfd_getfd + SIOCGSKNS)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    pidfd = os.pidfd_open(pid)
-    try:
-        sfd = libc.syscall(438, pidfd, fd, 0)  # pidfd_getfd
-        if sfd < 0:
-            raise OSError(ctypes.get_errno(), "pidfd_getfd")
-        try:
-            import fcntl
-            return fcntl.ioctl(sfd, SIOCGSKNS)
-        finally:
-            os.close(sfd)
-    finally:
-        os.close(pidfd)
 
 
 class Namespaces:
@@ -141,7 +122,7 @@ class Namespaces:
     def find_socket_ns(pid):
         for fd in sorted(os.listdir(f"/proc/{pid}/fd"), key=int):
             if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
-                return socket_ns_fd(pid, int(fd))
+                return lt.socket_ns_fd(pid, int(fd))
         raise lt.TestFailure(f"pid {pid} holds no socket")
 
     def __exit__(self, *exc):
@@ -170,15 +151,7 @@ def ss_in(rec):
     if rec["kind"] == "socket":
         fds = [Namespaces.find_socket_ns(rec["proc"].pid)]
         path = f"/proc/self/fd/{fds[0]}".encode()
-    try:
-        p = subprocess.run([b"nsenter", b"--net=" + path, b"ss", b"-H", b"-tuxanpe"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=fds)
-    finally:
-        for fd in fds:
-            os.close(fd)
-    if p.returncode != 0:
-        raise lt.TestFailure(f"nsenter ss for {rec['kind']}: {p.stderr!r}")
-    return lt.parse_ss(p.stdout.decode("utf-8", "replace"))
+    return lt.ss_in_netns(path, ["-H", "-tuxanpe"], fds, f"nsenter ss for {rec['kind']}")
 
 
 def main():

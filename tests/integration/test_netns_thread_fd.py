@@ -25,8 +25,6 @@ on it:
 `lsock -G -tuan[p] --json` must list each namespace with the sockets `ss
 -tuane` shows inside it (nsenter), and with -p the "sockets" ones owned by
 the holder at the thread table's fds.  Needs root (exits 77 otherwise)."""
-import ctypes
-import fcntl
 import os
 import subprocess
 import sys
@@ -36,7 +34,6 @@ import lsocktest as lt
 PORT = {"nsfd": 4710, "sockets": 4720}
 NSFD = 777  # above any fd the leader's table has
 PIDFD_THREAD = os.O_EXCL
-SIOCGSKNS = 0x894C
 
 CHILD = r"""
 import ctypes, os, socket, subprocess, sys, threading, time
@@ -88,22 +85,6 @@ def thread_pidfd_works(tid):
         return False
 
 
-def socket_ns_fd(tid, fd):
-    """An fd on the namespace of socket fd of thread tid's own table."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    pidfd = os.pidfd_open(tid, PIDFD_THREAD)
-    try:
-        sfd = libc.syscall(438, pidfd, fd, 0)  # pidfd_getfd
-        if sfd < 0:
-            raise OSError(ctypes.get_errno(), "pidfd_getfd")
-        try:
-            return fcntl.ioctl(sfd, SIOCGSKNS)
-        finally:
-            os.close(sfd)
-    finally:
-        os.close(pidfd)
-
-
 class Holder:
     def __init__(self, mode):
         self.mode = mode
@@ -125,17 +106,9 @@ class Holder:
         if self.mode == "nsfd":
             via = f"/proc/{self.pid}/task/{self.tid}/fd/{NSFD}"
         else:
-            fds = [socket_ns_fd(self.tid, min(self.fds))]
+            fds = [lt.socket_ns_fd(self.tid, min(self.fds), PIDFD_THREAD)]
             via = f"/proc/self/fd/{fds[0]}"
-        try:
-            r = subprocess.run(["nsenter", f"--net={via}", "ss", "-H", "-tuane"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=fds)
-        finally:
-            for fd in fds:
-                os.close(fd)
-        if r.returncode != 0:
-            raise lt.TestFailure(f"nsenter ss ({self.mode}): {r.stderr!r}")
-        return lt.parse_ss(r.stdout.decode("utf-8", "replace"))
+        return lt.ss_in_netns(via, ["-H", "-tuane"], fds, f"nsenter ss ({self.mode})")
 
     def close(self):
         self.proc.kill()
