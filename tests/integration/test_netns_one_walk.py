@@ -17,10 +17,15 @@ home, with many sockets there).  Under `strace -f -y`:
   - with --owners=bpf (where it can run) none of the three reads a /proc
     fd link or opens a /proc fd directory at all, and the socket-held
     namespace costs one pidfd_getfd(), not one per socket;
-  - and every run lists (or counts) all three namespaces.
+  - and every run lists (or counts) all three namespaces;
+  - with --owners=bpf, the note of `lsock -tlnp` does not dump lsock's
+    own namespace whole (the iterator names each socket's namespace, so
+    no dump has to explain our sockets): it receives less than a full
+    dump of the CONNS established connections held here would bring.
 
 Needs root and strace (skips with 77 otherwise)."""
 import collections
+import socket
 import os
 import re
 import shutil
@@ -31,6 +36,7 @@ import tempfile
 import lsocktest as lt
 
 SOCKETS = 200  # in the socket-held namespace: the /proc walk asks each
+CONNS = 1000   # established pairs in lsock's own namespace
 
 CHILD = r"""
 import ctypes, os, socket, sys
@@ -61,6 +67,8 @@ FD_LINK = re.compile(r'^\d+\s+readlinkat\((?:\d+</proc/(\d+(?:/task/\d+)?)/fd>, 
                      r'[^,]+, "/proc/(\d+(?:/task/\d+)?)/fd/(\d+)")')
 FD_LINK_PATH = re.compile(r'^\d+\s+readlink\("/proc/(\d+(?:/task/\d+)?)/fd/(\d+)"')
 GETFD = re.compile(r'^\d+\s+pidfd_getfd\(.*= \d+')
+# Every netlink read (sock_diag dumps, and a few small rtnetlink ones).
+RECVMSG = re.compile(r'^\d+\s+recvmsg\(.*\) = (\d+)$')
 
 
 class Holders:
@@ -96,7 +104,7 @@ def traced(args):
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
     try:
         r = lt.run([shutil.which("strace"), "-f", "-qq", "-y", "-o", log, "-e",
-                    "trace=openat,readlinkat,readlink,pidfd_getfd"] +
+                    "trace=openat,readlinkat,readlink,pidfd_getfd,recvmsg"] +
                    lt.lsock_argv(args, wrapped=False), env=env, timeout=300)
         with open(log) as f:
             lines = f.read().splitlines()
@@ -111,7 +119,11 @@ def counts(lines):
     dirs = collections.Counter()
     links = collections.Counter()
     getfd = 0
+    diag_bytes = 0
     for line in lines:
+        m = RECVMSG.match(line)
+        if m:
+            diag_bytes += int(m.group(1))
         m = FD_DIR_OPEN.match(line)
         if m:
             dirs[m.group(1)] += 1
@@ -121,13 +133,27 @@ def counts(lines):
             links[(g[0], g[1])] += 1
         if GETFD.match(line):
             getfd += 1
-    return dirs, links, getfd
+    return dirs, links, getfd, diag_bytes
+
+
+def established(n):
+    """n loopback TCP connections in our namespace, both ends held here."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(n)
+    keep = [srv]
+    for _ in range(n):
+        c = socket.create_connection(srv.getsockname())
+        a, _ = srv.accept()
+        keep += [c, a]
+    return keep
 
 
 def main():
     if not shutil.which("strace"):
         lt.skip("no strace")
     sources = lt.owner_sources()
+    conns = established(CONNS)
     with Holders() as h:
         h.add("process", 1)
         h.add("fd", 1)
@@ -142,7 +168,7 @@ def main():
 
         def one_walk(args, note=False):
             r, lines = traced(args)
-            dirs, links, getfd = counts(lines)
+            dirs, links, getfd, diag_bytes = counts(lines)
             what = " ".join(args)
             if note:
                 line = [x for x in r.stderr_lines() if "use --all-netns" in x]
@@ -154,11 +180,11 @@ def main():
                 if got is None or not want <= got:
                     problems.append(f"{what}: namespaces {got}, want {want} among them "
                                     f"({r.describe()})")
-            return what, dirs, links, getfd
+            return what, dirs, links, getfd, diag_bytes
 
         for args, note in ((["-G", "-tuanp"], False), (["-G", "-tuan"], False),
                            (["-tlnp"], True)):
-            what, dirs, links, getfd = one_walk(args + ["--owners=proc"], note)
+            what, dirs, links, getfd, full = one_walk(args + ["--owners=proc"], note)
             twice = sorted(d for d, k in dirs.items() if k > 1)
             again = sorted(k for k, c in links.items() if c > 1)
             if not dirs:
@@ -173,7 +199,13 @@ def main():
                 problems.append(f"{what}: {getfd} pidfd_getfd() calls, want 1 to {SOCKETS // 2}")
             if "bpf" not in sources:
                 continue
-            what, dirs, links, getfd = one_walk(args + ["--owners=bpf"], note)
+            what, dirs, links, getfd, diag_bytes = one_walk(args + ["--owners=bpf"], note)
+            # The /proc walk's note dumps every socket here (one record of
+            # ~100 bytes or more per socket); the iterator's needs no such dump.
+            if note and diag_bytes >= 100 * CONNS:
+                problems.append(f"{what}: {diag_bytes} bytes of sock_diag dumps (with "
+                                f"--owners=proc {full}); want under {100 * CONNS}: our "
+                                "namespace dumped whole")
             if dirs or links:
                 problems.append(f"{what}: {len(dirs)} /proc fd directories opened, "
                                 f"{len(links)} fd links read; want none")
@@ -181,6 +213,8 @@ def main():
             if getfd != 1:
                 problems.append(f"{what}: {getfd} pidfd_getfd() calls, want 1")
         lt.check(problems, "one fd walk per run")
+    for s in conns:
+        s.close()
 
 
 if __name__ == "__main__":
