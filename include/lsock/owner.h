@@ -222,6 +222,15 @@ int owner_map_build_from_ctx(const char *proc_root, enum owner_source source,
 const char *owner_bpf_strerror(int err);
 
 /*
+ * Whether a walk from source (through ctx, may be NULL) will be the /proc
+ * walk, as far as can be told without trying: asked for, no BPF in this
+ * build, not privileged for it, a kernel in lockdown, or ctx's iterator
+ * refused already.  false: it may be the iterator (which may still fail
+ * and fall back).  A hint for work that only the /proc walk needs.
+ */
+bool owner_source_walks_proc(enum owner_source source, const struct owner_ctx *ctx);
+
+/*
  * owner_map_build() for the sockets of table t: only their inodes are
  * recorded, and when none can have an owner (no rows, or only inode-0
  * TIME_WAIT and request sockets) nothing is walked and *ret_walked is false.

@@ -550,6 +550,24 @@ void owner_ctx_free(struct owner_ctx *c)
 	free(c);
 }
 
+bool owner_source_walks_proc(enum owner_source source, const struct owner_ctx *ctx)
+{
+	if (ctx) {
+		if (ctx->bpf_error)
+			return ctx->source != OWNER_SOURCE_BPF;
+		source = ctx->source;
+	}
+	if (source == OWNER_SOURCE_PROC)
+		return true;
+	if (source == OWNER_SOURCE_BPF)
+		return false;
+#ifdef LSOCK_HAVE_BPF
+	return !bpf_privileged() || locked_down();
+#else
+	return true;
+#endif
+}
+
 /* Errors that mean "BPF cannot be used here", as opposed to a failure
  * that the walk would meet as well. */
 static bool bpf_unusable(int r)

@@ -53,6 +53,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 
 	struct owner_walk *walk = NULL;
 	struct owner_map all = { 0 };
+	struct snapshot_own_dump own = { 0 };
 	/* The note's check of other namespaces reads the walk's map too; a
 	 * walk joined for it alone may fail and only counts less. */
 	bool note = req->netns && req->netns->note && req->netns->note_states, note_only;
@@ -77,10 +78,16 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	 * what this collection covered. */
 	if (check || (r == 0 && req->owners && note))
 		r = known_inodes(&ret->table, &known, &nknown, &nunix);
+	/* The note's whole dump of our namespace, which only the /proc walk's
+	 * socket scan needs, does not depend on the walk either: taken while
+	 * it runs (at 100k TCP sockets, 0.1 of ss -tulpn's time). */
+	if (r == 0 && req->owners && note &&
+	    owner_source_walks_proc(req->collect.owner_source, req->owner_ctx))
+		r = snapshot_netns_dump_own(req, known, nknown, &own);
 	if (r == 0 && req->prune)
 		req->prune(&ret->table, req->prune_data);
 	if (!req->owners)
-		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL, NULL, 0) : 0;
+		return r < 0 ? r : req->netns ? snapshot_netns_current(req, ret, NULL, NULL, 0, NULL) : 0;
 	/* Nothing listed can have an owner (no rows, or only TIME_WAIT),
 	 * and no held socket is looked for: the walk is stopped, as it was
 	 * never started before the overlap; unless the note reads it. */
@@ -88,6 +95,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	if (r < 0 || (note_only && !note)) {
 		owner_walk_cancel(walk);
 		free(known);
+		free(own.v);
+		own = (struct snapshot_own_dump){ 0 };
 		if (r < 0)
 			return r;
 		known = NULL;
@@ -103,6 +112,7 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 	}
 	if (r < 0) {
 		free(known);
+		free(own.v);
 		owner_map_free(&all);
 		ret->owners_error = r;
 		return r;
@@ -117,7 +127,8 @@ int snapshot_take(const struct snapshot_request *req, struct snapshot *ret)
 		req->prune_owned(&ret->table, &ret->owners, NULL, req->prune_data);
 	if (r == 0 && req->netns)
 		r = snapshot_netns_current(req, ret, note ? &all : NULL, note ? known : NULL,
-					   note ? nknown : 0);
+					   note ? nknown : 0, &own);
+	free(own.v);
 	free(known);
 	owner_map_free(&all);
 	return r;

@@ -14,6 +14,8 @@
  * namespace --netns could not enter is -errno with ret->netns.enter_error. */
 int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret);
 
+struct snapshot_own_dump; /* below */
+
 /* After a snapshot of lsock's own namespace: names it (req->netns->label)
  * and counts the listeners of the other namespaces (req->netns->note).
  * all is the owner walk's map of every held socket (NULL: no walk, then
@@ -21,9 +23,28 @@ int snapshot_netns_take(const struct snapshot_request *req, struct snapshot *ret
  * listed[0..nlisted) (sorted, may be NULL): the inodes of every row
  * collected, before the prune; with all, the note does not dump our
  * namespace again for the protocols that listing covered in every state
- * and family.  Returns 0 or -ENOMEM; nothing else is fatal. */
+ * and family.  own (may be NULL): that dump of our namespace, when taken
+ * already (snapshot_netns_dump_own()).  Returns 0 or -ENOMEM; nothing else
+ * is fatal. */
 int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
-			   const struct owner_map *all, const uint32_t *listed, size_t nlisted);
+			   const struct owner_map *all, const uint32_t *listed, size_t nlisted,
+			   const struct snapshot_own_dump *own);
+
+/*
+ * The note's whole dump of our own namespace, which the /proc walk's socket
+ * scan needs (every socket it lists is one the scan need not ask about) and
+ * which does not depend on the walk: taken while the walk runs, and handed
+ * to snapshot_netns_current() as own.  listed[0..nlisted): as there.
+ * Returns 0 or -ENOMEM; *ret is written on every path (done only on 0);
+ * free ret->v.
+ */
+struct snapshot_own_dump {
+	uint32_t *v;  /* the inodes, in dump order */
+	size_t n;
+	bool done;
+};
+int snapshot_netns_dump_own(const struct snapshot_request *req, const uint32_t *listed,
+			    size_t nlisted, struct snapshot_own_dump *ret);
 
 /* From snapshot_netns_walk.c: the namespaces the owner walk met. */
 

@@ -49,6 +49,7 @@ struct take {
 	size_t nlisted;
 	bool explain;             /* note: dump every socket, so that the socket scan
 				   * asks only of those no dump explains */
+	const struct snapshot_own_dump *own; /* that dump of ours, taken already, or NULL */
 };
 
 void snapshot_netns_free(struct snapshot_netns *n)
@@ -140,6 +141,18 @@ static int stat_own(struct take *t)
 		return -errno;
 	t->orig_dev = st.st_dev;
 	t->orig_ino = st.st_ino;
+	return 0;
+}
+
+static int add_known_inodes(struct take *t, const uint32_t *v, size_t n)
+{
+	int r = array_grow((void **)&t->known, &t->known_cap, t->nknown + n, sizeof(*t->known), 256);
+
+	if (r < 0)
+		return r;
+	if (n)
+		memcpy(t->known + t->nknown, v, n * sizeof(*v));
+	t->nknown += n;
 	return 0;
 }
 
@@ -865,7 +878,9 @@ static int note_check(struct take *t, const struct owner_map *all)
 	 * benchmark's 100k TCP sockets that whole dump of ours was 200 of
 	 * -tulpn's 220 ms. */
 	t->explain = all && !all->sockns_known;
-	if (t->explain)
+	if (t->explain && t->own && t->own->done)
+		r = add_known_inodes(t, t->own->v, t->own->n);
+	else if (t->explain)
 		r = note_dump(t, -1, true, listed_protos(t), &own);
 	if (r == 0)
 		r = note_count(t, NETNS_SRC_PROC | NETNS_SRC_MOUNT, 0, t->explain);
@@ -914,17 +929,46 @@ static int label_own(struct take *t)
 	return r;
 }
 
-int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
-			   const struct owner_map *all, const uint32_t *listed, size_t nlisted)
+/* A take of our own namespace: its /proc/net files are the thread's. */
+static void take_own(struct take *t, const struct snapshot_request *req, struct snapshot *ret)
 {
-	const struct netns_request *nr = req->netns;
-	struct take t = { .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
-	int r = 0;
-
-	snprintf(t.net_root, sizeof(t.net_root), "%s",
+	*t = (struct take){ .req = req, .snap = ret, .spec = req->collect, .orig_fd = -1 };
+	snprintf(t->net_root, sizeof(t->net_root), "%s",
 		 strcmp(req->collect.proc_root, "/proc") ? req->collect.proc_root
 							 : "/proc/thread-self");
-	t.spec.proc_root = t.net_root;
+	t->spec.proc_root = t->net_root;
+}
+
+int snapshot_netns_dump_own(const struct snapshot_request *req, const uint32_t *listed,
+			    size_t nlisted, struct snapshot_own_dump *ret)
+{
+	struct take t;
+	size_t own;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	take_own(&t, req, NULL);
+	t.listed = listed;
+	t.nlisted = nlisted;
+	r = note_dump(&t, -1, true, listed_protos(&t), &own);
+	if (r < 0) {
+		free(t.known);
+		return r;
+	}
+	*ret = (struct snapshot_own_dump){ .v = t.known, .n = t.nknown, .done = true };
+	return 0;
+}
+
+int snapshot_netns_current(const struct snapshot_request *req, struct snapshot *ret,
+			   const struct owner_map *all, const uint32_t *listed, size_t nlisted,
+			   const struct snapshot_own_dump *own)
+{
+	const struct netns_request *nr = req->netns;
+	struct take t;
+	int r = 0;
+
+	take_own(&t, req, ret);
+	t.own = own;
 	if (stat_own(&t) < 0)
 		goto out; /* no namespace files at all: nothing to name or count */
 	/* Only beside the walk's map: without -p the note dumps no more than

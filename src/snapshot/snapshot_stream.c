@@ -51,7 +51,7 @@ int snapshot_stream(const struct snapshot_request *req, const struct collect_str
 	    (req->netns && req->netns->select != NETNS_SELECT_CURRENT))
 		return -EINVAL;
 	if (req->netns) {
-		r = snapshot_netns_current(req, ret, NULL, NULL, 0);
+		r = snapshot_netns_current(req, ret, NULL, NULL, 0, NULL);
 		if (r < 0)
 			return r;
 	}
