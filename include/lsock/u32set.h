@@ -54,6 +54,10 @@ int u32set_build_sorted(const uint32_t *v, size_t n, struct u32set *ret);
 
 bool u32set_has(const struct u32set *s, uint32_t x);
 
+/* Whether some of want[0..nwant) is not in have[0..nhave) (both in any
+ * order, repeats allowed): 1, 0, or -ENOMEM. */
+int u32_any_missing(const uint32_t *have, size_t nhave, const uint32_t *want, size_t nwant);
+
 void u32set_free(struct u32set *s);
 
 #endif

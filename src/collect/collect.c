@@ -145,28 +145,26 @@ static bool sockstat_equal(const struct procnet_sockstat *a, const struct procne
  */
 static int unix_peer_missing(const struct sock_table *t, size_t from)
 {
-	struct u32set set;
-	uint32_t *v;
-	size_t i, n = 0;
-	int r = 0;
+	uint32_t *inodes, *peers;
+	size_t i, n = 0, np = 0;
+	int r;
 
 	if (from >= t->len)
 		return 0;
-	v = malloc((t->len - from) * sizeof(*v));
-	if (!v)
+	inodes = malloc(2 * (t->len - from) * sizeof(*inodes));
+	if (!inodes)
 		return -ENOMEM;
-	for (i = from; i < t->len; i++)
-		if (t->entries[i].inode)
-			v[n++] = t->entries[i].inode;
-	r = u32set_build(v, n, &set);
-	free(v);
-	for (i = from; i < t->len && r == 0; i++) {
+	peers = inodes + (t->len - from);
+	for (i = from; i < t->len; i++) {
 		const struct sock_entry *e = &t->entries[i];
 
-		if ((e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode && !u32set_has(&set, e->peer_inode))
-			r = 1;
+		if (e->inode)
+			inodes[n++] = e->inode;
+		if ((e->flags & SOCK_F_PEER_KNOWN) && e->peer_inode)
+			peers[np++] = e->peer_inode;
 	}
-	u32set_free(&set);
+	r = u32_any_missing(inodes, n, peers, np);
+	free(inodes);
 	return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include "collect_stream.h"
 #include "lsock/array.h"
+#include "lsock/u32set.h"
 
 /*
  * A cookie comes from a 64-bit counter that starts at 1 (sock_gen_cookie());
@@ -82,9 +83,11 @@ static int track(struct stream_sink *k, const struct sock_entry *e)
 	int r;
 
 	if (e->inode) {
-		r = procnet_inode_set_add(&k->inodes, e->inode);
+		r = array_grow((void **)&k->inodes, &k->inodes_cap, k->ninodes + 1,
+			       sizeof(*k->inodes), 256);
 		if (r < 0)
 			return r;
+		k->inodes[k->ninodes++] = e->inode;
 	}
 	if (!(e->flags & SOCK_F_PEER_KNOWN) || e->peer_inode == 0)
 		return 0;
@@ -155,7 +158,7 @@ void stream_sink_free(struct stream_sink *k)
 	sock_table_free(&k->held6);
 	sock_table_free(&k->pending);
 	free(k->cookies);
-	procnet_inode_set_free(&k->inodes);
+	free(k->inodes);
 	free(k->peers);
 	memset(k, 0, sizeof(*k));
 }
@@ -196,7 +199,7 @@ void stream_pass_begin(struct stream_sink *k, bool track_peers, bool defer)
 	/* A restart of a deferred pass keeps what it held (the cookies say
 	 * they were sent): the pass ends once, with its last run. */
 	k->defer = defer;
-	procnet_inode_set_free(&k->inodes);
+	k->ninodes = 0;
 	k->npeers = 0;
 }
 
@@ -219,19 +222,7 @@ int stream_pass_end(struct stream_sink *k, bool ok)
 
 int stream_peer_missing(struct stream_sink *k)
 {
-	size_t i;
-	int r;
-
-	/* Adding tells whether it was there; the set is done with once the
-	 * pass is judged. */
-	for (i = 0; i < k->npeers; i++) {
-		r = procnet_inode_set_add(&k->inodes, k->peers[i]);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return 1;
-	}
-	return 0;
+	return u32_any_missing(k->inodes, k->ninodes, k->peers, k->npeers);
 }
 
 int stream_slot_end(struct stream_sink *k)

@@ -18,7 +18,6 @@
 
 #include "lsock/collect.h"
 #include "lsock/diag.h"
-#include "procnet_internal.h"
 
 struct stream_sink {
 	struct diag_rows rows; /* what the dumps call; first, so rows is the sink */
@@ -35,7 +34,8 @@ struct stream_sink {
 	struct sock_table pending;
 	size_t repeats;     /* records of this pass that this pass had sent already */
 	bool track_peers;   /* UNIX dump of every state: record inodes and peers */
-	struct procnet_inode_set inodes;
+	uint32_t *inodes;   /* of this pass's rows, when track_peers */
+	size_t ninodes, inodes_cap;
 	uint32_t *peers;
 	size_t npeers, peers_cap;
 	size_t slot_mark;   /* batch.len when the slot began (0 once the batch was handed on) */
@@ -60,8 +60,7 @@ void stream_pass_begin(struct stream_sink *k, bool track_peers, bool defer);
 int stream_pass_end(struct stream_sink *k, bool ok);
 
 /* Whether some peer the pass reported is a socket it did not list (see
- * unix_peer_missing() in collect.c): 1, 0, or -ENOMEM.  Once per pass,
- * at its end (it adds the peers to the pass's inode set). */
+ * unix_peer_missing() in collect.c): 1, 0, or -ENOMEM. */
 int stream_peer_missing(struct stream_sink *k);
 
 /* The slot is settled: the held IPv6 rows follow, and a full batch is

@@ -164,6 +164,19 @@ bool u32set_has(const struct u32set *s, uint32_t x)
 	return (s->bits[(x - s->lo) / 64] >> ((x - s->lo) % 64)) & 1;
 }
 
+int u32_any_missing(const uint32_t *have, size_t nhave, const uint32_t *want, size_t nwant)
+{
+	struct u32set s;
+	size_t i;
+	int r = u32set_build(have, nhave, &s);
+
+	for (i = 0; r == 0 && i < nwant; i++)
+		if (!u32set_has(&s, want[i]))
+			r = 1;
+	u32set_free(&s);
+	return r;
+}
+
 void u32set_free(struct u32set *s)
 {
 	if (!s)

@@ -159,6 +159,38 @@ static void test_empty_set(void **state)
 	assert_false(u32_sorted_has(NULL, 0, 1));
 }
 
+/* The UNIX peer check's question: every wanted value among the had ones,
+ * over both set forms, with repeats, and nothing wanted or nothing had. */
+static void test_any_missing(void **state)
+{
+	uint32_t *dense = make(5000, 1000000u, 2, 3), *sparse = make(5000, 0, 100000, 4);
+	uint32_t want[3];
+
+	(void)state;
+	want[0] = dense[17];
+	want[1] = dense[4999];
+	want[2] = dense[17];
+	assert_int_equal(u32_any_missing(dense, 5000, want, 3), 0);
+	assert_int_equal(u32_any_missing(dense, 5000, NULL, 0), 0);
+	want[0] = sparse[9];
+	assert_int_equal(u32_any_missing(sparse, 5000, want, 1), 0);
+	/* The next value up that sparse lacks (a linear search: any order). */
+	for (want[1] = sparse[9] + 1;; want[1]++) {
+		size_t i;
+
+		for (i = 0; i < 5000 && sparse[i] != want[1]; i++)
+			;
+		if (i == 5000)
+			break;
+	}
+	assert_int_equal(u32_any_missing(sparse, 5000, want, 2), 1);
+	want[0] = 999999u; /* below the dense range */
+	assert_int_equal(u32_any_missing(dense, 5000, want, 1), 1);
+	assert_int_equal(u32_any_missing(NULL, 0, want, 1), 1);
+	free(dense);
+	free(sparse);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_sort_extremes),
 		cmocka_unit_test(test_set_forms),
 		cmocka_unit_test(test_empty_set),
+		cmocka_unit_test(test_any_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
